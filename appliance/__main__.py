@@ -1,0 +1,7 @@
+"""`python -m appliance` is the `ebanista` command (the binary and the tests use it)."""
+
+from __future__ import annotations
+
+from appliance.cli import main
+
+main(prog_name="ebanista")

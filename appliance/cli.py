@@ -1,0 +1,267 @@
+"""The `ebanista` command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any
+
+import click
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from appliance.config import ConfigError
+from appliance.errors import AppError
+from appliance.runtime import Runtime, runtime_of
+from appliance.version import __version__
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"ebanista: {message}", err=True)
+    sys.exit(code)
+
+
+def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn configuration and domain errors into one line on stderr and an exit code."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ConfigError as exc:
+            _fail(str(exc), 2)
+        except AppError as exc:
+            problems = exc.details.get("problems") or []
+            detail = "; ".join(f"{p['path']}: {p['message']}" for p in problems)
+            _fail(f"{exc.message} {detail}".strip(), 1)
+
+    return wrapper
+
+
+def _app() -> Flask:
+    from appliance import create_app
+
+    return create_app()
+
+
+@contextmanager
+def _transaction() -> Iterator[tuple[Runtime, Session]]:
+    rt = runtime_of(_app())
+    with rt.transaction() as session:
+        yield rt, session
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ebanista")
+def main() -> None:
+    """Ebanista: the assistant that answers your studio's visitors, qualifies leads and books visits."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
+)
+@click.option("--no-worker", is_flag=True, help="Web only (platform nodes, beside `ebanista worker`).")
+@reports_errors
+def serve(host: str, port: int, no_worker: bool) -> None:
+    """Serve the API, widget and panels (with the task worker and scheduler unless --no-worker)."""
+    from appliance.db.migrate import status, upgrade
+    from appliance.server import serve as run_server
+
+    app = _app()
+    rt = runtime_of(app)
+    if no_worker and not rt.settings.is_platform:
+        raise ConfigError("--no-worker: the appliance runs its worker in the same process; use platform mode")
+    current, head = status(rt.engine)
+    if current != head:
+        if rt.settings.is_platform:
+            raise ConfigError(
+                f"EBANISTA_DATABASE_URL: schema is at {current}, code needs {head}; run `ebanista migrate`"
+            )
+        upgrade(rt.engine)  # the appliance has one process, so it can safely migrate itself
+    run_server(app, host, port, with_worker=not no_worker)
+
+
+@main.command()
+@reports_errors
+def worker() -> None:
+    """Run the task worker and the scheduler alone (platform mode)."""
+    from appliance.server import work
+
+    work(_app())
+
+
+@main.command()
+@reports_errors
+def migrate() -> None:
+    """Bring the database schema to the current version."""
+    from appliance.db.migrate import status, upgrade
+
+    rt = runtime_of(_app())
+    before, head = status(rt.engine)
+    upgrade(rt.engine)
+    click.echo(f"database at {head} (was {before or 'empty'})")
+
+
+@main.command("seed-demo")
+@click.option("--json", "as_json", is_flag=True, help="Print the credentials as one JSON object.")
+@reports_errors
+def seed_demo(as_json: bool) -> None:
+    """Create or refresh the demo store and print fresh credentials."""
+    from appliance.tenants.demo import seed_demo as seed
+
+    with _transaction() as (rt, session):
+        result = seed(session, rt.settings.public_url)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    _print_demo(result)
+
+
+def _print_demo(result: dict[str, Any]) -> None:
+    urls = result["urls"]
+    lines = [
+        "",
+        "  Ebanista demo store is ready.",
+        "",
+        f"  Talk to the bot      {urls['demo']}",
+        f"  Store panel          {urls['panel']}   {result['owner_email']} / {result['owner_password']}",
+        f"  Admin panel          {urls['admin']}   {result['admin_email']} / {result['admin_password']}",
+        f"  API docs             {urls['docs']}",
+        f"  API token (owner)    {result['api_token']}",
+        f"  Widget key           {result['widget_key']}",
+        "",
+    ]
+    click.echo("\n".join(lines))
+
+
+@main.group()
+def token() -> None:
+    """Api tokens."""
+
+
+@token.command("create")
+@click.option("--tenant", "slug", help="The store's slug (omit with --role SUPER_ADMIN or INTERNAL).")
+@click.option(
+    "--role", required=True, help="OWNER, ADMIN or AGENT; SUPER_ADMIN or INTERNAL without --tenant."
+)
+@click.option("--name", default="cli", show_default=True, help="A label to recognise the token by.")
+@reports_errors
+def token_create(slug: str | None, role: str, name: str) -> None:
+    """Create an api token and print it, alone, on standard output."""
+    from appliance.tenants.service import create_api_token, get_tenant_by_slug
+
+    with _transaction() as (_rt, session):
+        tenant = get_tenant_by_slug(session, slug) if slug else None
+        _, plaintext = create_api_token(session, tenant, role, name=name)
+    click.echo(plaintext)
+
+
+@main.group()
+def tenant() -> None:
+    """Stores (tenants)."""
+
+
+@tenant.command("create")
+@click.argument("name")
+@click.option("--slug", help="Address name (default: made from the name).")
+@click.option("--plan", default="base", show_default=True, type=click.Choice(["base", "pro", "elite"]))
+@click.option("--language", "default_language", default="es", show_default=True)
+@click.option("--timezone", default="Europe/Madrid", show_default=True)
+@click.option("--origin", "origins", multiple=True, help="An allowed website origin (repeatable).")
+@reports_errors
+def tenant_create(
+    name: str, slug: str | None, plan: str, default_language: str, timezone: str, origins: tuple[str, ...]
+) -> None:
+    """Create a store, live at once."""
+    from appliance.tenants.service import TenantSpec, create_tenant
+
+    spec = TenantSpec(name, slug, plan, default_language, timezone, allowed_origins=list(origins))
+    with _transaction() as (_rt, session):
+        created = create_tenant(session, spec)
+        click.echo(json.dumps(_tenant_row(created), ensure_ascii=False))
+
+
+@tenant.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@reports_errors
+def tenant_list(as_json: bool) -> None:
+    """List the stores."""
+    from appliance.tenants.service import list_tenants
+
+    with _transaction() as (_rt, session):
+        rows = [_tenant_row(t) for t in list_tenants(session)]
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            click.echo(f"{row['slug']:<24} {row['status']:<8} {row['plan']:<6} {row['name']}")
+
+
+@tenant.command("pause")
+@click.argument("slug")
+@reports_errors
+def tenant_pause(slug: str) -> None:
+    """Pause a store: its visitors are told it is unavailable."""
+    _set_status(slug, "paused")
+
+
+@tenant.command("resume")
+@click.argument("slug")
+@reports_errors
+def tenant_resume(slug: str) -> None:
+    """Resume a paused store."""
+    _set_status(slug, "active")
+
+
+def _set_status(slug: str, status: str) -> None:
+    from appliance.tenants.service import get_tenant_by_slug, set_tenant_status
+
+    with _transaction() as (_rt, session):
+        set_tenant_status(get_tenant_by_slug(session, slug), status)
+    click.echo(f"{slug} {status}")
+
+
+def _tenant_row(t: Any) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "slug": t.slug,
+        "name": t.name,
+        "status": t.status,
+        "plan": t.plan,
+        "widget_key": t.widget_key,
+    }
+
+
+@main.group()
+def user() -> None:
+    """People who sign in to the panels."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--tenant", "slug", help="The store this person works for.")
+@click.option(
+    "--role", required=True, help="OWNER, ADMIN or AGENT with --tenant; SUPER_ADMIN or INTERNAL without."
+)
+@click.option("--name", default="", help="Full name.")
+@click.option("--password", help="Default: a random one, printed once.")
+@reports_errors
+def user_create(email: str, slug: str | None, role: str, name: str, password: str | None) -> None:
+    """Create (or update) a user and print the password."""
+    from appliance.security.passwords import generate_password
+    from appliance.tenants.service import add_membership, get_tenant_by_slug, upsert_user
+
+    password = password or generate_password()
+    role = role.upper()
+    with _transaction() as (_rt, session):
+        if slug:
+            account = upsert_user(session, email, password, name=name)
+            add_membership(session, get_tenant_by_slug(session, slug), account, role)
+        else:
+            account = upsert_user(session, email, password, name=name, platform_role=role)
+    click.echo(json.dumps({"email": account.email, "role": role, "tenant": slug, "password": password}))

@@ -1,0 +1,239 @@
+"""One Settings object, read from EBANISTA_* variables and an optional TOML file.
+
+Precedence, lowest first: defaults, the config file (EBANISTA_CONFIG_FILE), the environment,
+then the overrides given to create_app(). A bad value raises ConfigError whose message is one
+line that starts with the variable's name, so an operator knows exactly what to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PREFIX = "EBANISTA_"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """A configuration value that stops start-up; str() is the one line to show."""
+
+
+class Settings(BaseModel):
+    """Everything the program reads from its environment, validated once at start-up."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: Literal["appliance", "platform"] = "appliance"
+    data_dir: Path = Path("./ebanista-data")
+    database_url: str | None = None
+    redis_url: str | None = None
+    storage_url: str | None = None
+    secret_key: str | None = Field(default=None, repr=False)
+    encryption_keys: str | None = Field(default=None, repr=False)
+    public_url: str = "http://127.0.0.1:8000"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "json"
+    threads: int = Field(default=8, ge=1, le=64)
+    task_workers: int = Field(default=2, ge=1, le=32)
+    session_idle_days: int = Field(default=30, ge=1, le=3650)
+    default_country: str = Field(default="ES", pattern=r"^[A-Z]{2}$")
+    tasks_immediate: bool = False
+
+    @field_validator("mode", "log_level", "log_format", mode="before")
+    @classmethod
+    def _fold_case(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if value.upper() in {"DEBUG", "INFO", "WARNING", "ERROR"} else value.lower()
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        return None if value in (None, "") else normalise_database_url(value)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
+
+    @field_validator("storage_url")
+    @classmethod
+    def _check_storage_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in {"file", "s3"} or (parts.scheme == "s3" and not parts.netloc):
+            raise ValueError("must be file:///path or s3://bucket[/prefix]")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("encryption_keys")
+    @classmethod
+    def _check_encryption_keys(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        for key in split_keys(value):
+            try:
+                Fernet(key)
+            except ValueError:
+                raise ValueError(
+                    "each comma-separated key must be a Fernet key (32 url-safe base64 bytes)"
+                ) from None
+        return value
+
+    @property
+    def is_platform(self) -> bool:
+        """Tell whether this process serves many tenants (PostgreSQL, Redis, S3)."""
+        return self.mode == "platform"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Tell whether the database is SQLite (one writer; pragmas matter)."""
+        return str(self.database_url).startswith("sqlite")
+
+
+def split_keys(value: str) -> list[str]:
+    """Return the non-empty keys of a comma-separated key list, newest first as written."""
+    return [k.strip() for k in value.split(",") if k.strip()]
+
+
+def normalise_database_url(value: str) -> str:
+    """Accept plain sqlite:/// and postgresql:// URLs and name the driver we ship (psycopg 3)."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError(
+            "is not a database URL (expected sqlite:///path or postgresql://user@host/db)"
+        ) from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            raise ValueError("needs a file path, e.g. sqlite:///./ebanista-data/ebanista.db")
+        return url.render_as_string(hide_password=False)
+    if backend in {"postgresql", "postgres"}:
+        if not url.database:
+            raise ValueError("needs a database name, e.g. postgresql://user@host:5432/ebanista")
+        url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
+    raise ValueError(f"must be a sqlite:/// or postgresql:// URL (got scheme {url.drivername!r})")
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Read, validate and complete the settings; raise ConfigError naming the bad variable."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    config_file = (overrides or {}).get("config_file") or environ.get(PREFIX + "CONFIG_FILE")
+    if config_file:
+        raw.update(_read_config_file(Path(config_file)))
+    raw.update(_read_environ(environ))
+    raw.update({k: v for k, v in (overrides or {}).items() if k != "config_file"})
+    unknown = sorted(set(raw) - set(Settings.model_fields))
+    if unknown:
+        raise ConfigError(f"{_var(unknown[0])}: unknown setting")
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+    return _complete(settings)
+
+
+def _read_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    # Only names that match a field are read; other EBANISTA_* variables (such as the test
+    # suite's EBANISTA_TEST_*) belong to other tools and are not errors.
+    fields = {PREFIX + name.upper(): name for name in Settings.model_fields}
+    return {fields[k]: v for k, v in environ.items() if k in fields}
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"EBANISTA_CONFIG_FILE: cannot read {path} ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"EBANISTA_CONFIG_FILE: {path} is not valid TOML ({exc})") from None
+    return {str(k).lower(): v for k, v in data.items()}
+
+
+def _describe(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    name = str(error["loc"][0]) if error["loc"] else "config"
+    message = error["msg"].removeprefix("Value error, ")
+    got = error.get("input")
+    shown = (
+        "" if name in {"secret_key", "encryption_keys", "database_url", "redis_url"} else f" (got {got!r})"
+    )
+    return f"{_var(name)}: {message}{shown}"
+
+
+def _var(name: str) -> str:
+    return PREFIX + name.upper()
+
+
+def _complete(settings: Settings) -> Settings:
+    """Fill the defaults that depend on the mode and the data directory."""
+    if settings.is_platform:
+        _require_platform(settings)
+        return settings
+    data_dir = settings.data_dir.expanduser().resolve()
+    updates: dict[str, Any] = {"data_dir": data_dir}
+    if not settings.database_url:
+        updates["database_url"] = normalise_database_url(f"sqlite:///{data_dir / 'ebanista.db'}")
+    if not settings.storage_url:
+        updates["storage_url"] = (data_dir / "files").as_uri()
+    if not settings.secret_key:
+        updates["secret_key"] = _appliance_secret(data_dir)
+    return settings.model_copy(update=updates)
+
+
+def _require_platform(settings: Settings) -> None:
+    if not settings.database_url:
+        raise ConfigError("EBANISTA_DATABASE_URL: platform mode requires a postgresql:// URL")
+    if settings.is_sqlite:
+        raise ConfigError("EBANISTA_DATABASE_URL: platform mode requires PostgreSQL, not SQLite")
+    if not settings.redis_url:
+        raise ConfigError("EBANISTA_REDIS_URL: platform mode requires a redis:// URL")
+    if not settings.secret_key:
+        raise ConfigError("EBANISTA_SECRET_KEY: platform mode requires a secret key")
+    if len(settings.secret_key) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"EBANISTA_SECRET_KEY: must be at least {MIN_SECRET_LENGTH} characters long")
+
+
+def _appliance_secret(data_dir: Path) -> str:
+    """Return the appliance's secret key, generating it on first start (kept beside the data)."""
+    path = data_dir / SECRET_KEY_FILE
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # O_EXCL makes two processes starting at once agree on a single key.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text(encoding="utf-8").strip()
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"EBANISTA_DATA_DIR: cannot use {data_dir} ({exc.strerror})") from None

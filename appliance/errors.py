@@ -1,0 +1,185 @@
+"""AppError and its kinds, and the one error envelope every API error is answered with.
+
+{"error": {"code": "slot_taken", "message": "...", "details": {}}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from flask import Flask, Response, jsonify, request
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import HTTPException
+
+log = structlog.get_logger(__name__)
+
+API_PREFIX = "/v1"
+
+
+class AppError(Exception):
+    """An error with a stable machine code, a sentence for people, and an HTTP status."""
+
+    status = 400
+    code = "bad_request"
+    message = "The request could not be understood."
+
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.code = code or self.code
+        self.details = details or {}
+        self.headers: dict[str, str] = {}
+
+
+class BadRequest(AppError):
+    """The request is malformed (400)."""
+
+
+class Unauthorized(AppError):
+    """No valid credential was given (401)."""
+
+    status, code, message = 401, "unauthorized", "Sign in or send a valid token."
+
+
+class Forbidden(AppError):
+    """The caller is known but may not do this (403)."""
+
+    status, code, message = 403, "forbidden", "You are not allowed to do that."
+
+
+class NotFound(AppError):
+    """The thing does not exist, or belongs to another tenant (404; never disclosed as 403)."""
+
+    status, code, message = 404, "not_found", "Not found."
+
+
+class Conflict(AppError):
+    """The request clashes with the current state (409)."""
+
+    status, code, message = 409, "conflict", "That clashes with the current state. Reload and try again."
+
+
+class PayloadTooLarge(AppError):
+    """The body is over the limit (413)."""
+
+    status, code, message = 413, "payload_too_large", "That is too large."
+
+
+class UnsupportedMediaType(AppError):
+    """The body is not of a type this endpoint takes (415)."""
+
+    status, code, message = 415, "unsupported_media_type", "Send the body as application/json."
+
+
+class Invalid(AppError):
+    """The input breaks rules; details.problems lists every one with its path (422)."""
+
+    status, code, message = 422, "invalid", "Some values are not valid."
+
+    def __init__(self, problems: list[dict[str, str]], message: str | None = None) -> None:
+        super().__init__(message, details={"problems": problems})
+
+
+class RateLimited(AppError):
+    """Too many requests; come back after Retry-After seconds (429)."""
+
+    status, code, message = 429, "rate_limited", "Too many requests. Please wait a moment and try again."
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(message, details={"retry_after": retry_after})
+        self.headers["Retry-After"] = str(retry_after)
+
+
+class Unavailable(AppError):
+    """A dependency or the tenant is unavailable for now (503)."""
+
+    status, code, message = 503, "unavailable", "The service is unavailable right now. Please try again soon."
+
+
+class ErrorBody(BaseModel):
+    """The inside of the error envelope."""
+
+    code: str
+    message: str
+    details: dict[str, Any] = {}
+
+
+class ErrorEnvelope(BaseModel):
+    """Every API error: one shape, with the status code in the HTTP response."""
+
+    error: ErrorBody
+
+
+def envelope(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
+    """Return the error envelope as a JSON response with ``status``."""
+    response = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
+    response.status_code = status
+    return response
+
+
+def problems_from_validation(exc: ValidationError) -> list[dict[str, str]]:
+    """Turn pydantic's errors into [{"path": "blocks[3].next", "message": "..."}], one per problem."""
+    return [{"path": _path(err["loc"]), "message": err["msg"]} for err in exc.errors()]
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "body"
+
+
+def validation_error_response(exc: ValidationError) -> Response:
+    """Answer a request that failed its pydantic model with 422 and every problem."""
+    return envelope(422, "invalid", "Some values are not valid.", {"problems": problems_from_validation(exc)})
+
+
+# Codes for HTTP errors raised by Flask and werkzeug themselves (routing, body size...).
+_HTTP_CODES = {
+    400: ("bad_request", "The request could not be understood."),
+    401: ("unauthorized", "Sign in or send a valid token."),
+    403: ("forbidden", "You are not allowed to do that."),
+    404: ("not_found", "There is nothing at this address."),
+    405: ("method_not_allowed", "This address does not take that method."),
+    413: ("payload_too_large", "That is too large."),
+    415: ("unsupported_media_type", "That content type is not accepted here."),
+    429: ("rate_limited", "Too many requests. Please wait a moment and try again."),
+}
+
+
+def wants_json() -> bool:
+    """Tell whether this request is answered in JSON (the API and the widget script)."""
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every error under /v1 with the envelope, and never leak a stack trace."""
+
+    @app.errorhandler(AppError)
+    def _app_error(exc: AppError) -> Response:
+        response = envelope(exc.status, exc.code, exc.message, exc.details)
+        response.headers.update(exc.headers)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response | HTTPException:
+        if exc.response is not None:
+            # Already a finished response (flask-openapi3 aborts with our 422 envelope).
+            return exc.response
+        if not wants_json():
+            return exc
+        code, message = _HTTP_CODES.get(exc.code or 500, ("error", exc.description or "Error."))
+        response = envelope(exc.code or 500, code, message)
+        if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response | tuple[str, int]:
+        log.exception("unhandled_error", error_type=type(exc).__name__)
+        if not wants_json():
+            return "Something went wrong on our side. Please try again.", 500
+        return envelope(500, "internal_error", "Something went wrong on our side. Please try again.")

@@ -1,0 +1,41 @@
+"""The clock: APScheduler jobs that only enqueue tasks.
+
+Several worker nodes may each run a scheduler on the platform; a per-tick lock in the shared
+cache lets exactly one of them enqueue each run, and a node that dies hands over by itself.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import structlog
+from apscheduler.schedulers.background import BackgroundScheduler
+
+if TYPE_CHECKING:
+    from appliance.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+# (task name, interval in seconds)
+JOBS: list[tuple[str, int]] = [
+    ("purge_expired_idempotency_keys", 3600),
+]
+
+
+def make_scheduler(rt: Runtime) -> BackgroundScheduler:
+    """Return a scheduler (not started) with every job of JOBS."""
+    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    for name, seconds in JOBS:
+        scheduler.add_job(enqueue_once, "interval", seconds=seconds, args=(rt, name, seconds), id=name)
+    return scheduler
+
+
+def enqueue_once(rt: Runtime, name: str, interval: int) -> bool:
+    """Enqueue ``name`` unless another scheduler already did for this tick; tell whether we did."""
+    tick = int(time.time() // interval)
+    if not rt.cache.add(f"scheduler:{name}:{tick}", "1", ttl=interval * 2):
+        return False
+    rt.queue.enqueue(name)
+    log.info("job_enqueued", job=name)
+    return True

@@ -1,0 +1,1 @@
+"""Passwords, tokens, field encryption and the other guards of the house."""

@@ -1,0 +1,221 @@
+"""Creating and changing tenants, users, memberships and api tokens."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from appliance.db import ApiToken, Config, Membership, Tenant, User, utcnow
+from appliance.db.tenants import PLANS, PLATFORM_ROLES, TENANT_ROLES, TENANT_STATUSES
+from appliance.errors import Conflict, Invalid, NotFound
+from appliance.security.passwords import MIN_PASSWORD_LENGTH, hash_password
+from appliance.security.tokens import display_prefix, generate_token, hash_token
+from appliance.tenants import defaults
+from appliance.tenants.validation import (
+    email_problem,
+    language_problem,
+    origin_problem,
+    slug_problem,
+    slugify,
+    timezone_problem,
+)
+
+
+@dataclass
+class TenantSpec:
+    """What a new tenant is created with."""
+
+    name: str
+    slug: str | None = None
+    plan: str = "base"
+    default_language: str = "es"
+    timezone: str = "Europe/Madrid"
+    country: str = "ES"
+    allowed_origins: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[dict[str, str]]:
+        """Return every problem of this spec, each with the field it concerns."""
+        checks = {
+            "name": None if self.name.strip() else "must not be empty",
+            "slug": slug_problem(self.slug or slugify(self.name)),
+            "plan": None if self.plan in PLANS else f"must be one of {', '.join(PLANS)}",
+            "default_language": language_problem(self.default_language),
+            "timezone": timezone_problem(self.timezone),
+        }
+        found = [{"path": path, "message": msg} for path, msg in checks.items() if msg]
+        for i, origin in enumerate(self.allowed_origins):
+            if problem := origin_problem(origin):
+                found.append({"path": f"allowed_origins[{i}]", "message": problem})
+        return found
+
+
+def create_tenant(session: Session, spec: TenantSpec) -> Tenant:
+    """Create a live tenant with its default configuration; raise Invalid or Conflict."""
+    problems = spec.problems()
+    if problems:
+        raise Invalid(problems)
+    slug = spec.slug or slugify(spec.name)
+    if session.scalar(select(Tenant.id).where(Tenant.slug == slug)):
+        raise Conflict(f"A store with the address name {slug!r} already exists.", code="slug_taken")
+    tenant = Tenant(
+        name=spec.name.strip(),
+        slug=slug,
+        plan=spec.plan,
+        default_language=spec.default_language,
+        timezone=spec.timezone,
+        country=spec.country,
+        allowed_origins=list(spec.allowed_origins),
+        widget_key=new_widget_key(),
+        branding=defaults.branding(spec.name.strip()),
+    )
+    session.add(tenant)
+    session.flush()
+    for kind, payload in defaults.configs(tenant).items():
+        session.add(Config(tenant_id=tenant.id, kind=kind, version=1, payload=payload))
+    return tenant
+
+
+def new_widget_key() -> str:
+    """Return a new public widget key (routing only; it proves nothing)."""
+    return "wk_" + secrets.token_urlsafe(18)
+
+
+def get_tenant_by_slug(session: Session, slug: str) -> Tenant:
+    """Return the tenant called ``slug`` or raise NotFound."""
+    tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise NotFound(f"There is no store called {slug!r}.")
+    return tenant
+
+
+def list_tenants(session: Session) -> list[Tenant]:
+    """Return every tenant, oldest first."""
+    return list(session.scalars(select(Tenant).order_by(Tenant.created_at, Tenant.id)))
+
+
+def set_tenant_status(tenant: Tenant, status: str) -> Tenant:
+    """Pause or resume a tenant."""
+    if status not in TENANT_STATUSES:
+        raise Invalid([{"path": "status", "message": f"must be one of {', '.join(TENANT_STATUSES)}"}])
+    tenant.status = status
+    return tenant
+
+
+def latest_config(session: Session, tenant_id: str, kind: str) -> dict[str, Any] | None:
+    """Return the payload of the newest version of a tenant's ``kind`` config, if any."""
+    return session.scalar(
+        select(Config.payload)
+        .where(Config.tenant_id == tenant_id, Config.kind == kind)
+        .order_by(Config.version.desc())
+        .limit(1)
+    )
+
+
+def save_config(session: Session, tenant_id: str, kind: str, payload: dict[str, Any]) -> int:
+    """Store ``payload`` as the next version of a config unless it equals the newest; return its version."""
+    newest = session.scalars(
+        select(Config)
+        .where(Config.tenant_id == tenant_id, Config.kind == kind)
+        .order_by(Config.version.desc())
+    ).first()
+    if newest is not None and newest.payload == payload:
+        return newest.version
+    version = 1 if newest is None else newest.version + 1
+    session.add(Config(tenant_id=tenant_id, kind=kind, version=version, payload=payload))
+    return version
+
+
+def upsert_user(
+    session: Session, email: str, password: str, *, name: str = "", platform_role: str | None = None
+) -> User:
+    """Create the user with ``email`` or update its password, name and platform role."""
+    problems = []
+    if problem := email_problem(email):
+        problems.append({"path": "email", "message": problem})
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(
+            {"path": "password", "message": f"must have at least {MIN_PASSWORD_LENGTH} characters"}
+        )
+    if platform_role is not None and platform_role not in PLATFORM_ROLES:
+        problems.append({"path": "role", "message": f"must be one of {', '.join(PLATFORM_ROLES)}"})
+    if problems:
+        raise Invalid(problems)
+    email = email.strip().lower()
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email)
+        session.add(user)
+    user.password_hash = hash_password(password)
+    user.name = name or user.name
+    if platform_role is not None:
+        user.platform_role = platform_role
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+    return user
+
+
+def add_membership(session: Session, tenant: Tenant, user: User, role: str) -> Membership:
+    """Give ``user`` the ``role`` in ``tenant`` (replacing any role it had there)."""
+    role = role.upper()
+    if role not in TENANT_ROLES:
+        raise Invalid([{"path": "role", "message": f"must be one of {', '.join(TENANT_ROLES)}"}])
+    membership = session.scalar(
+        select(Membership).where(Membership.tenant_id == tenant.id, Membership.user_id == user.id)
+    )
+    if membership is None:
+        membership = Membership(tenant_id=tenant.id, user_id=user.id, role=role)
+        session.add(membership)
+    membership.role = role
+    session.flush()
+    return membership
+
+
+def create_api_token(
+    session: Session, tenant: Tenant | None, role: str, *, name: str = "api", user: User | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for ``tenant`` (or the platform when None); return it and its only plaintext copy."""
+    role = role.upper()
+    allowed = TENANT_ROLES if tenant is not None else PLATFORM_ROLES
+    if role not in allowed:
+        raise Invalid([{"path": "role", "message": f"must be one of {', '.join(allowed)}"}])
+    plaintext = generate_token()
+    token = ApiToken(
+        tenant_id=tenant.id if tenant else None,
+        user_id=user.id if user else None,
+        name=name,
+        role=role,
+        token_hash=hash_token(plaintext),
+        display_prefix=display_prefix(plaintext),
+        created_at=utcnow(),
+    )
+    session.add(token)
+    session.flush()
+    return token, plaintext
+
+
+def find_api_token(session: Session, plaintext: str) -> ApiToken | None:
+    """Return the live (not revoked, not expired) token matching ``plaintext``."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plaintext)))
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and token.expires_at <= utcnow():
+        return None
+    return token
+
+
+def revoke_tokens_named(session: Session, tenant: Tenant | None, name: str) -> int:
+    """Revoke every live token called ``name`` of ``tenant`` (or of the platform); return how many."""
+    scope = ApiToken.tenant_id == tenant.id if tenant else ApiToken.tenant_id.is_(None)
+    tokens = session.scalars(
+        select(ApiToken).where(scope, ApiToken.name == name, ApiToken.revoked_at.is_(None))
+    )
+    count = 0
+    for token in tokens:
+        token.revoked_at = utcnow()
+        count += 1
+    return count

@@ -1,0 +1,52 @@
+"""Checks on the values a tenant is created or edited with; each returns a problem or None."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+LANGUAGES = ("es", "ca", "pt", "en")
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# scheme://host[:port], where host may start with "*." and port may be "*".
+_ORIGIN = re.compile(r"^https?://(\*\.)?[a-z0-9.-]+(:(\d{1,5}|\*))?$")
+
+
+def slugify(name: str) -> str:
+    """Return a URL-safe slug made from a store's name ("Cuina & Fusta" -> "cuina-fusta")."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:63].strip("-")
+
+
+def slug_problem(slug: str) -> str | None:
+    """Say what is wrong with ``slug``, if anything."""
+    if not _SLUG.match(slug):
+        return "use 1-63 lowercase letters, digits and dashes, not starting or ending with a dash"
+    return None
+
+
+def language_problem(language: str) -> str | None:
+    """Say what is wrong with a language code, if anything."""
+    return None if language in LANGUAGES else f"must be one of {', '.join(LANGUAGES)}"
+
+
+def timezone_problem(name: str) -> str | None:
+    """Say what is wrong with an IANA time zone name, if anything."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "must be an IANA time zone such as Europe/Madrid"
+    return None if name in available_timezones() or name == "UTC" else "must be an IANA time zone"
+
+
+def origin_problem(origin: str) -> str | None:
+    """Say what is wrong with an allowed-origin pattern, if anything."""
+    if not _ORIGIN.match(origin):
+        return "must look like https://www.store.es, https://*.store.es or http://localhost:*"
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    """Say what is wrong with an e-mail address, if anything."""
+    return None if _EMAIL.match(email) and len(email) <= 254 else "is not an e-mail address"

@@ -1,0 +1,5 @@
+"""The program's version, one place."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

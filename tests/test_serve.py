@@ -1,0 +1,130 @@
+"""`ebanista serve` and `ebanista worker` as real processes: up, healthy, and down on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.backends import PLATFORM, environ_for, scratch_database, settings_for
+
+pytestmark = pytest.mark.slow
+EBANISTA = [sys.executable, "-m", "appliance"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*EBANISTA, *args],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wait_for_health(port: int, proc: subprocess.Popen[str]) -> dict:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited early:\n{proc.stdout.read() if proc.stdout else ''}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=2) as response:
+                return json.loads(response.read())
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail("server did not answer within 20 s")
+
+
+def stop(proc: subprocess.Popen[str]) -> tuple[int, str]:
+    proc.send_signal(signal.SIGTERM)
+    output, _ = proc.communicate(timeout=20)
+    return proc.returncode, output
+
+
+def test_serve_runs_the_whole_program_and_stops_cleanly(tmp_path: Path) -> None:
+    with scratch_database(tmp_path) as url:
+        env = environ_for(settings_for(url, tmp_path / "data")) | {"EBANISTA_TASKS_IMMEDIATE": "false"}
+        if PLATFORM:
+            assert (
+                subprocess.run([*EBANISTA, "migrate"], env={**os.environ, **env}, check=False).returncode == 0
+            )
+        port = free_port()
+        proc = start(["serve", "--port", str(port)], env)
+        try:
+            health = wait_for_health(port, proc)
+        finally:
+            code, output = stop(proc)
+    assert health["status"] == "ok"
+    assert health["mode"] == ("platform" if PLATFORM else "appliance")
+    assert code == 0, output
+    assert '"event": "background_started"' in output
+    assert '"event": "background_stopped"' in output
+
+
+def test_platform_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+    if not PLATFORM:
+        pytest.skip("the appliance migrates itself; only the platform asks the operator to")
+    with scratch_database(tmp_path) as url:
+        env = environ_for(settings_for(url, tmp_path / "data"))
+        result = subprocess.run(
+            [*EBANISTA, "serve", "--no-worker", "--port", str(free_port())],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert "ebanista migrate" in result.stderr
+
+
+def test_platform_runs_web_and_worker_as_separate_processes(tmp_path: Path) -> None:
+    if not PLATFORM:
+        pytest.skip("--no-worker and `ebanista worker` are for platform nodes")
+    with scratch_database(tmp_path) as url:
+        env = environ_for(settings_for(url, tmp_path / "data")) | {"EBANISTA_TASKS_IMMEDIATE": "false"}
+        subprocess.run([*EBANISTA, "migrate"], env={**os.environ, **env}, check=True, capture_output=True)
+        port = free_port()
+        web = start(["serve", "--no-worker", "--port", str(port)], env)
+        worker = start(["worker"], env)
+        try:
+            health = wait_for_health(port, web)
+            time.sleep(0.5)
+        finally:
+            web_code, web_output = stop(web)
+            worker_code, worker_output = stop(worker)
+    assert health["status"] == "ok"
+    assert web_code == 0
+    assert "background_started" not in web_output
+    assert worker_code == 0, worker_output
+    assert "background_started" in worker_output
+
+
+def test_the_appliance_refuses_no_worker(tmp_path: Path) -> None:
+    if PLATFORM:
+        pytest.skip("appliance only")
+    env = {"EBANISTA_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [*EBANISTA, "serve", "--no-worker"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "--no-worker" in result.stderr

@@ -1,0 +1,44 @@
+"""Background work: tasks are idempotent, and the scheduler enqueues each run once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from appliance.db import IdempotencyKey, utcnow
+from appliance.runtime import Runtime
+from appliance.scheduler import JOBS, enqueue_once, make_scheduler
+
+
+def add_key(rt: Runtime, tenant_id: str, key: str, expires_in: timedelta) -> None:
+    with rt.transaction() as session:
+        session.add(
+            IdempotencyKey(
+                tenant_id=tenant_id,
+                scope="chat.send",
+                key=key,
+                request_hash="0" * 64,
+                expires_at=utcnow() + expires_in,
+            )
+        )
+
+
+def test_purging_idempotency_keys_removes_only_expired_ones_and_can_run_twice(
+    rt: Runtime, make_tenant
+) -> None:
+    tenant = make_tenant()
+    add_key(rt, tenant.id, "old", timedelta(hours=-1))
+    add_key(rt, tenant.id, "fresh", timedelta(hours=23))
+    rt.queue.enqueue("purge_expired_idempotency_keys")
+    rt.queue.enqueue("purge_expired_idempotency_keys")
+    with rt.sessions() as session:
+        assert [k.key for k in session.query(IdempotencyKey)] == ["fresh"]
+
+
+def test_the_scheduler_enqueues_a_tick_only_once_across_schedulers(rt: Runtime) -> None:
+    assert enqueue_once(rt, "purge_expired_idempotency_keys", 3600) is True
+    assert enqueue_once(rt, "purge_expired_idempotency_keys", 3600) is False
+
+
+def test_the_scheduler_has_a_job_for_every_schedule(rt: Runtime) -> None:
+    scheduler = make_scheduler(rt)
+    assert {job.id for job in scheduler.get_jobs()} == {name for name, _ in JOBS}

@@ -1,0 +1,22 @@
+"""The web panels: /panel for store staff and /admin for the platform operator."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, render_template
+
+from appliance.runtime import current_runtime
+from appliance.version import __version__
+
+home = Blueprint("home", __name__, template_folder="templates")
+
+
+@home.get("/")
+def index() -> str:
+    """Show what this server is and where to go next."""
+    settings = current_runtime().settings
+    return render_template("home.html", mode=settings.mode, version=__version__)
+
+
+def register_webui(app: Flask) -> None:
+    """Attach the web interfaces to ``app``."""
+    app.register_blueprint(home)
