@@ -83,6 +83,7 @@ def serve(host: str, port: int, no_worker: bool) -> None:
                 f"EBANISTA_DATABASE_URL: schema is at {current}, code needs {head}; run `ebanista migrate`"
             )
         upgrade(rt.engine)  # the appliance has one process, so it can safely migrate itself
+        click.echo(f"database migrated to {head} (was {current or 'empty'})", err=True)
     run_server(app, host, port, with_worker=not no_worker)
 
 

@@ -85,8 +85,10 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(settings.log_level)
-    # SQLAlchemy would log statements with their parameters (personal data) at INFO.
+    # SQLAlchemy would log statements with their parameters (personal data) at INFO; Alembic
+    # chats about its dialect on every start (our own commands say what they migrated).
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def init_request_logging(app: Flask) -> None:
