@@ -75,9 +75,7 @@ class RedisCache:
     """The same interface on Redis, shared by every node of the platform."""
 
     def __init__(self, url: str) -> None:
-        self.client = redis.Redis.from_url(
-            url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
-        )
+        self.client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2)
 
     def get(self, key: str) -> str | None:
         """Return the live value of ``key`` or None."""

@@ -62,9 +62,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
-)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--no-worker", is_flag=True, help="Web only (platform nodes, beside `ebanista worker`).")
 @reports_errors
 def serve(host: str, port: int, no_worker: bool) -> None:
@@ -147,9 +145,7 @@ def token() -> None:
 
 @token.command("create")
 @click.option("--tenant", "slug", help="The store's slug (omit with --role SUPER_ADMIN or INTERNAL).")
-@click.option(
-    "--role", required=True, help="OWNER, ADMIN or AGENT; SUPER_ADMIN or INTERNAL without --tenant."
-)
+@click.option("--role", required=True, help="OWNER, ADMIN or AGENT; SUPER_ADMIN or INTERNAL without --tenant.")
 @click.option("--name", default="cli", show_default=True, help="A label to recognise the token by.")
 @reports_errors
 def token_create(slug: str | None, role: str, name: str) -> None:
@@ -246,9 +242,7 @@ def user() -> None:
 @user.command("create")
 @click.argument("email")
 @click.option("--tenant", "slug", help="The store this person works for.")
-@click.option(
-    "--role", required=True, help="OWNER, ADMIN or AGENT with --tenant; SUPER_ADMIN or INTERNAL without."
-)
+@click.option("--role", required=True, help="OWNER, ADMIN or AGENT with --tenant; SUPER_ADMIN or INTERNAL without.")
 @click.option("--name", default="", help="Full name.")
 @click.option("--password", help="Default: a random one, printed once.")
 @reports_errors
@@ -266,3 +260,40 @@ def user_create(email: str, slug: str | None, role: str, name: str, password: st
         else:
             account = upsert_user(session, email, password, name=name, platform_role=role)
     click.echo(json.dumps({"email": account.email, "role": role, "tenant": slug, "password": password}))
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--batch", "batch", type=click.File("r", encoding="utf-8"), help='A JSONL file of {"id", "text"}.')
+@click.option(
+    "--default-language",
+    default="es",
+    show_default=True,
+    type=click.Choice(["es", "ca", "pt", "en"]),
+    help="The store's language, used when the text cannot tell.",
+)
+@click.option("--country", default="ES", show_default=True, help="Country for phone numbers without a prefix.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def nlu(text: str | None, batch: Any, default_language: str, country: str, as_json: bool) -> None:
+    """Show what the bot understands of a message (or of each line of --batch)."""
+    from appliance.understanding import understand
+
+    if (text is None) == (batch is None):
+        raise click.UsageError("give either TEXT or --batch FILE")
+    if batch is None:
+        found = understand(text or "", default_language=default_language, default_country=country.upper())
+        click.echo(json.dumps(found, ensure_ascii=False) if as_json else _nlu_table(found))
+        return
+    for number, line in enumerate(batch, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            found = understand(item["text"], default_language=default_language, default_country=country.upper())
+        except (ValueError, KeyError, TypeError):
+            _fail(f"line {number} of {batch.name} is not a JSON object with a text", 1)
+        click.echo(json.dumps({"id": item.get("id"), **found}, ensure_ascii=False))
+
+
+def _nlu_table(found: dict[str, Any]) -> str:
+    return "\n".join(f"{key:<16} {'—' if value is None else value}" for key, value in found.items())

@@ -98,9 +98,7 @@ class Settings(BaseModel):
             try:
                 Fernet(key)
             except ValueError:
-                raise ValueError(
-                    "each comma-separated key must be a Fernet key (32 url-safe base64 bytes)"
-                ) from None
+                raise ValueError("each comma-separated key must be a Fernet key (32 url-safe base64 bytes)") from None
         return value
 
     @property
@@ -124,9 +122,7 @@ def normalise_database_url(value: str) -> str:
     try:
         url = make_url(value)
     except ArgumentError:
-        raise ValueError(
-            "is not a database URL (expected sqlite:///path or postgresql://user@host/db)"
-        ) from None
+        raise ValueError("is not a database URL (expected sqlite:///path or postgresql://user@host/db)") from None
     backend = url.get_backend_name()
     if backend == "sqlite":
         if url.database in (None, "", ":memory:"):
@@ -140,9 +136,7 @@ def normalise_database_url(value: str) -> str:
     raise ValueError(f"must be a sqlite:/// or postgresql:// URL (got scheme {url.drivername!r})")
 
 
-def load_settings(
-    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
-) -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> Settings:
     """Read, validate and complete the settings; raise ConfigError naming the bad variable."""
     environ = os.environ if environ is None else environ
     raw: dict[str, Any] = {}
@@ -183,9 +177,7 @@ def _describe(exc: ValidationError) -> str:
     name = str(error["loc"][0]) if error["loc"] else "config"
     message = error["msg"].removeprefix("Value error, ")
     got = error.get("input")
-    shown = (
-        "" if name in {"secret_key", "encryption_keys", "database_url", "redis_url"} else f" (got {got!r})"
-    )
+    shown = "" if name in {"secret_key", "encryption_keys", "database_url", "redis_url"} else f" (got {got!r})"
     return f"{_var(name)}: {message}{shown}"
 
 

@@ -20,6 +20,7 @@ log = structlog.get_logger(__name__)
 # (task name, interval in seconds)
 JOBS: list[tuple[str, int]] = [
     ("purge_expired_idempotency_keys", 3600),
+    ("expire_idle_sessions", 3600),
 ]
 
 

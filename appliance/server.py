@@ -13,6 +13,7 @@ from waitress import create_server
 
 from appliance.runtime import runtime_of
 from appliance.scheduler import make_scheduler
+from appliance.understanding import warm_up
 
 log = structlog.get_logger("ebanista.server")
 
@@ -58,6 +59,9 @@ def _stop_on_signals() -> None:
 def serve(app: Flask, host: str, port: int, *, with_worker: bool) -> None:
     """Serve ``app`` until SIGTERM or Ctrl-C, with the background beside it if asked."""
     rt = runtime_of(app)
+    # Load the language models before the first visitor arrives (and before gc.freeze() in there
+    # pins what is alive, which should be start-up objects only).
+    warm_up()
     background = Background(app) if with_worker else None
     server = create_server(app, host=host, port=port, threads=rt.settings.threads, ident="ebanista")
     _stop_on_signals()

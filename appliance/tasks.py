@@ -14,10 +14,10 @@ import structlog
 from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from appliance.config import Settings
-from appliance.db import IdempotencyKey, utcnow
+from appliance.db import ChatSession, IdempotencyKey, utcnow
 
 if TYPE_CHECKING:
     from appliance.runtime import Runtime
@@ -50,8 +50,7 @@ class TaskQueue:
     def __init__(self, app: Flask, huey: Huey) -> None:
         self.huey = huey
         self._tasks: dict[str, TaskWrapper] = {
-            name: huey.task(name=name, retries=2, retry_delay=30)(_in_app(app, fn))
-            for name, fn in _REGISTRY.items()
+            name: huey.task(name=name, retries=2, retry_delay=30)(_in_app(app, fn)) for name, fn in _REGISTRY.items()
         }
 
     def enqueue(self, name: str, *args: Any, **kwargs: Any) -> None:
@@ -81,4 +80,18 @@ def purge_expired_idempotency_keys(rt: Runtime) -> int:
         result = session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at < utcnow()))
     count = result.rowcount or 0
     log.info("idempotency_keys_purged", count=count)
+    return count
+
+
+@task
+def expire_idle_sessions(rt: Runtime) -> int:
+    """Mark conversations idle past their expiry as expired (a resume then starts afresh)."""
+    with rt.transaction() as session:
+        result = session.execute(
+            update(ChatSession)
+            .where(ChatSession.status != "expired", ChatSession.expires_at < utcnow())
+            .values(status="expired")
+        )
+    count = result.rowcount or 0
+    log.info("sessions_expired", count=count)
     return count

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import redis
+from argon2 import PasswordHasher
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
@@ -24,6 +25,7 @@ from appliance.cli import main
 from appliance.db import Base, Tenant, User
 from appliance.db.migrate import upgrade
 from appliance.runtime import Runtime, runtime_of
+from appliance.security import passwords
 from appliance.tenants.service import TenantSpec, add_membership, create_api_token, create_tenant, upsert_user
 from tests.backends import (
     BACKEND,
@@ -40,6 +42,18 @@ for _name in [n for n in os.environ if n.startswith("EBANISTA_") and not n.start
     del os.environ[_name]
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Hash the cast's passwords with tiny argon2 costs: ~1 ms instead of ~100 ms per user.
+
+    Only tests about passwords need the real costs; test_passwords.py checks those on its own hasher.
+    """
+    original = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = original
 
 
 def pytest_report_header() -> str:
@@ -163,9 +177,7 @@ class Cast:
 
 
 @pytest.fixture
-def cast(
-    make_tenant: Callable[..., Tenant], make_user: Callable[..., User], make_token: Callable[..., str]
-) -> Cast:
+def cast(make_tenant: Callable[..., Tenant], make_user: Callable[..., User], make_token: Callable[..., str]) -> Cast:
     tenant_a = make_tenant("Cuines Alícia", slug="tenant-a")
     tenant_b = make_tenant("Armaris Carles", slug="tenant-b")
     alice = make_user("alice@example.com", tenant_a, "OWNER")

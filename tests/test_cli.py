@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sqlalchemy import func, select, text
 
@@ -114,9 +115,7 @@ def test_tenant_create_list_pause_and_resume(cli, rt: Runtime) -> None:
 
 
 def test_tenant_create_lists_every_problem(cli) -> None:
-    result = cli(
-        "tenant", "create", "X", "--language", "fr", "--timezone", "Mars/Olympus", "--origin", "ftp://x"
-    )
+    result = cli("tenant", "create", "X", "--language", "fr", "--timezone", "Mars/Olympus", "--origin", "ftp://x")
     assert result.exit_code == 1
     for field in ("default_language", "timezone", "allowed_origins[0]"):
         assert field in result.output
@@ -140,12 +139,7 @@ def test_user_create_adds_staff_to_a_store(cli, rt: Runtime, cast) -> None:
 
 
 def test_user_create_makes_platform_staff_without_a_store(cli, rt: Runtime) -> None:
-    assert (
-        cli(
-            "user", "create", "ops@example.com", "--role", "INTERNAL", "--password", "long enough pw"
-        ).exit_code
-        == 0
-    )
+    assert cli("user", "create", "ops@example.com", "--role", "INTERNAL", "--password", "long enough pw").exit_code == 0
     with rt.sessions() as session:
         assert session.scalar(select(User.platform_role)) == "INTERNAL"
 
@@ -160,3 +154,52 @@ def test_api_tokens_are_not_listed_for_another_tenant(rt: Runtime, cast) -> None
     with rt.sessions() as session:
         tenant_ids = set(session.scalars(select(ApiToken.tenant_id)))
     assert tenant_ids == {cast.tenant_a.id, cast.tenant_b.id}
+
+
+VISIBLE_SET = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "extraction_visible.jsonl"
+NLU_KEYS = [
+    "language",
+    "project_type",
+    "budget_min_eur",
+    "budget_max_eur",
+    "area_m2",
+    "style",
+    "urgency",
+    "email",
+    "phone",
+]
+
+
+def test_nlu_prints_every_key_as_json(cli) -> None:
+    result = cli("nlu", "--json", "Hola! cocina moderna de unos 12m2, entre 10 y 15 mil, lo antes posible")
+    assert result.exit_code == 0
+    found = json.loads(result.stdout)
+    assert list(found) == NLU_KEYS
+    assert found["project_type"] == "kitchen"
+    assert (found["budget_min_eur"], found["budget_max_eur"]) == (10000, 15000)
+
+
+def test_nlu_uses_the_stores_language_when_the_text_cannot_tell(cli) -> None:
+    assert json.loads(cli("nlu", "--json", "--default-language", "ca", "hola").stdout)["language"] == "ca"
+    assert json.loads(cli("nlu", "--json", "--default-language", "es", "hola").stdout)["language"] == "es"
+
+
+def test_nlu_batch_answers_every_line_with_its_id(cli) -> None:
+    result = cli("nlu", "--batch", str(VISIBLE_SET))
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    expected_ids = [json.loads(line)["id"] for line in VISIBLE_SET.read_text(encoding="utf-8").splitlines() if line]
+    assert [line["id"] for line in lines] == expected_ids
+    assert all(list(line)[1:] == NLU_KEYS for line in lines)
+
+
+def test_nlu_batch_names_a_broken_line(cli, tmp_path) -> None:
+    batch = tmp_path / "broken.jsonl"
+    batch.write_text('{"id": "a", "text": "hola"}\n{not json\n', encoding="utf-8")
+    result = cli("nlu", "--batch", str(batch))
+    assert result.exit_code == 1
+    assert "line 2" in result.output
+
+
+def test_nlu_needs_text_or_a_batch(cli) -> None:
+    assert cli("nlu").exit_code == 2

@@ -133,9 +133,7 @@ def test_it_names_an_unreadable_config_file(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_serve_stops_with_one_line_naming_the_variable(
-    tmp_path: Path, env: dict[str, str], variable: str
-) -> None:
+def test_serve_stops_with_one_line_naming_the_variable(tmp_path: Path, env: dict[str, str], variable: str) -> None:
     result = CliRunner().invoke(main, ["serve"], env={"EBANISTA_DATA_DIR": str(tmp_path), **env})
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()

@@ -34,9 +34,7 @@ def test_health_reports_every_part_ok(client: FlaskClient) -> None:
     }
 
 
-def test_health_is_degraded_but_up_when_storage_fails(
-    fresh_app: Callable[..., Flask], tmp_path: Path
-) -> None:
+def test_health_is_degraded_but_up_when_storage_fails(fresh_app: Callable[..., Flask], tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the storage folder should be")
     app = fresh_app(storage_url=(blocker / "files").as_uri())
@@ -86,9 +84,7 @@ def echo_app(fresh_app: Callable[..., Flask]) -> FlaskClient:
 
 
 def test_non_json_bodies_are_415(fresh_app: Callable[..., Flask]) -> None:
-    response = echo_app(fresh_app).post(
-        "/v1/_echo", data="a=b", content_type="application/x-www-form-urlencoded"
-    )
+    response = echo_app(fresh_app).post("/v1/_echo", data="a=b", content_type="application/x-www-form-urlencoded")
     assert_envelope(response, 415, "unsupported_media_type")
 
 

@@ -59,9 +59,7 @@ def test_serve_runs_the_whole_program_and_stops_cleanly(tmp_path: Path) -> None:
     with scratch_database(tmp_path) as url:
         env = environ_for(settings_for(url, tmp_path / "data")) | {"EBANISTA_TASKS_IMMEDIATE": "false"}
         if PLATFORM:
-            assert (
-                subprocess.run([*EBANISTA, "migrate"], env={**os.environ, **env}, check=False).returncode == 0
-            )
+            assert subprocess.run([*EBANISTA, "migrate"], env={**os.environ, **env}, check=False).returncode == 0
         port = free_port()
         proc = start(["serve", "--port", str(port)], env)
         try:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from appliance.db import IdempotencyKey, utcnow
+from appliance.conversations import positions
+from appliance.db import ChatSession, IdempotencyKey, utcnow
 from appliance.runtime import Runtime
 from appliance.scheduler import JOBS, enqueue_once, make_scheduler
 
@@ -22,9 +23,7 @@ def add_key(rt: Runtime, tenant_id: str, key: str, expires_in: timedelta) -> Non
         )
 
 
-def test_purging_idempotency_keys_removes_only_expired_ones_and_can_run_twice(
-    rt: Runtime, make_tenant
-) -> None:
+def test_purging_idempotency_keys_removes_only_expired_ones_and_can_run_twice(rt: Runtime, make_tenant) -> None:
     tenant = make_tenant()
     add_key(rt, tenant.id, "old", timedelta(hours=-1))
     add_key(rt, tenant.id, "fresh", timedelta(hours=23))
@@ -42,3 +41,19 @@ def test_the_scheduler_enqueues_a_tick_only_once_across_schedulers(rt: Runtime) 
 def test_the_scheduler_has_a_job_for_every_schedule(rt: Runtime) -> None:
     scheduler = make_scheduler(rt)
     assert {job.id for job in scheduler.get_jobs()} == {name for name, _ in JOBS}
+
+
+def test_idle_sessions_expire_and_a_resume_then_starts_afresh(rt: Runtime, make_tenant, client) -> None:
+    from tests.visitors import ORIGIN, Visitor
+
+    tenant = make_tenant("Cuines", allowed_origins=[ORIGIN])
+    visitor = Visitor(client, tenant.widget_key)
+    visitor.open()
+    visitor.start()
+    with rt.transaction() as session:
+        session.get(ChatSession, visitor.session_id).expires_at = utcnow() - timedelta(minutes=1)
+    positions.forget(rt, visitor.session_id)
+    rt.queue.enqueue("expire_idle_sessions")
+    with rt.sessions() as session:
+        assert session.get(ChatSession, visitor.session_id).status == "expired"
+    assert Visitor(client, tenant.widget_key).open(session_id=visitor.session_id)["session_id"] != visitor.session_id

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import request
 from flask_openapi3 import APIBlueprint, OpenAPI
 
-from appliance.api import health
+from appliance.api import chat, flows, health, widget
+from appliance.api.cors import init_cors
 from appliance.errors import BadRequest, UnsupportedMediaType, wants_json
 
 # Endpoints that take multipart uploads instead of JSON bodies.
@@ -15,8 +16,10 @@ MULTIPART_SUFFIXES = ("/attachments",)
 def register_api(app: OpenAPI) -> None:
     """Attach every /v1 resource to ``app``."""
     api = APIBlueprint("v1", __name__, url_prefix="/v1")
-    api.register_api(health.api)
+    for resource in (health, widget, chat, flows):
+        api.register_api(resource.api)
     app.register_api(api)
+    init_cors(app)
     app.before_request(require_json_body)
 
 

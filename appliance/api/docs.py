@@ -9,6 +9,7 @@ from flask_openapi3 import Info, OpenAPI
 from flask_openapi3_swagger.templates import swagger_html_string
 
 from appliance.errors import ErrorEnvelope, validation_error_response
+from appliance.flows.schema import FlowDocument
 from appliance.version import __version__
 
 SECURITY_SCHEMES: dict[str, Any] = {
@@ -28,16 +29,16 @@ class EbanistaOpenAPI(OpenAPI):
     def generate_spec_json(self) -> None:
         """Generate the document, then point every 422 at the error envelope (not a bare list)."""
         super().generate_spec_json()
-        self.spec_json["components"]["schemas"]["ErrorEnvelope"] = ErrorEnvelope.model_json_schema(
-            ref_template="#/components/schemas/{model}"
-        )
+        schemas = self.spec_json["components"]["schemas"]
+        for model in (ErrorEnvelope, FlowDocument):
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
+            schemas.update(schema.pop("$defs", {}))
+            schemas[model.__name__] = schema
         for path_item in self.spec_json["paths"].values():
             for operation in path_item.values():
                 operation["responses"]["422"] = {
                     "description": "Unprocessable Content: details.problems lists every problem",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}
-                    },
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
                 }
 
 

@@ -19,9 +19,7 @@ class Appointment(IdMixin, TenantScoped, Timestamps, Base):
     __tablename__ = "appointments"
     id_prefix = "a"
 
-    lead_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("leads.id", ondelete="SET NULL")
-    )
+    lead_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("leads.id", ondelete="SET NULL"))
     service: Mapped[str] = mapped_column(String(64))
     start_at: Mapped[datetime]
     end_at: Mapped[datetime]
@@ -36,9 +34,7 @@ class Appointment(IdMixin, TenantScoped, Timestamps, Base):
     ics_sequence: Mapped[int] = mapped_column(Integer, default=0)
     reminder_24h_sent_at: Mapped[datetime | None]
     reminder_2h_sent_at: Mapped[datetime | None]
-    created_by: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")
-    )
+    created_by: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL"))
 
     __table_args__ = (
         Index(None, "tenant_id", "start_at"),

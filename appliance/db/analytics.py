@@ -19,12 +19,8 @@ class AnalyticsEvent(IdMixin, TenantScoped, Base):
     id_prefix = "ev"
 
     name: Mapped[str] = mapped_column(String(64))
-    session_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("sessions.id", ondelete="SET NULL")
-    )
-    lead_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("leads.id", ondelete="SET NULL")
-    )
+    session_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("sessions.id", ondelete="SET NULL"))
+    lead_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("leads.id", ondelete="SET NULL"))
     block_id: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -38,9 +34,7 @@ class AIUsage(IdMixin, TenantScoped, Base):
     __tablename__ = "ai_usage"
     id_prefix = "ai"
 
-    session_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("sessions.id", ondelete="SET NULL")
-    )
+    session_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("sessions.id", ondelete="SET NULL"))
     provider: Mapped[str] = mapped_column(String(32))
     model: Mapped[str] = mapped_column(String(100))
     purpose: Mapped[str] = mapped_column(String(32))

@@ -100,9 +100,7 @@ class IdMixin:
 
     @declared_attr
     def id(cls) -> Mapped[str]:  # noqa: N805 - declared_attr receives the class
-        return mapped_column(
-            String(ID_LENGTH), primary_key=True, default=lambda: new_id(cls.id_prefix), sort_order=-20
-        )
+        return mapped_column(String(ID_LENGTH), primary_key=True, default=lambda: new_id(cls.id_prefix), sort_order=-20)
 
 
 class Timestamps:

@@ -34,9 +34,7 @@ class ChatSession(IdMixin, TenantScoped, Timestamps, Base):
     channel: Mapped[str] = mapped_column(String(16), default="web")
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), default="active")
-    flow_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("flows.id", ondelete="SET NULL")
-    )
+    flow_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("flows.id", ondelete="SET NULL"))
     flow_version: Mapped[int | None] = mapped_column(Integer)
     current_block: Mapped[str | None] = mapped_column(String(100))
     # The engine's own bookkeeping (positions, retries); no personal data goes here.

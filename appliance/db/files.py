@@ -19,12 +19,8 @@ class File(IdMixin, TenantScoped, Base):
     id_prefix = "f"
 
     kind: Mapped[str] = mapped_column(String(16))
-    session_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("sessions.id", ondelete="SET NULL")
-    )
-    lead_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("leads.id", ondelete="SET NULL")
-    )
+    session_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("sessions.id", ondelete="SET NULL"))
+    lead_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("leads.id", ondelete="SET NULL"))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))

@@ -35,9 +35,7 @@ class Lead(IdMixin, TenantScoped, Timestamps, Base):
     language: Mapped[str] = mapped_column(String(8), default="es")
     channel: Mapped[str] = mapped_column(String(16), default="web")
     notes: Mapped[str | None] = mapped_column(EncryptedText)
-    assignee_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")
-    )
+    assignee_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL"))
 
     __table_args__ = (
         Index(None, "tenant_id", "created_at"),

@@ -17,12 +17,8 @@ class Consent(IdMixin, TenantScoped, Base):
     __tablename__ = "consents"
     id_prefix = "cn"
 
-    session_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("sessions.id", ondelete="SET NULL")
-    )
-    lead_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("leads.id", ondelete="SET NULL")
-    )
+    session_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("sessions.id", ondelete="SET NULL"))
+    lead_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("leads.id", ondelete="SET NULL"))
     purpose: Mapped[str] = mapped_column(String(32))
     granted: Mapped[bool] = mapped_column(Boolean)
     text_version: Mapped[str] = mapped_column(String(64))
@@ -43,12 +39,8 @@ class Audit(IdMixin, Base):
     __tablename__ = "audits"
     id_prefix = "au"
 
-    tenant_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("tenants.id", ondelete="SET NULL")
-    )
-    actor_user_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")
-    )
+    tenant_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("tenants.id", ondelete="SET NULL"))
+    actor_user_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL"))
     actor_token_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("api_tokens.id", ondelete="SET NULL")
     )

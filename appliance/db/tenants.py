@@ -60,9 +60,7 @@ class User(IdMixin, Timestamps, Base):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
 
-    __table_args__ = (
-        CheckConstraint(f"platform_role IS NULL OR platform_role IN {PLATFORM_ROLES}", name="role"),
-    )
+    __table_args__ = (CheckConstraint(f"platform_role IS NULL OR platform_role IN {PLATFORM_ROLES}", name="role"),)
 
 
 class Membership(IdMixin, TenantScoped, Timestamps, Base):
@@ -88,12 +86,8 @@ class ApiToken(IdMixin, Base):
     __tablename__ = "api_tokens"
     id_prefix = "tk"
 
-    tenant_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("tenants.id", ondelete="CASCADE")
-    )
-    user_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")
-    )
+    tenant_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("tenants.id", ondelete="CASCADE"))
+    user_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -107,8 +101,7 @@ class ApiToken(IdMixin, Base):
     __table_args__ = (
         Index(None, "tenant_id", "revoked_at"),
         CheckConstraint(
-            f"(tenant_id IS NULL AND role IN {PLATFORM_ROLES})"
-            f" OR (tenant_id IS NOT NULL AND role IN {TENANT_ROLES})",
+            f"(tenant_id IS NULL AND role IN {PLATFORM_ROLES}) OR (tenant_id IS NOT NULL AND role IN {TENANT_ROLES})",
             name="scope",
         ),
     )

@@ -15,6 +15,7 @@ from appliance.tenants.service import (
     add_membership,
     create_api_token,
     create_tenant,
+    ensure_published_flow,
     get_tenant_by_slug,
     revoke_tokens_named,
     save_config,
@@ -52,12 +53,11 @@ def seed_demo(session: Session, public_url: str) -> dict[str, Any]:
     tenant.status = "active"
     tenant.branding = dict(DEMO_BRANDING)
     save_config(session, tenant.id, "agenda", _demo_agenda())
+    ensure_published_flow(session, tenant)
     owner_password, admin_password = generate_password(), generate_password()
     owner = upsert_user(session, OWNER_EMAIL, owner_password, name="Marta Ferrer")
     add_membership(session, tenant, owner, "OWNER")
-    admin = upsert_user(
-        session, ADMIN_EMAIL, admin_password, name="Platform admin", platform_role="SUPER_ADMIN"
-    )
+    admin = upsert_user(session, ADMIN_EMAIL, admin_password, name="Platform admin", platform_role="SUPER_ADMIN")
     revoke_tokens_named(session, tenant, TOKEN_NAME)
     revoke_tokens_named(session, None, TOKEN_NAME)
     _, api_token = create_api_token(session, tenant, "OWNER", name=TOKEN_NAME, user=owner)

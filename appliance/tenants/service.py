@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from appliance.db import ApiToken, Config, Membership, Tenant, User, utcnow
 from appliance.db.tenants import PLANS, PLATFORM_ROLES, TENANT_ROLES, TENANT_STATUSES
 from appliance.errors import Conflict, Invalid, NotFound
+from appliance.flows.presets import preset
+from appliance.flows.service import create_draft, publish, published_flow
 from appliance.security.passwords import MIN_PASSWORD_LENGTH, hash_password
 from appliance.security.tokens import display_prefix, generate_token, hash_token
 from appliance.tenants import defaults
@@ -76,7 +78,14 @@ def create_tenant(session: Session, spec: TenantSpec) -> Tenant:
     session.flush()
     for kind, payload in defaults.configs(tenant).items():
         session.add(Config(tenant_id=tenant.id, kind=kind, version=1, payload=payload))
+    ensure_published_flow(session, tenant)
     return tenant
+
+
+def ensure_published_flow(session: Session, tenant: Tenant) -> None:
+    """Publish the base flow for a tenant that has no published flow, so its chat works at once."""
+    if published_flow(session, tenant.id) is None:
+        publish(session, tenant.id, create_draft(session, tenant.id, preset("base")).version)
 
 
 def new_widget_key() -> str:
@@ -118,9 +127,7 @@ def latest_config(session: Session, tenant_id: str, kind: str) -> dict[str, Any]
 def save_config(session: Session, tenant_id: str, kind: str, payload: dict[str, Any]) -> int:
     """Store ``payload`` as the next version of a config unless it equals the newest; return its version."""
     newest = session.scalars(
-        select(Config)
-        .where(Config.tenant_id == tenant_id, Config.kind == kind)
-        .order_by(Config.version.desc())
+        select(Config).where(Config.tenant_id == tenant_id, Config.kind == kind).order_by(Config.version.desc())
     ).first()
     if newest is not None and newest.payload == payload:
         return newest.version
@@ -137,9 +144,7 @@ def upsert_user(
     if problem := email_problem(email):
         problems.append({"path": "email", "message": problem})
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(
-            {"path": "password", "message": f"must have at least {MIN_PASSWORD_LENGTH} characters"}
-        )
+        problems.append({"path": "password", "message": f"must have at least {MIN_PASSWORD_LENGTH} characters"})
     if platform_role is not None and platform_role not in PLATFORM_ROLES:
         problems.append({"path": "role", "message": f"must be one of {', '.join(PLATFORM_ROLES)}"})
     if problems:
@@ -211,9 +216,7 @@ def find_api_token(session: Session, plaintext: str) -> ApiToken | None:
 def revoke_tokens_named(session: Session, tenant: Tenant | None, name: str) -> int:
     """Revoke every live token called ``name`` of ``tenant`` (or of the platform); return how many."""
     scope = ApiToken.tenant_id == tenant.id if tenant else ApiToken.tenant_id.is_(None)
-    tokens = session.scalars(
-        select(ApiToken).where(scope, ApiToken.name == name, ApiToken.revoked_at.is_(None))
-    )
+    tokens = session.scalars(select(ApiToken).where(scope, ApiToken.name == name, ApiToken.revoked_at.is_(None)))
     count = 0
     for token in tokens:
         token.revoked_at = utcnow()

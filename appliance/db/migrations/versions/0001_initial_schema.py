@@ -169,9 +169,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_keys")),
-        sa.UniqueConstraint(
-            "tenant_id", "scope", "key", name=op.f("uq_idempotency_keys_tenant_id_scope_key")
-        ),
+        sa.UniqueConstraint("tenant_id", "scope", "key", name=op.f("uq_idempotency_keys_tenant_id_scope_key")),
     )
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_idempotency_keys_expires_at"), ["expires_at"], unique=False)
@@ -227,9 +225,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("audits", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audits_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_audits_tenant_id_created_at"), ["tenant_id", "created_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audits_tenant_id_created_at"), ["tenant_id", "created_at"], unique=False)
 
     op.create_table(
         "sessions",
@@ -251,9 +247,7 @@ def upgrade() -> None:
         sa.Column("updated_at", appliance.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("channel IN ('web', 'whatsapp')", name=op.f("ck_sessions_channel")),
         sa.CheckConstraint("status IN ('active', 'completed', 'expired')", name=op.f("ck_sessions_status")),
-        sa.ForeignKeyConstraint(
-            ["flow_id"], ["flows.id"], name=op.f("fk_sessions_flow_id_flows"), ondelete="SET NULL"
-        ),
+        sa.ForeignKeyConstraint(["flow_id"], ["flows.id"], name=op.f("fk_sessions_flow_id_flows"), ondelete="SET NULL"),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_sessions_tenant_id_tenants"), ondelete="CASCADE"
         ),
@@ -294,9 +288,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("ai_usage", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ai_usage_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_ai_usage_tenant_id_created_at"), ["tenant_id", "created_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_ai_usage_tenant_id_created_at"), ["tenant_id", "created_at"], unique=False)
 
     op.create_table(
         "leads",
@@ -318,12 +310,8 @@ def upgrade() -> None:
         sa.Column("assignee_id", sa.String(length=32), nullable=True),
         sa.Column("created_at", appliance.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", appliance.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "status IN ('new', 'contacted', 'qualified', 'won', 'lost')", name=op.f("ck_leads_status")
-        ),
-        sa.CheckConstraint(
-            "temperature IN ('cold', 'warm', 'hot', 'premium')", name=op.f("ck_leads_temperature")
-        ),
+        sa.CheckConstraint("status IN ('new', 'contacted', 'qualified', 'won', 'lost')", name=op.f("ck_leads_status")),
+        sa.CheckConstraint("temperature IN ('cold', 'warm', 'hot', 'premium')", name=op.f("ck_leads_temperature")),
         sa.ForeignKeyConstraint(
             ["assignee_id"], ["users.id"], name=op.f("fk_leads_assignee_id_users"), ondelete="SET NULL"
         ),
@@ -337,15 +325,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("session_id", name=op.f("uq_leads_session_id")),
     )
     with op.batch_alter_table("leads", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_leads_tenant_id_created_at"), ["tenant_id", "created_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_leads_tenant_id_email_hash"), ["tenant_id", "email_hash"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_leads_tenant_id_phone_hash"), ["tenant_id", "phone_hash"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_leads_tenant_id_created_at"), ["tenant_id", "created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_leads_tenant_id_email_hash"), ["tenant_id", "email_hash"], unique=False)
+        batch_op.create_index(batch_op.f("ix_leads_tenant_id_phone_hash"), ["tenant_id", "phone_hash"], unique=False)
         batch_op.create_index(batch_op.f("ix_leads_tenant_id_score"), ["tenant_id", "score"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_leads_tenant_id_status_created_at"),
@@ -379,14 +361,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
         sa.UniqueConstraint("session_id", "seq", name=op.f("uq_messages_session_id_seq")),
-        sa.UniqueConstraint(
-            "tenant_id", "channel_message_id", name=op.f("uq_messages_tenant_id_channel_message_id")
-        ),
+        sa.UniqueConstraint("tenant_id", "channel_message_id", name=op.f("uq_messages_tenant_id_channel_message_id")),
     )
     with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_messages_tenant_id_created_at"), ["tenant_id", "created_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_messages_tenant_id_created_at"), ["tenant_id", "created_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_messages_tenant_id_session_id_seq"),
             ["tenant_id", "session_id", "seq"],
@@ -467,20 +445,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("ics_uid", name=op.f("uq_appointments_ics_uid")),
     )
     with op.batch_alter_table("appointments", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_appointments_status_start_at"), ["status", "start_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_appointments_tenant_id_lead_id"), ["tenant_id", "lead_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_appointments_status_start_at"), ["status", "start_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_appointments_tenant_id_lead_id"), ["tenant_id", "lead_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_appointments_tenant_id_service_blocked_start_at"),
             ["tenant_id", "service", "blocked_start_at"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_appointments_tenant_id_start_at"), ["tenant_id", "start_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_appointments_tenant_id_start_at"), ["tenant_id", "start_at"], unique=False)
 
     op.create_table(
         "consents",
@@ -497,9 +469,7 @@ def upgrade() -> None:
         sa.Column("evidence", JSON_TYPE, nullable=False),
         sa.Column("created_at", appliance.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("withdrawn_at", appliance.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["lead_id"], ["leads.id"], name=op.f("fk_consents_lead_id_leads"), ondelete="SET NULL"
-        ),
+        sa.ForeignKeyConstraint(["lead_id"], ["leads.id"], name=op.f("fk_consents_lead_id_leads"), ondelete="SET NULL"),
         sa.ForeignKeyConstraint(
             ["session_id"], ["sessions.id"], name=op.f("fk_consents_session_id_sessions"), ondelete="SET NULL"
         ),
@@ -509,12 +479,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_consents")),
     )
     with op.batch_alter_table("consents", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_consents_tenant_id_lead_id"), ["tenant_id", "lead_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_consents_tenant_id_session_id"), ["tenant_id", "session_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_consents_tenant_id_lead_id"), ["tenant_id", "lead_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_consents_tenant_id_session_id"), ["tenant_id", "session_id"], unique=False)
 
     op.create_table(
         "files",
@@ -530,9 +496,7 @@ def upgrade() -> None:
         sa.Column("original_name", appliance.db.base.EncryptedText(), nullable=True),
         sa.Column("created_at", appliance.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("kind IN ('attachment', 'logo', 'document')", name=op.f("ck_files_kind")),
-        sa.ForeignKeyConstraint(
-            ["lead_id"], ["leads.id"], name=op.f("fk_files_lead_id_leads"), ondelete="SET NULL"
-        ),
+        sa.ForeignKeyConstraint(["lead_id"], ["leads.id"], name=op.f("fk_files_lead_id_leads"), ondelete="SET NULL"),
         sa.ForeignKeyConstraint(
             ["session_id"], ["sessions.id"], name=op.f("fk_files_session_id_sessions"), ondelete="SET NULL"
         ),
@@ -543,12 +507,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("storage_key", name=op.f("uq_files_storage_key")),
     )
     with op.batch_alter_table("files", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_files_tenant_id_lead_id"), ["tenant_id", "lead_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_files_tenant_id_session_id"), ["tenant_id", "session_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_files_tenant_id_lead_id"), ["tenant_id", "lead_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_files_tenant_id_session_id"), ["tenant_id", "session_id"], unique=False)
 
 
 def downgrade() -> None:

@@ -1,0 +1,1 @@
+"""The agenda: availability, bookings, reminders and invitations."""

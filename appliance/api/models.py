@@ -1,0 +1,57 @@
+"""Request and response models shared by the API resources (they document the OpenAPI too)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Language = Literal["es", "ca", "pt", "en"]
+
+
+class Body(BaseModel):
+    """A request body that refuses unknown keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class IdempotencyHeader(BaseModel):
+    """The Idempotency-Key header of retryable writes."""
+
+    idempotency_key: str | None = Field(default=None, alias="Idempotency-Key", max_length=255)
+
+
+class MessageOut(BaseModel):
+    """One message of a conversation."""
+
+    id: str
+    role: Literal["visitor", "bot", "staff", "system"]
+    text: str | None
+    block_id: str | None
+    created_at: str
+
+
+class LeadBrief(BaseModel):
+    """The lead a conversation produced, as the visitor's widget sees it."""
+
+    id: str
+    score: int
+    temperature: Literal["cold", "warm", "hot", "premium"]
+
+
+class TurnAnswer(BaseModel):
+    """What the bot answers to each turn (and what GET /v1/chat/{session_id} restores)."""
+
+    session_id: str
+    language: Language
+    status: Literal["active", "completed", "expired"]
+    messages: list[MessageOut]
+    input: dict[str, Any] | None = Field(description="What the widget should offer next; null when finished.")
+    lead: LeadBrief | None
+
+
+class Page(BaseModel):
+    """A page of a list."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None

@@ -1,0 +1,1 @@
+"""Conversations: sessions, the turn runtime (understand -> engine -> persist), leads from answers."""

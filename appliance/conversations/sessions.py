@@ -1,0 +1,63 @@
+"""Opening, resuming and locking visitors' conversations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from appliance.db import ChatSession, utcnow
+from appliance.errors import NotFound, Unavailable
+from appliance.flows.engine import new_state
+from appliance.flows.service import published_flow
+from appliance.tenants.directory import TenantInfo
+
+
+def pick_language(info: TenantInfo, wanted: str | None) -> str:
+    """Return ``wanted`` if the store speaks it, else the store's default language."""
+    return wanted if wanted in info.languages else info.default_language
+
+
+def open_web_session(
+    db: Session, info: TenantInfo, origin: str, idle_days: int, session_id: str | None, lang: str | None
+) -> tuple[ChatSession, bool]:
+    """Resume the visitor's conversation if it is theirs and alive; else start a new one.
+
+    Return the session and whether it is new. An unknown, foreign or expired id starts afresh,
+    revealing nothing about the one asked for.
+    """
+    if session_id:
+        found = db.scalar(select(ChatSession).where(ChatSession.id == session_id, ChatSession.tenant_id == info.id))
+        if found is not None and found.channel == "web" and found.expires_at > utcnow() and found.status != "expired":
+            return found, False
+    flow = published_flow(db, info.id)
+    if flow is None:
+        raise Unavailable("This chat is not available right now.", code="no_published_flow")
+    language = pick_language(info, lang)
+    state = new_state(language) | {"language_source": "hint" if lang == language else "default", "seq": 0}
+    del state["vars"]
+    chat = ChatSession(
+        tenant_id=info.id,
+        channel="web",
+        language=language,
+        flow_id=flow.id,
+        flow_version=flow.version,
+        state=state,
+        variables={},
+        origin=origin,
+        expires_at=utcnow() + timedelta(days=idle_days),
+    )
+    db.add(chat)
+    db.flush()
+    return chat, True
+
+
+def lock_session(db: Session, tenant_id: str, session_id: str) -> ChatSession:
+    """Return the session for update (one turn at a time per conversation), or 404."""
+    chat = db.scalar(
+        select(ChatSession).where(ChatSession.id == session_id, ChatSession.tenant_id == tenant_id).with_for_update()
+    )
+    if chat is None:
+        raise NotFound("This conversation does not exist.")
+    return chat

@@ -1,0 +1,56 @@
+"""A visitor's page opening the chat: which store, whether its website may, which conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from appliance.conversations import positions
+from appliance.conversations.sessions import open_web_session
+from appliance.errors import Forbidden, NotFound, Unavailable
+from appliance.runtime import Runtime
+from appliance.security.origins import origin_allowed
+from appliance.security.visitor import LIFETIME_SECONDS, VisitorClaims, issue_visitor_token
+from appliance.tenants.directory import TenantInfo, tenant_by_widget_key
+
+
+def open_visit(
+    rt: Runtime, widget_key: str, origin: str | None, session_id: str | None, lang: str | None
+) -> dict[str, Any]:
+    """Return a visitor token, the conversation id and the widget's look, or refuse the page."""
+    info = tenant_by_widget_key(rt, widget_key)
+    if info is None:
+        raise NotFound("This chat is not set up (unknown widget key).", code="unknown_widget_key")
+    if info.status != "active":
+        raise Unavailable("This chat is not available right now.", code="store_unavailable")
+    if not origin_allowed(origin, info.allowed_origins):
+        raise Forbidden("This website is not allowed to open this store's chat.", code="origin_not_allowed")
+    known = positions.recall(rt, session_id, info.id) if session_id else None
+    if known and known["channel"] == "web":
+        language = known["language"]
+    else:
+        with rt.transaction() as db:
+            chat, _ = open_web_session(db, info, origin or "", rt.settings.session_idle_days, session_id, lang)
+            session_id, language = chat.id, chat.language
+    token = issue_visitor_token(rt.settings.secret_key or "", VisitorClaims(session_id, info.id, origin or ""))
+    return {
+        "token": token,
+        "expires_in": LIFETIME_SECONDS,
+        "session_id": session_id,
+        "config": widget_config(info, language),
+    }
+
+
+def widget_config(info: TenantInfo, language: str) -> dict[str, Any]:
+    """Return what the widget needs to look like the store and greet in the visitor's language."""
+    branding = info.branding
+    greeting = branding.get("greeting") or {}
+    return {
+        "store_name": branding.get("store_name") or info.name,
+        "colors": branding.get("colors") or {"primary": "#0f766e", "text": "#ffffff"},
+        "logo_url": branding.get("logo_url"),
+        "greeting": greeting.get(language) or greeting.get(info.default_language) or "",
+        "position": branding.get("position", "right"),
+        "languages": info.languages,
+        "default_language": info.default_language,
+        "language": language,
+    }

@@ -1,0 +1,1 @@
+"""Flows: the document model, its validation, the pure engine, and the preset base flows."""

@@ -1,0 +1,122 @@
+"""Flow versions of a tenant: drafts, publishing, unpublishing and rollback.
+
+Versions are immutable once written, so a session pinned to a version never changes under a
+visitor's feet, and parsed documents can be cached by id forever.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from appliance.db import Flow, utcnow
+from appliance.errors import Conflict, Invalid, NotFound
+from appliance.flows.schema import FlowDocument
+from appliance.flows.validation import validate_flow
+
+
+def create_draft(db: Session, tenant_id: str, document: Any, user_id: str | None = None) -> Flow:
+    """Store a new draft version, or raise Invalid listing every problem of the document."""
+    flow, problems = validate_flow(document)
+    if flow is None:
+        raise Invalid(problems, "The flow has problems; nothing was saved.")
+    newest = db.scalar(select(func.max(Flow.version)).where(Flow.tenant_id == tenant_id)) or 0
+    draft = Flow(
+        tenant_id=tenant_id,
+        version=newest + 1,
+        name=flow.name,
+        state="draft",
+        document=flow.model_dump(mode="json", by_alias=True, exclude_none=True),
+        created_by=user_id,
+    )
+    db.add(draft)
+    db.flush()
+    return draft
+
+
+def list_flows(db: Session, tenant_id: str) -> list[Flow]:
+    """Return every version of a tenant's flow, newest first."""
+    return list(db.scalars(select(Flow).where(Flow.tenant_id == tenant_id).order_by(Flow.version.desc())))
+
+
+def get_version(db: Session, tenant_id: str, version: int, *, lock: bool = False) -> Flow:
+    """Return one version of the tenant's flow, or raise NotFound."""
+    query = select(Flow).where(Flow.tenant_id == tenant_id, Flow.version == version)
+    flow = db.scalar(query.with_for_update() if lock else query)
+    if flow is None:
+        raise NotFound(f"There is no version {version} of this flow.")
+    return flow
+
+
+def published_flow(db: Session, tenant_id: str) -> Flow | None:
+    """Return the version visitors talk to now, if any."""
+    return db.scalar(select(Flow).where(Flow.tenant_id == tenant_id, Flow.state == "published"))
+
+
+def publish(db: Session, tenant_id: str, version: int, user_id: str | None = None) -> Flow:
+    """Make ``version`` the one new conversations use; the previous one is archived.
+
+    Sessions in progress keep the version they started on, so publishing never breaks them.
+    """
+    # Lock the tenant's versions so two publishes at once cannot leave two published versions.
+    db.scalars(select(Flow.id).where(Flow.tenant_id == tenant_id).with_for_update()).all()
+    target = get_version(db, tenant_id, version)
+    for current in db.scalars(select(Flow).where(Flow.tenant_id == tenant_id, Flow.state == "published")):
+        if current.id != target.id:
+            current.state = "archived"
+    target.state = "published"
+    target.published_at = utcnow()
+    target.published_by = user_id
+    db.flush()
+    return target
+
+
+def unpublish(db: Session, tenant_id: str, version: int) -> Flow:
+    """Take ``version`` offline; with no published version, new visitors are told the chat is closed."""
+    target = get_version(db, tenant_id, version, lock=True)
+    if target.state != "published":
+        raise Conflict(f"Version {version} is not published.", code="not_published")
+    target.state = "archived"
+    db.flush()
+    return target
+
+
+def rollback(db: Session, tenant_id: str, to_version: int, user_id: str | None = None) -> Flow:
+    """Publish again a version that was published before."""
+    target = get_version(db, tenant_id, to_version)
+    if target.published_at is None:
+        raise Conflict(f"Version {to_version} was never published; publish it instead.", code="never_published")
+    return publish(db, tenant_id, to_version, user_id)
+
+
+class DocumentCache:
+    """Parsed flow documents by flow id (immutable rows, so entries never go stale)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._items: OrderedDict[str, FlowDocument] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, db: Session, flow_id: str) -> FlowDocument:
+        """Return the parsed document of the flow version ``flow_id`` (read once per process)."""
+        with self._lock:
+            found = self._items.get(flow_id)
+            if found is not None:
+                self._items.move_to_end(flow_id)
+                return found
+        raw = db.scalar(select(Flow.document).where(Flow.id == flow_id))
+        if raw is None:
+            raise NotFound("This conversation's flow no longer exists.")
+        parsed = FlowDocument.model_validate(raw)
+        with self._lock:
+            self._items[flow_id] = parsed
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return parsed
+
+
+documents = DocumentCache()

@@ -1,0 +1,143 @@
+"""What the bot says on its own (not written in the flow): re-asks, and the words of summaries."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+SYSTEM: dict[str, dict[str, str]] = {
+    "choose_option": {
+        "es": "Perdona, no lo he entendido. ¿Puedes elegir una de las opciones?",
+        "ca": "Perdona, no ho he entès. Pots triar una de les opcions?",
+        "pt": "Desculpe, não percebi. Pode escolher uma das opções?",
+        "en": "Sorry, I didn't catch that. Could you pick one of the options?",
+    },
+    "required": {
+        "es": "Necesito esta respuesta para seguir. ¿Me la escribes?",
+        "ca": "Necessito aquesta resposta per continuar. Me l'escrius?",
+        "pt": "Preciso desta resposta para continuar. Pode escrevê-la?",
+        "en": "I need this answer to go on. Could you type it?",
+    },
+    "too_long": {
+        "es": "Es un poco largo. ¿Puedes resumirlo en menos de {max} caracteres?",
+        "ca": "És una mica llarg. Ho pots resumir en menys de {max} caràcters?",
+        "pt": "É um pouco longo. Pode resumir em menos de {max} caracteres?",
+        "en": "That's a bit long. Could you keep it under {max} characters?",
+    },
+    "not_a_number": {
+        "es": "Escríbeme solo el número, por ejemplo 12.",
+        "ca": "Escriu-me només el número, per exemple 12.",
+        "pt": "Escreva só o número, por exemplo 12.",
+        "en": "Just the number, please — for example 12.",
+    },
+    "number_range": {
+        "es": "Tiene que estar entre {min} y {max}{unit}.",
+        "ca": "Ha d'estar entre {min} i {max}{unit}.",
+        "pt": "Tem de estar entre {min} e {max}{unit}.",
+        "en": "It needs to be between {min} and {max}{unit}.",
+    },
+    "not_email": {
+        "es": "Ese correo no parece correcto. ¿Lo revisas? Por ejemplo: nombre@gmail.com",
+        "ca": "Aquest correu no sembla correcte. El revises? Per exemple: nom@gmail.com",
+        "pt": "Esse e-mail não parece correto. Pode verificar? Por exemplo: nome@gmail.com",
+        "en": "That email doesn't look right. Could you check it? For example: name@gmail.com",
+    },
+    "not_phone": {
+        "es": "No reconozco ese teléfono. Escríbelo con prefijo si no es español, p. ej. +351 912 345 678.",
+        "ca": "No reconec aquest telèfon. Escriu-lo amb prefix si no és espanyol, p. ex. +351 912 345 678.",
+        "pt": "Não reconheço esse telefone. Escreva-o com o indicativo, p. ex. +351 912 345 678.",
+        "en": "I don't recognise that phone number. Please include the country code, e.g. +34 612 345 678.",
+    },
+    "not_postal_code": {
+        "es": "Ese código postal no parece válido. ¿Lo revisas?",
+        "ca": "Aquest codi postal no sembla vàlid. El revises?",
+        "pt": "Esse código postal não parece válido. Pode verificar?",
+        "en": "That postcode doesn't look valid. Could you check it?",
+    },
+    "pick_slot": {
+        "es": "Elige una de las horas disponibles, por favor.",
+        "ca": "Tria una de les hores disponibles, si us plau.",
+        "pt": "Escolha um dos horários disponíveis, por favor.",
+        "en": "Please pick one of the available times.",
+    },
+    "upload_file": {
+        "es": "Adjunta una foto o un plano (JPG, PNG o PDF) con el botón de subir, o sáltate este paso.",
+        "ca": "Adjunta una foto o un plànol (JPG, PNG o PDF) amb el botó de pujar, o salta aquest pas.",
+        "pt": "Anexe uma foto ou uma planta (JPG, PNG ou PDF) com o botão de enviar, ou salte este passo.",
+        "en": "Attach a photo or a plan (JPG, PNG or PDF) with the upload button, or skip this step.",
+    },
+    "finished": {
+        "es": "¡Gracias! Ya tenemos todo. Si necesitas algo más, escríbenos cuando quieras.",
+        "ca": "Gràcies! Ja ho tenim tot. Si necessites res més, escriu-nos quan vulguis.",
+        "pt": "Obrigado! Já temos tudo. Se precisar de mais alguma coisa, escreva-nos quando quiser.",
+        "en": "Thank you! We have everything. If you need anything else, just write to us.",
+    },
+    "understood": {
+        "es": "Anotado: {summary}.",
+        "ca": "Anotat: {summary}.",
+        "pt": "Anotado: {summary}.",
+        "en": "Noted: {summary}.",
+    },
+}
+
+PROJECTS = {
+    "kitchen": {"es": "cocina", "ca": "cuina", "pt": "cozinha", "en": "kitchen"},
+    "wardrobe": {"es": "armario", "ca": "armari", "pt": "roupeiro", "en": "wardrobe"},
+    "furniture": {"es": "mueble a medida", "ca": "moble a mida", "pt": "móvel por medida", "en": "custom furniture"},
+}
+STYLES = {
+    "modern": {"es": "estilo moderno", "ca": "estil modern", "pt": "estilo moderno", "en": "modern style"},
+    "minimalist": {
+        "es": "estilo minimalista",
+        "ca": "estil minimalista",
+        "pt": "estilo minimalista",
+        "en": "minimalist",
+    },
+    "classic": {"es": "estilo clásico", "ca": "estil clàssic", "pt": "estilo clássico", "en": "classic style"},
+    "rustic": {"es": "estilo rústico", "ca": "estil rústic", "pt": "estilo rústico", "en": "rustic style"},
+    "industrial": {"es": "estilo industrial", "ca": "estil industrial", "pt": "estilo industrial", "en": "industrial"},
+    "nordic": {"es": "estilo nórdico", "ca": "estil nòrdic", "pt": "estilo nórdico", "en": "Nordic style"},
+}
+URGENCIES = {
+    "urgent": {
+        "es": "lo antes posible",
+        "ca": "com més aviat millor",
+        "pt": "o quanto antes",
+        "en": "as soon as possible",
+    },
+    "soon": {"es": "en 1-3 meses", "ca": "d'aquí a 1-3 mesos", "pt": "dentro de 1-3 meses", "en": "within 1-3 months"},
+    "later": {"es": "en unos meses", "ca": "d'aquí a uns mesos", "pt": "daqui a uns meses", "en": "in a few months"},
+    "exploring": {"es": "sin prisa", "ca": "sense pressa", "pt": "sem pressa", "en": "no rush"},
+}
+BUDGET_WORDS = {
+    "up_to": {"es": "hasta {max}", "ca": "fins a {max}", "pt": "até {max}", "en": "up to {max}"},
+    "from": {"es": "desde {min}", "ca": "des de {min}", "pt": "a partir de {min}", "en": "from {min}"},
+}
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+def system(key: str, language: str, **values: Any) -> str:
+    """Return the bot's own sentence ``key`` in ``language``, filled with ``values``."""
+    texts = SYSTEM[key]
+    return fill(texts.get(language) or texts["en"], values)
+
+
+def fill(template: str, values: dict[str, Any]) -> str:
+    """Replace {name} placeholders with values; unknown ones become empty, never an error."""
+    return _PLACEHOLDER.sub(lambda m: _show(values.get(m.group(1))), template)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def pick(texts: dict[str, str] | None, language: str, fallback: str) -> str:
+    """Return the text of ``language``, or of the flow's default language, or any."""
+    if not texts:
+        return ""
+    return texts.get(language) or texts.get(fallback) or next(iter(texts.values()))

@@ -1,0 +1,55 @@
+"""Visitor tokens: short JWTs bound to one tenant, one website origin and one conversation."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import jwt
+
+from appliance.errors import Unauthorized
+
+AUDIENCE = "ebanista:visitor"
+LIFETIME_SECONDS = 3600
+LEEWAY_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class VisitorClaims:
+    """Who a visitor token speaks for."""
+
+    session_id: str
+    tenant_id: str
+    origin: str
+
+
+def issue_visitor_token(secret: str, claims: VisitorClaims, now: float | None = None) -> str:
+    """Return a signed token for ``claims`` that expires in an hour."""
+    issued = int(now or time.time())
+    payload = {
+        "aud": AUDIENCE,
+        "sub": claims.session_id,
+        "tid": claims.tenant_id,
+        "org": claims.origin,
+        "iat": issued,
+        "exp": issued + LIFETIME_SECONDS,
+    }
+    return jwt.encode(payload, secret, algorithm="HS256")
+
+
+def read_visitor_token(secret: str, token: str) -> VisitorClaims:
+    """Return the claims of a valid, unexpired token; raise Unauthorized otherwise."""
+    try:
+        payload = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            audience=AUDIENCE,
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["exp", "sub", "aud"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("Your chat session has expired. Reload to continue.", code="token_expired") from None
+    except jwt.InvalidTokenError:
+        raise Unauthorized("That chat token is not valid.", code="invalid_token") from None
+    return VisitorClaims(session_id=payload["sub"], tenant_id=payload["tid"], origin=payload["org"])

@@ -1,0 +1,97 @@
+"""What the visitor-facing hot path needs to know about a tenant, cached briefly.
+
+Each chat request would otherwise read the tenant row; the cache keeps a small copy (no personal
+data) for a few seconds. Changes that must apply at once (key rotation, pausing) call forget().
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from appliance.db import Tenant
+
+if TYPE_CHECKING:
+    from appliance.runtime import Runtime
+
+TTL_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class TenantInfo:
+    """A tenant as the widget and the chat see it."""
+
+    id: str
+    slug: str
+    name: str
+    status: str
+    widget_key: str
+    country: str
+    timezone: str
+    default_language: str
+    languages: list[str]
+    allowed_origins: list[str]
+    branding: dict[str, Any] = field(default_factory=dict)
+    maintenance: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, tenant: Tenant) -> TenantInfo:
+        """Copy what matters from a tenant row."""
+        return cls(
+            id=tenant.id,
+            slug=tenant.slug,
+            name=tenant.name,
+            status=tenant.status,
+            widget_key=tenant.widget_key,
+            country=tenant.country,
+            timezone=tenant.timezone,
+            default_language=tenant.default_language,
+            languages=list(tenant.languages),
+            allowed_origins=list(tenant.allowed_origins),
+            branding=dict(tenant.branding),
+            maintenance=dict(tenant.maintenance),
+        )
+
+
+def tenant_info(rt: Runtime, tenant_id: str) -> TenantInfo | None:
+    """Return the tenant ``tenant_id``, from the cache when fresh."""
+    return _cached(rt, f"tenant:{tenant_id}", Tenant.id == tenant_id)
+
+
+def tenant_by_widget_key(rt: Runtime, widget_key: str) -> TenantInfo | None:
+    """Return the tenant whose public widget key is ``widget_key``."""
+    return _cached(rt, f"widget-key:{widget_key}", Tenant.widget_key == widget_key)
+
+
+def _cached(rt: Runtime, key: str, where: Any) -> TenantInfo | None:
+    hit = rt.cache.get(key)
+    if hit is not None:
+        return TenantInfo(**json.loads(hit)) if hit != "null" else None
+    with rt.sessions() as db:
+        row = db.scalar(select(Tenant).where(where))
+        info = TenantInfo.of(row) if row else None
+    rt.cache.set(key, json.dumps(asdict(info)) if info else "null", TTL_SECONDS)
+    return info
+
+
+def forget(rt: Runtime, tenant: Tenant | TenantInfo, *old_widget_keys: str) -> None:
+    """Drop a tenant's cached copies so a change applies to the next request."""
+    rt.cache.delete(f"tenant:{tenant.id}")
+    for key in (tenant.widget_key, *old_widget_keys):
+        rt.cache.delete(f"widget-key:{key}")
+    rt.cache.delete("origins:all")
+
+
+def all_origin_patterns(rt: Runtime) -> list[str]:
+    """Return every allowed-origin pattern of every active tenant (to answer CORS preflights)."""
+    hit = rt.cache.get("origins:all")
+    if hit is not None:
+        return json.loads(hit)
+    with rt.sessions() as db:
+        lists = db.scalars(select(Tenant.allowed_origins).where(Tenant.status == "active"))
+        patterns = sorted({p for origins in lists for p in origins})
+    rt.cache.set("origins:all", json.dumps(patterns), TTL_SECONDS)
+    return patterns

@@ -1,0 +1,80 @@
+"""Find the visitor's email address and phone number, the phone in E.164."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+_EMAIL_RE = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
+_PHONE_RE = re.compile(r"(?<![\w@.,/])(?:\+|00)?\s?\(?\d[\d\s().\-]{6,20}\d(?![\d\w])")
+# Words after which a long number is a reference, not a phone.
+_REFERENCE_RE = re.compile(
+    r"(pedido|encomenda|comanda|order|ref|referencia|referencia|factura|fatura|invoice|nif|dni|nie|cif|"
+    r"iban|cuenta|conta|compte|tracking|seguimiento|expediente|cp|codigo postal|zip)\W{0,4}"
+    r"(n[ºo°.]?\W{0,3}|numero\W{0,3}|number\W{0,3}|de\W{0,3})?$"
+)
+_SPAIN_LANGUAGES = frozenset({"es", "ca"})
+
+
+def find_email(text: str) -> tuple[str | None, tuple[int, int] | None]:
+    """Return the first email address in the text, lowercased, and where it is."""
+    match = _EMAIL_RE.search(text)
+    if not match:
+        return None, None
+    address = match.group(0).rstrip(".-_").strip(".").lower()
+    return address, match.span()
+
+
+def find_phone(text: str, language: str, default_country: str) -> tuple[str | None, tuple[int, int] | None]:
+    """Return the first phone number in the text in E.164 form, and where it is."""
+    for match in _PHONE_RE.finditer(text):
+        if _REFERENCE_RE.search(text[max(0, match.start() - 30) : match.start()].lower()):
+            continue
+        number = to_e164(match.group(0), language, default_country)
+        if number:
+            return number, match.span()
+    return None, None
+
+
+def to_e164(raw: str, language: str, default_country: str = "ES") -> str | None:
+    """Return a written phone number in E.164, choosing the country from its prefix or the language.
+
+    An explicit "+" or "00" prefix wins. Without one, a Spanish or Catalan message means
+    Spain, a Portuguese one means Portugal for nine digits and Brazil when the area
+    code (DDD) is there, and anything else uses the store's country.
+    """
+    digits = re.sub(r"\D", "", raw)
+    stripped = raw.strip()
+    if stripped.startswith("+") or (stripped.startswith("00") and len(digits) > 11):
+        return _parse("+" + digits.removeprefix("00") if stripped.startswith("00") else "+" + digits, None)
+    if not 9 <= len(digits) <= 13:
+        return None
+    return _national(digits, language, default_country)
+
+
+def _national(digits: str, language: str, default_country: str) -> str | None:
+    """Return the E.164 form of a number written without an international prefix."""
+    if len(digits) == 9 and language in _SPAIN_LANGUAGES and digits[0] in "6789":
+        return _parse(digits, "ES")
+    if len(digits) == 9 and language == "pt" and digits[0] in "92":
+        return _parse(digits, "PT")
+    if language == "pt" and len(digits) in (10, 11):
+        return _parse(digits, "BR")
+    if len(digits) >= 11:
+        with_code = _parse("+" + digits, None)
+        if with_code:
+            return with_code
+    return _parse(digits, default_country.upper())
+
+
+def _parse(raw: str, region: str | None) -> str | None:
+    """Return the E.164 form when phonenumbers accepts the number, else None."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    # Explicitly international numbers only need to be possible (fictional UK ranges are
+    # still a visitor's number); national ones must be valid to tell them from other digits.
+    ok = phonenumbers.is_possible_number(number) if region is None else phonenumbers.is_valid_number(number)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if ok else None

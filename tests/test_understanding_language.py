@@ -1,0 +1,286 @@
+"""Tests of detect_language on hand-written first messages in es, ca, pt and en."""
+
+from __future__ import annotations
+
+import pytest
+
+from appliance.understanding import detect_language, understand
+
+SHORT = [
+    ("hola", "es"),
+    ("buenas", "es"),
+    ("buenos dias", "es"),
+    ("buenas tardes!", "es"),
+    ("precio?", "es"),
+    ("cuanto cuesta?", "es"),
+    ("gracias", "es"),
+    ("vale gracias", "es"),
+    ("q tal", "es"),
+    ("horario?", "es"),
+    ("teneis catalogo?", "es"),
+    ("quiero info", "es"),
+    ("bon dia", "ca"),
+    ("bona tarda", "ca"),
+    ("bones!", "ca"),
+    ("preu?", "ca"),
+    ("quant costa?", "ca"),
+    ("gràcies", "ca"),
+    ("merci!", "ca"),
+    ("d'acord", "ca"),
+    ("moltes gracies", "ca"),
+    ("bom dia", "pt"),
+    ("boa tarde", "pt"),
+    ("boa noite", "pt"),
+    ("olá", "pt"),
+    ("oi", "pt"),
+    ("quanto custa?", "pt"),
+    ("obrigado", "pt"),
+    ("obrigada!", "pt"),
+    ("preço?", "pt"),
+    ("valeu", "pt"),
+    ("hi", "en"),
+    ("hello", "en"),
+    ("info please", "en"),
+    ("thanks!", "en"),
+    ("how much?", "en"),
+    ("good morning", "en"),
+    ("price?", "en"),
+    ("hey there", "en"),
+    ("thank you", "en"),
+    ("yes please", "en"),
+    ("urgente!!!", "es"),
+    ("minimalista", "es"),
+    ("Només mirava", "ca"),
+    ("Solo miraba", "es"),
+    ("just looking", "en"),
+    ("Precio closet?", "es"),
+    ("closet price?", "en"),
+    ("preu closet?", "ca"),
+    ("Necessito informació", "ca"),
+    ("Necesito información", "es"),
+    ("cozinha", "pt"),
+    ("cuina", "ca"),
+    ("cocina", "es"),
+    ("kitchen", "en"),
+    ("armari", "ca"),
+    ("armario", "es"),
+    ("roupeiro", "pt"),
+    ("wardrobe", "en"),
+    ("pressupost", "ca"),
+    ("presupuesto", "es"),
+    ("orçamento", "pt"),
+    ("orcamento", "pt"),
+    ("quote", "en"),
+    ("treballeu dissabte?", "ca"),
+    ("trabajáis sábado?", "es"),
+    ("Gracias!!", "es"),
+    ("Moltes gràcies!!", "ca"),
+    ("Muito obrigado!!", "pt"),
+    ("perfecte", "ca"),
+    ("perfecto", "es"),
+    ("perfeito", "pt"),
+    ("perfect", "en"),
+    ("adeu", "ca"),
+    ("adiós", "es"),
+    ("tchau", "pt"),
+    ("bye", "en"),
+    ("fins aviat", "ca"),
+    ("hasta luego", "es"),
+    ("até logo", "pt"),
+    ("see you", "en"),
+    ("sí", "es"),
+    ("si", "es"),
+    ("sim", "pt"),
+    ("yes", "en"),
+    ("no", "es"),
+    ("não", "pt"),
+    ("nop", "es"),
+    ("dimarts", "ca"),
+    ("martes", "es"),
+    ("terça", "pt"),
+    ("tuesday", "en"),
+]
+LONGER = [
+    ("bon dia!! 😊", "ca"),
+    ("quin horari feu?", "ca"),
+    ("hola bona tarda", "ca"),
+    ("oi, tudo bem?", "pt"),
+    ("bom dia, orçamento?", "pt"),
+    ("are you open today?", "en"),
+    ("Hola, me gustaría saber si hacéis armarios empotrados a medida", "es"),
+    ("buenas tardes, kiero saber el precio de una cocina d unos 10 metros", "es"),
+    ("Necesito cambiar los muebles del baño, se puede?", "es"),
+    ("Tengo una casa en la playa y quiero una cocina nueva", "es"),
+    ("me pasais presupuesto para un vestidor?", "es"),
+    ("Q horario teneis el sabado?", "es"),
+    ("Armario clásico de madera para el dormitorio", "es"),
+    ("cocina de 3,5 x 3 metros estilo rustico", "es"),
+    ("Hola, voldria saber si feu armaris a mida", "ca"),
+    ("Bon dia, estem pensant en canviar la cuina", "ca"),
+    ("Necessito un moble pel menjador, quant val?", "ca"),
+    ("Quan podríeu venir a mesurar?", "ca"),
+    ("Hola, bona tarda. Tinc un pis a Girona i vull fer la cuina nova", "ca"),
+    ("bueno, doncs voldria un pressupost per a un armari", "ca"),
+    ("Em podeu enviar el catàleg de cuines?", "ca"),
+    ("Tenim una cuina petita, uns 8 metres quadrats", "ca"),
+    ("Olá, gostaria de um orçamento para uma cozinha", "pt"),
+    ("Boa tarde, vocês fazem roupeiros por medida?", "pt"),
+    ("Oi, quero fazer os móveis planejados do meu apê", "pt"),
+    ("Qual é o horário da loja ao sábado?", "pt"),
+    ("Preciso de um roupeiro para o quarto das crianças", "pt"),
+    ("Vcs fazem cozinha planejada? Qual o preço médio?", "pt"),
+    ("Estou a pensar remodelar a casa de banho", "pt"),
+    ("queria saber o preço de um armário embutido", "pt"),
+    ("tenho um apartamento em Lisboa e quero mudar a cozinha", "pt"),
+    ("Hi, we're renovating our flat and need a new kitchen", "en"),
+    ("Hola! We're looking for a built-in wardrobe for our villa", "en"),
+    ("Do you do free quotes? We have a finca near Ronda", "en"),
+    ("Could you send me your kitchen catalogue please?", "en"),
+    ("What are your opening hours on Saturday?", "en"),
+    ("I need a bespoke bookcase for the living room", "en"),
+    ("we bought a piso in Valencia and want a new kitchen", "en"),
+    ("Buenas! quiero un closet tipo walk-in, algo moderno", "es"),
+    ("Budget de uns 10 mil para a cozinha", "pt"),
+    ("Volem un walk-in closet, el budget és de 8.000 €", "ca"),
+    ("Cocina moderna en Benidorm", "es"),
+    ("cuina moderna a Sabadell", "ca"),
+    ("cozinha moderna em Braga", "pt"),
+    ("modern kitchen in Malaga", "en"),
+    ("armario empotrado urgente", "es"),
+    ("armari encastat urgent", "ca"),
+    ("roupeiro embutido urgente", "pt"),
+    ("fitted wardrobe asap", "en"),
+    ("Mueble de TV a medida", "es"),
+    ("Moble de TV a mida", "ca"),
+    ("Móvel de TV por medida", "pt"),
+    ("Orçamento: de 10.000 a 15.000€", "pt"),
+    ("Presupuesto: de 10.000 a 15.000€", "es"),
+    ("Pressupost: de 10.000 a 15.000€", "ca"),
+    ("Budget: from 10,000 to 15,000 euros", "en"),
+    ("Tô só pesquisando", "pt"),
+    ("Bon dia, és possible fer una cuina en 3 setmanes?", "ca"),
+    ("Com és el procés? Primer veniu a mesurar?", "ca"),
+    ("Cual es el proceso? Primero venis a medir?", "es"),
+    ("Como funciona? Vocês vêm medir primeiro?", "pt"),
+    ("How does it work? Do you come to measure first?", "en"),
+    ("Aceptais pago a plazos?", "es"),
+    ("Accepteu pagament a terminis?", "ca"),
+    ("Aceitam pagamento em prestações?", "pt"),
+    ("Do you accept payment in instalments?", "en"),
+    ("On sou? Teniu botiga a Barcelona?", "ca"),
+    ("Dónde estáis? Tenéis tienda en Madrid?", "es"),
+    ("Onde ficam? Têm loja no Porto?", "pt"),
+    ("Where are you? Do you have a shop in Barcelona?", "en"),
+    ("Quiero una cocina, tambien quiero cambiar el suelo", "es"),
+    ("Vull una cuina, també vull canviar el terra", "ca"),
+    ("Quero uma cozinha, também quero mudar o chão", "pt"),
+    ("nao sei qual estilo quero ainda", "pt"),
+    ("no se que estilo quiero todavia", "es"),
+    ("no se quin estil vull encara", "ca"),
+    ("Hola! Do you speak English?", "en"),
+    ("Hola, bona tarda", "ca"),
+    ("Hola, quería info", "es"),
+    ("ola boa tarde", "pt"),
+    ("preço de closet?", "pt"),
+    ("Bon dia! Feu cuines?", "ca"),
+    ("Bom dia! Fazem cozinhas?", "pt"),
+    ("Buen día, hacen cocinas?", "es"),
+    ("Good afternoon, do you make kitchens?", "en"),
+    ("Preciso de informação", "pt"),
+    ("I need information", "en"),
+    ("Tinc una pregunta", "ca"),
+    ("Tengo una pregunta", "es"),
+    ("Tenho uma pergunta", "pt"),
+    ("I have a question", "en"),
+    ("Fan muebles de baño?", "es"),
+    ("Voleu fer-me un pressupost?", "ca"),
+    ("Podem marcar uma visita?", "pt"),
+    ("Podemos quedar el lunes?", "es"),
+    ("Can we book a visit on Monday?", "en"),
+    ("Podem quedar dilluns?", "ca"),
+    ("vcs trabalham aos sábados?", "pt"),
+    ("do you work saturdays?", "en"),
+    ("Estic interessada en un vestidor", "ca"),
+    ("Estoy interesada en un vestidor", "es"),
+    ("Estou interessada num closet", "pt"),
+    ("M'interessa un armari", "ca"),
+    ("Me interesa un armario", "es"),
+    ("quant triga la instal·lació?", "ca"),
+    ("cuanto tardais en instalar?", "es"),
+    ("quanto tempo demora a instalação?", "pt"),
+    ("how long does installation take?", "en"),
+    ("ja tinc les mides", "ca"),
+    ("ya tengo las medidas", "es"),
+    ("já tenho as medidas", "pt"),
+    ("I already have the measurements", "en"),
+    ("Queria fazer uma cozinha nova", "pt"),
+    ("Quería hacer una cocina nueva", "es"),
+    ("Volia fer una cuina nova", "ca"),
+    ("Fazem entregas no Algarve?", "pt"),
+    ("Hacéis entregas en Mallorca?", "es"),
+    ("Feu entregues a Mallorca?", "ca"),
+    ("tem showroom em Lisboa?", "pt"),
+    ("teniu showroom a Girona?", "ca"),
+    ("tenéis showroom en Madrid?", "es"),
+    ("do you have a showroom in Madrid?", "en"),
+    ("Thanks a lot!!", "en"),
+    ("a quina hora obriu?", "ca"),
+    ("a qué hora abrís?", "es"),
+    ("a que horas abrem?", "pt"),
+    ("what time do you open?", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHORT)
+def test_it_detects_the_language_of_short_messages_from_strong_cues(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), LONGER)
+def test_it_detects_the_language_of_longer_messages(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize("default", ["es", "ca", "pt", "en"])
+@pytest.mark.parametrize("text", ["ok", "info", "OK!!", "👍", "Benidorm", "12345"])
+def test_it_falls_back_to_the_default_when_nothing_tells(text: str, default: str) -> None:
+    assert detect_language(text, default) == default
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates"),
+    [("hola", ("es", "ca")), ("urgente", ("es", "pt")), ("hola!", ("es", "ca")), ("dia", ("ca", "pt"))],
+)
+def test_it_prefers_the_store_language_for_text_shared_by_languages(text: str, candidates: tuple[str, ...]) -> None:
+    for default in candidates:
+        assert detect_language(text, default) == default
+    assert detect_language(text, "en") in candidates
+
+
+def test_it_tells_bon_dia_from_bom_dia() -> None:
+    assert detect_language("bon dia", "es") == "ca"
+    assert detect_language("bom dia", "es") == "pt"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hola! We're looking for a new kitchen for our villa", "en"),
+        ("Hola, voldria saber el preu d'un armari", "ca"),
+        ("Bueno, doncs volem canviar la cuina", "ca"),
+        ("Buenas! quiero un closet tipo walk-in, algo moderno", "es"),
+        ("Volem un walk-in closet, el budget és de 8.000 €", "ca"),
+        ("we bought a piso in Valencia and want a new kitchen", "en"),
+        ("Do you do free quotes? We have a finca near Ronda", "en"),
+    ],
+)
+def test_it_is_not_swayed_by_a_few_foreign_words(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
+
+
+def test_it_ignores_an_unknown_default() -> None:
+    assert detect_language("ok", "fr") == "es"
+
+
+def test_understand_passes_the_default_language_on() -> None:
+    assert understand("ok", default_language="ca")["language"] == "ca"
