@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from appliance.db import IdempotencyKey, utcnow
 from appliance.errors import BadRequest, Conflict
 from appliance.ids import new_id
 
 WINDOW = timedelta(hours=24)
+_TABLE = IdempotencyKey.__table__
 MAX_KEY_LENGTH = 255
 
 
@@ -41,40 +43,45 @@ def check_key(key: str | None) -> str | None:
     return key
 
 
-def replay(db: Session, tenant_id: str, scope: str, key: str, request_hash: str) -> Stored | None:
+def replay(conn: Connection, tenant_id: str, scope: str, key: str, request_hash: str) -> Stored | None:
     """Return the stored answer for this key, None if it is new; 409 if it came with another body."""
-    found = db.scalar(
-        select(IdempotencyKey).where(
-            IdempotencyKey.tenant_id == tenant_id, IdempotencyKey.scope == scope, IdempotencyKey.key == key
+    found = conn.execute(
+        select(_TABLE.c.id, _TABLE.c.request_hash, _TABLE.c.status_code, _TABLE.c.response, _TABLE.c.expires_at).where(
+            _TABLE.c.tenant_id == tenant_id, _TABLE.c.scope == scope, _TABLE.c.key == key
         )
-    )
+    ).one_or_none()
     if found is None:
         return None
     if found.expires_at <= utcnow():
         # Past its window the key is free again; the hourly purge may simply not have run yet.
-        db.delete(found)
-        db.flush()
+        conn.execute(delete(_TABLE).where(_TABLE.c.id == found.id))
         return None
     if found.request_hash != request_hash:
         raise Conflict("This Idempotency-Key was used with a different request.", code="idempotency_conflict")
     return Stored(found.status_code or 200, found.response)
 
 
-def remember(db: Session, tenant_id: str, scope: str, key: str, request_hash: str, status: int, body: Any) -> None:
-    """Keep the answer to this key for the replay window (in the same transaction as the work)."""
-    db.execute(
-        insert(IdempotencyKey),
-        [
-            {
-                "id": new_id("ik"),
-                "tenant_id": tenant_id,
-                "scope": scope,
-                "key": key,
-                "request_hash": request_hash,
-                "status_code": status,
-                "response": body,
-                "created_at": utcnow(),
-                "expires_at": utcnow() + WINDOW,
-            }
-        ],
+def remember(conn: Connection, tenant_id: str, scope: str, key: str, request_hash: str, status: int, body: Any) -> bool:
+    """Keep the answer to this key for the replay window; False if a live answer is already kept.
+
+    Callers try this at the end of their work instead of looking the key up first: retries are
+    rare, so the common path saves a query, and a False tells the caller to roll back and replay.
+    A key whose window has passed is taken over in place.
+    """
+    now = utcnow()
+    values = {
+        "tenant_id": tenant_id,
+        "scope": scope,
+        "key": key,
+        "request_hash": request_hash,
+        "status_code": status,
+        "response": body,
+        "created_at": now,
+        "expires_at": now + WINDOW,
+    }
+    upsert = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(_TABLE)
+    statement = upsert.values(id=new_id("ik"), **values).on_conflict_do_update(
+        index_elements=["tenant_id", "scope", "key"], set_=values, where=_TABLE.c.expires_at <= now
     )
+    # RETURNING, not rowcount: psycopg reports no rowcount for this statement.
+    return conn.execute(statement.returning(_TABLE.c.id)).scalar_one_or_none() is not None

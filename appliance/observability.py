@@ -1,6 +1,6 @@
 """Structured logs with request, tenant and session ids, and PII masked by the logger itself.
 
-Every record, ours through structlog and foreign ones through the standard library (waitress,
+Every record, ours through structlog and foreign ones through the standard library (cheroot,
 alembic, huey), goes through one formatter whose chain masks e-mail addresses and phone numbers,
 so no code path can forget to.
 """

@@ -1,4 +1,10 @@
-"""Running the program: the waitress web server, and the task worker and scheduler beside it."""
+"""Running the program: the cheroot web server, and the task worker and scheduler beside it.
+
+cheroot is a threaded, pure-Python server (the same on Linux, macOS, Windows and in the binary).
+Under concurrent database-bound load it holds its throughput where waitress collapsed on this
+machine (see docs/performance.md), and it keeps everything in one process, which the appliance's
+in-process cache, queue worker and scheduler rely on.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,9 @@ import threading
 from types import FrameType
 
 import structlog
+from cheroot.wsgi import Server
 from flask import Flask
 from huey.consumer import Consumer
-from waitress import create_server
 
 from appliance.runtime import runtime_of
 from appliance.scheduler import make_scheduler
@@ -63,18 +69,21 @@ def serve(app: Flask, host: str, port: int, *, with_worker: bool) -> None:
     # pins what is alive, which should be start-up objects only).
     warm_up()
     background = Background(app) if with_worker else None
-    server = create_server(app, host=host, port=port, threads=rt.settings.threads, ident="ebanista")
+    server = Server((host, port), app, numthreads=rt.settings.threads, server_name="ebanista")
+    server.version = "ebanista"
+    server.shutdown_timeout = 10
+    server.prepare()  # binds now, so a port in use fails before anything else starts
     _stop_on_signals()
     if background:
         background.start()
     log.info("serving", host=host, port=port, mode=rt.settings.mode, worker=with_worker)
     try:
-        server.run()  # waitress returns on SystemExit from our signal handler
+        server.serve()
     except SystemExit:
         pass
     finally:
         log.info("stopping")
-        server.close()
+        server.stop()
         if background:
             background.stop()
 

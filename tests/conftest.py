@@ -18,7 +18,6 @@ from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete
-from sqlalchemy.orm import Session
 
 from appliance import create_app
 from appliance.cli import main
@@ -123,13 +122,6 @@ def cli(app: Flask, app_settings: dict[str, object]) -> Callable[..., Result]:
         return runner.invoke(main, list(args), env=env, catch_exceptions=False)
 
     return invoke
-
-
-@pytest.fixture
-def db(rt: Runtime) -> Iterator[Session]:
-    """A session for arranging and inspecting rows; committed work is visible to the app."""
-    with rt.sessions() as session:
-        yield session
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 import jwt
 import pytest
@@ -11,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from appliance.db import AnalyticsEvent, ChatSession, Consent, Lead, Message, Tenant
+from appliance.db import AnalyticsEvent, ChatSession, Consent, IdempotencyKey, Lead, Message, Tenant
 from appliance.flows.presets import preset
 from appliance.runtime import Runtime
 from tests.visitors import ORIGIN, Visitor
@@ -326,7 +327,8 @@ def test_turns_leave_analytics_events_without_personal_data(visitor: Visitor, rt
     with rt.sessions() as db:
         names = set(db.scalars(select(AnalyticsEvent.name)))
         consent_data = db.scalar(select(AnalyticsEvent.data).where(AnalyticsEvent.name == "consent"))
-    assert {"conversation_started", "block_entered", "answered", "consent"} <= names
+    assert {"conversation_started", "consent"} <= names
+    assert not {"block_entered", "answered"} & names  # the transcript already says so
     assert "text" not in consent_data
 
 
@@ -365,3 +367,32 @@ def test_a_paused_store_tells_visitors_it_is_unavailable(client: FlaskClient, st
     response = client.post("/v1/widget/session", json={"widget_key": store.widget_key}, headers={"Origin": ORIGIN})
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "store_unavailable"
+
+
+def test_a_key_past_its_24_hours_is_a_new_request(visitor: Visitor, rt: Runtime) -> None:
+    visitor.start()
+    visitor.send(key="old-key", choice="yes")
+    with rt.transaction() as db:
+        for row in db.scalars(select(IdempotencyKey)):
+            row.expires_at = row.created_at - timedelta(seconds=1)
+    answer = visitor.post_send(key="old-key", choice="wardrobe")
+    assert answer.status_code == 200
+    assert "Idempotent-Replayed" not in answer.headers
+    assert answer.get_json()["input"]["block_id"] == "area"
+
+
+def test_losing_the_cache_loses_nothing(client: FlaskClient, store: Tenant, rt: Runtime) -> None:
+    from appliance.conversations import positions
+    from appliance.tenants.directory import forget
+
+    v = Visitor(client, store.widget_key)
+    v.open()
+    v.start()
+    v.send(choice="yes")
+    cached = v.start()
+    positions.forget(rt, v.session_id)
+    forget(rt, store)
+    again = Visitor(client, store.widget_key)
+    again.open(session_id=v.session_id)
+    assert again.start() == cached
+    assert again.send(choice="kitchen")["input"]["block_id"] == "area"

@@ -9,7 +9,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field, model_validator
 
 from appliance.api.auth import current_visitor
-from appliance.api.models import Body, IdempotencyHeader, Language, TurnAnswer
+from appliance.api.models import IDEMPOTENCY_KEY, Body, Language, TurnAnswer
 from appliance.conversations import runtime
 from appliance.errors import ErrorEnvelope
 from appliance.flows.answers import Reply
@@ -68,12 +68,17 @@ def start_chat(body: StartBody) -> Response:
     return jsonify(runtime.start(current_runtime(), claims, body.lang))
 
 
-@api.post("/chat/send", responses={200: TurnAnswer, 409: ErrorEnvelope, **ERRORS}, security=VISITOR)
-def send_chat(body: SendBody, header: IdempotencyHeader) -> Response:
+@api.post(
+    "/chat/send",
+    responses={200: TurnAnswer, 409: ErrorEnvelope, **ERRORS},
+    security=VISITOR,
+    openapi_extensions={"parameters": [IDEMPOTENCY_KEY]},
+)
+def send_chat(body: SendBody) -> Response:
     """Send the visitor's reply; a wrong value is explained by the bot (200), never an error."""
     claims = current_visitor(body.session_id)
     visit = runtime.Visit(claims=claims, reply=body.reply(), language=body.lang)
-    key = check_key(header.idempotency_key)
+    key = check_key(request.headers.get("Idempotency-Key"))
     answer, replayed = runtime.send(current_runtime(), visit, key, request.get_json())
     response = jsonify(answer)
     if replayed:

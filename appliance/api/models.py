@@ -15,10 +15,15 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class IdempotencyHeader(BaseModel):
-    """The Idempotency-Key header of retryable writes."""
-
-    idempotency_key: str | None = Field(default=None, alias="Idempotency-Key", max_length=255)
+# The Idempotency-Key header of retryable writes, documented by hand: flask-openapi3 rebuilds a
+# header model's JSON schema on every request (about a millisecond), so handlers read it directly.
+IDEMPOTENCY_KEY: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Retries with the same key and body within 24 h get the first answer again.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
 
 
 class MessageOut(BaseModel):

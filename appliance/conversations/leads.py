@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert, update
 
-from appliance.db import ChatSession, Lead
+from appliance.conversations.store import Conversation
+from appliance.db import Lead, utcnow
+from appliance.ids import new_id
 from appliance.scoring import ScoringConfig, score, temperature
-from appliance.security.crypto import KeyRing
-from appliance.tenants.service import latest_config
+from appliance.tenants.directory import tenant_config
+
+if TYPE_CHECKING:
+    from appliance.runtime import Runtime
 
 LEAD_FIELDS = (
     "project_type",
@@ -36,23 +39,34 @@ def lead_values(variables: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
     return fields, contact
 
 
-def sync_lead(db: Session, keyring: KeyRing, chat: ChatSession) -> list[dict[str, Any]]:
+def sync_lead(db: Connection, rt: Runtime, chat: Conversation, before: dict[str, Any]) -> list[dict[str, Any]]:
     """Create or update the lead of ``chat`` and re-score it, when what it is made of changed.
 
     Most turns change nothing the lead holds; a signature of its inputs kept in the session state
     lets those turns skip the lead entirely. The lead's brief (id, score, temperature) is kept in
-    the state too, for the turn answer. Return the analytics events of the change.
+    the state too, for the turn answer. ``before`` are the variables before this turn. Return the
+    analytics events of the change.
     """
     fields, contact = lead_values(chat.variables)
     signature = _signature(fields, contact, chat.language)
-    if signature == chat.state.get("lead_sig") or not (fields or contact or chat.state.get("lead")):
+    brief = chat.state.get("lead")
+    if signature == chat.state.get("lead_sig") or not (fields or contact or brief):
         return []
-    lead, events = _load_or_create(db, chat)
-    changed = sorted(k for k in {*fields, *lead.fields} if fields.get(k) != lead.fields.get(k))
-    _apply(db, keyring, lead, chat, fields, contact)
-    events.append({"name": "lead_updated", "data": {"fields": changed, "score": lead.score}})
-    brief = {"id": lead.id, "score": lead.score, "temperature": lead.temperature}
-    chat.state = {**chat.state, "lead": brief, "lead_sig": signature}
+    values = _values(rt, db, chat, fields, contact)
+    events = []
+    if brief:
+        db.execute(update(Lead).where(Lead.id == brief["id"], Lead.tenant_id == chat.tenant_id).values(**values))
+        lead_id = brief["id"]
+    else:
+        lead_id = new_id("l")
+        row = {"id": lead_id, "tenant_id": chat.tenant_id, "session_id": chat.id, "channel": chat.channel}
+        db.execute(insert(Lead).values(**row, status="new", created_at=values["updated_at"], **values))
+        events.append({"name": "lead_created", "data": {}})
+    previous = lead_values(before)[0]
+    changed = sorted(k for k in {*fields, *previous} if fields.get(k) != previous.get(k))
+    events.append({"name": "lead_updated", "data": {"fields": changed, "score": values["score"]}})
+    new_brief = {"id": lead_id, "score": values["score"], "temperature": values["temperature"]}
+    chat.state = {**chat.state, "lead": new_brief, "lead_sig": signature}
     return events
 
 
@@ -61,23 +75,21 @@ def _signature(fields: dict[str, Any], contact: dict[str, Any], language: str) -
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 
 
-def _load_or_create(db: Session, chat: ChatSession) -> tuple[Lead, list[dict[str, Any]]]:
-    lead = db.scalar(select(Lead).where(Lead.tenant_id == chat.tenant_id, Lead.session_id == chat.id))
-    if lead is not None:
-        return lead, []
-    lead = Lead(tenant_id=chat.tenant_id, session_id=chat.id, channel=chat.channel, fields={}, contact={})
-    db.add(lead)
-    return lead, [{"name": "lead_created", "data": {}}]
-
-
-def _apply(
-    db: Session, keyring: KeyRing, lead: Lead, chat: ChatSession, fields: dict[str, Any], contact: dict[str, Any]
-) -> None:
-    lead.fields, lead.contact, lead.language = fields, contact, chat.language
-    lead.project_type = fields.get("project_type")
-    lead.email_hash = keyring.lookup_hash(contact["email"].lower()) if contact.get("email") else None
-    lead.phone_hash = keyring.lookup_hash(contact["phone"]) if contact.get("phone") else None
-    config = ScoringConfig.model_validate(latest_config(db, chat.tenant_id, "scoring") or {})
-    lead.score, lead.score_breakdown = score(fields, lead.channel, config)
-    lead.temperature = temperature(lead.score, config)
-    db.flush()
+def _values(
+    rt: Runtime, db: Connection, chat: Conversation, fields: dict[str, Any], contact: dict[str, Any]
+) -> dict[str, Any]:
+    config = ScoringConfig.model_validate(tenant_config(rt, db, chat.tenant_id, "scoring"))
+    points, breakdown = score(fields, chat.channel, config)
+    email, phone = contact.get("email"), contact.get("phone")
+    return {
+        "fields": fields,
+        "contact": contact,
+        "language": chat.language,
+        "project_type": fields.get("project_type"),
+        "email_hash": rt.keyring.lookup_hash(email.lower()) if email else None,
+        "phone_hash": rt.keyring.lookup_hash(phone) if phone else None,
+        "score": points,
+        "score_breakdown": breakdown,
+        "temperature": temperature(points, config),
+        "updated_at": utcnow(),
+    }

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from appliance import idempotency
 from appliance.agenda.availability import next_slots
 from appliance.conversations import positions
 from appliance.conversations.leads import sync_lead
-from appliance.conversations.sessions import lock_session
+from appliance.conversations.store import Conversation, lock_conversation, save_conversation
 from appliance.db import AnalyticsEvent, ChatSession, Consent, Message, utcnow
 from appliance.errors import NotFound, Unavailable
 from appliance.flows.answers import Context, Reply
@@ -30,12 +30,14 @@ from appliance.ids import new_id
 from appliance.observability import mask_text
 from appliance.runtime import Runtime
 from appliance.security.visitor import VisitorClaims
-from appliance.tenants.directory import TenantInfo, tenant_info
-from appliance.tenants.service import latest_config
+from appliance.tenants.directory import TenantInfo, tenant_config, tenant_info
 from appliance.understanding import understand
 
 FACT_KEYS = ("project_type", "budget_min_eur", "budget_max_eur", "area_m2", "style", "urgency", "email", "phone")
 MESSAGE_FIELDS = ("id", "role", "text", "block_id", "created_at")
+# Which block each bot message asked and each visitor message answered is in the transcript
+# (messages carry their block_id), so these engine events are not stored a second time.
+IN_MESSAGES = frozenset({"block_entered", "answered"})
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,17 @@ def start(rt: Runtime, claims: VisitorClaims, language: str | None) -> dict[str,
     known = positions.recall(rt, claims.session_id, info.id)
     if known and known["state"].get("started"):
         return _standing(rt, info, claims.session_id, known)
-    with rt.transaction() as db:
-        chat = lock_session(db, info.id, claims.session_id)
+    with rt.engine.begin() as db:
+        chat = lock_conversation(db, info.id, claims.session_id)
         if not chat.state.get("started") and language in info.languages:
             chat.state = {**chat.state, "language": language, "language_source": "visitor"}
         answer = _turn(rt, db, info, chat, Reply("start"), visitor=None)
     positions.remember(rt, chat)
     return answer
+
+
+class _AlreadyAnswered(Exception):
+    """This Idempotency-Key already has a live answer: undo this turn and replay that one."""
 
 
 def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -69,15 +75,22 @@ def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str,
     request_hash = idempotency.body_hash(body)
     # Reading free text is the costliest step and needs no lock, so it happens before the transaction.
     understood = _read_text(rt, info, visit)
-    with rt.transaction() as db:
-        chat = lock_session(db, info.id, visit.claims.session_id)
-        if idempotency_key:
-            stored = idempotency.replay(db, info.id, scope, idempotency_key, request_hash)
-            if stored is not None:
-                return stored.body, True
-        answer = _send(rt, db, info, chat, visit, understood)
-        if idempotency_key:
-            idempotency.remember(db, info.id, scope, idempotency_key, request_hash, 200, answer)
+    try:
+        with rt.engine.begin() as db:
+            chat = lock_conversation(db, info.id, visit.claims.session_id)
+            answer = _send(rt, db, info, chat, visit, understood)
+            if idempotency_key and not idempotency.remember(
+                db, info.id, scope, idempotency_key, request_hash, 200, answer
+            ):
+                raise _AlreadyAnswered
+    except _AlreadyAnswered:
+        # A retry: the first request with this key committed before this one took the session
+        # lock. Nothing of this attempt was kept; answer what the first one answered.
+        with rt.engine.begin() as db:
+            stored = idempotency.replay(db, info.id, scope, idempotency_key or "", request_hash)
+        if stored is None:
+            raise RuntimeError("an idempotency key vanished between two transactions") from None
+        return stored.body, True
     positions.remember(rt, chat)
     return answer, False
 
@@ -99,7 +112,7 @@ def transcript(rt: Runtime, claims: VisitorClaims) -> dict[str, Any]:
         if chat.state.get("started"):
             # "start" on a started conversation says nothing and tells what it waits for.
             state = {**chat.state, "vars": dict(chat.variables)}
-            waiting = step(documents.get(db, chat.flow_id), state, Reply("start"), _context(db, info, state)).input
+            waiting = step(documents.get(db, chat.flow_id), state, Reply("start"), _context(rt, db, info, state)).input
         return turn_answer(chat.id, chat.language, chat.status, chat.state, messages, waiting)
 
 
@@ -115,7 +128,7 @@ def _standing(rt: Runtime, info: TenantInfo, session_id: str, known: dict[str, A
     state = known["state"]
     with rt.sessions() as db:
         flow = documents.get(db, known["flow_id"])
-        waiting = step(flow, {**state, "vars": {}}, Reply("start"), _context(db, info, state)).input
+        waiting = step(flow, {**state, "vars": {}}, Reply("start"), _context(rt, db, info, state)).input
     return turn_answer(session_id, known["language"], known["status"], state, [], waiting)
 
 
@@ -129,7 +142,7 @@ def _read_text(rt: Runtime, info: TenantInfo, visit: Visit) -> dict[str, Any] | 
 
 
 def _send(
-    rt: Runtime, db: Session, info: TenantInfo, chat: ChatSession, visit: Visit, understood: dict[str, Any] | None
+    rt: Runtime, db: Connection, info: TenantInfo, chat: Conversation, visit: Visit, understood: dict[str, Any] | None
 ) -> dict[str, Any]:
     if visit.language in info.languages:
         chat.state = {**chat.state, "language_source": "visitor"}
@@ -141,9 +154,9 @@ def _send(
 
 def _turn(
     rt: Runtime,
-    db: Session,
+    db: Connection,
     info: TenantInfo,
-    chat: ChatSession,
+    chat: Conversation,
     reply: Reply,
     visitor: Reply | None,
     understood: dict[str, Any] | None = None,
@@ -151,18 +164,21 @@ def _turn(
     flow = documents.get(db, chat.flow_id)
     facts = _facts(chat, info, understood)
     state = {**chat.state, "vars": dict(chat.variables)}
-    turn = step(flow, state, reply, _context(db, info, chat.state), facts)
+    turn = step(flow, state, reply, _context(rt, db, info, chat.state), facts)
     now = utcnow()
     rows = _messages(flow, chat, turn, visitor, now)
     if rows:
         db.execute(insert(Message), rows)
+    before = state["vars"]
     _save_state(rt, chat, turn, now)
-    _record(db, chat, turn.events + sync_lead(db, rt.keyring, chat), now)
+    events = turn.events + sync_lead(db, rt, chat, before)
+    save_conversation(db, chat, now)
+    _record(db, chat, events, now)
     bot = [row for row in rows if row["role"] == "bot"]
     return turn_answer(chat.id, chat.language, chat.status, chat.state, bot, turn.input)
 
 
-def _facts(chat: ChatSession, info: TenantInfo, understood: dict[str, Any] | None) -> dict[str, Any]:
+def _facts(chat: Conversation, info: TenantInfo, understood: dict[str, Any] | None) -> dict[str, Any]:
     """Take what the text said: the first free text may set the language; every one fills variables."""
     if not understood:
         return {}
@@ -172,17 +188,16 @@ def _facts(chat: ChatSession, info: TenantInfo, understood: dict[str, Any] | Non
     return {k: understood[k] for k in FACT_KEYS if understood.get(k) is not None}
 
 
-def _context(db: Session, info: TenantInfo, state: dict[str, Any]) -> Context:
+def _context(rt: Runtime, db: Session | Connection, info: TenantInfo, state: dict[str, Any]) -> Context:
     def slots(service: str) -> list[dict[str, str]]:
-        agenda = latest_config(db, info.id, "agenda") or {}
-        return next_slots(agenda, service, utcnow())
+        return next_slots(tenant_config(rt, db, info.id, "agenda"), service, utcnow())
 
     attachments = frozenset(state.get("attachments", []))
     return Context(country=info.country, slot_source=slots, attachments=attachments, store={"store_name": info.name})
 
 
 def _messages(
-    flow: FlowDocument, chat: ChatSession, turn: Turn, visitor: Reply | None, now: datetime
+    flow: FlowDocument, chat: Conversation, turn: Turn, visitor: Reply | None, now: datetime
 ) -> list[dict[str, Any]]:
     seq = int(chat.state.get("seq", 0))
     common = {"tenant_id": chat.tenant_id, "session_id": chat.id, "created_at": now, "channel_message_id": None}
@@ -200,7 +215,7 @@ def _messages(
     return rows
 
 
-def _visitor_record(flow: FlowDocument, chat: ChatSession, turn: Turn, reply: Reply) -> tuple[str | None, Any]:
+def _visitor_record(flow: FlowDocument, chat: Conversation, turn: Turn, reply: Reply) -> tuple[str | None, Any]:
     """Return what the transcript keeps of the visitor's reply (contacts masked without consent)."""
     block = flow.block(chat.current_block) if chat.current_block else None
     if reply.kind == "choice" and isinstance(block, ButtonsBlock):
@@ -222,7 +237,7 @@ def _may_keep_contacts(flow: FlowDocument, state: dict[str, Any]) -> bool:
     return not asks or bool(state.get("consent", {}).get("lead_contact"))
 
 
-def _save_state(rt: Runtime, chat: ChatSession, turn: Turn, now: datetime) -> None:
+def _save_state(rt: Runtime, chat: Conversation, turn: Turn, now: datetime) -> None:
     state = dict(turn.state)
     chat.variables = state.pop("vars")
     chat.state = state
@@ -233,7 +248,7 @@ def _save_state(rt: Runtime, chat: ChatSession, turn: Turn, now: datetime) -> No
     chat.expires_at = now + timedelta(days=rt.settings.session_idle_days)
 
 
-def _record(db: Session, chat: ChatSession, events: list[dict[str, Any]], now: datetime) -> None:
+def _record(db: Connection, chat: Conversation, events: list[dict[str, Any]], now: datetime) -> None:
     lead_id = (chat.state.get("lead") or {}).get("id")
     rows = [
         {
@@ -247,12 +262,13 @@ def _record(db: Session, chat: ChatSession, events: list[dict[str, Any]], now: d
             "created_at": now,
         }
         for event in events
+        if event["name"] not in IN_MESSAGES
     ]
     if rows:
         db.execute(insert(AnalyticsEvent), rows)
-    for event in events:
-        if event["name"] == "consent":
-            db.add(_consent(chat, lead_id, event, now))
+    consents = [_consent(chat, lead_id, event, now) for event in events if event["name"] == "consent"]
+    if consents:
+        db.execute(insert(Consent), consents)
 
 
 def _safe(data: dict[str, Any]) -> dict[str, Any]:
@@ -260,21 +276,23 @@ def _safe(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "text"}
 
 
-def _consent(chat: ChatSession, lead_id: str | None, event: dict[str, Any], now: datetime) -> Consent:
+def _consent(chat: Conversation, lead_id: str | None, event: dict[str, Any], now: datetime) -> dict[str, Any]:
     data = event["data"]
-    return Consent(
-        tenant_id=chat.tenant_id,
-        session_id=chat.id,
-        lead_id=lead_id,
-        purpose=data["purpose"],
-        granted=data["granted"],
-        text_version=data["version"],
-        language=data["language"],
-        channel=chat.channel,
-        text_hash=hashlib.sha256(data["text"].encode("utf-8")).hexdigest(),
-        created_at=now,
-        evidence={"block_id": event["block_id"], "origin": chat.origin, "text": data["text"]},
-    )
+    return {
+        "id": new_id("cn"),
+        "tenant_id": chat.tenant_id,
+        "session_id": chat.id,
+        "lead_id": lead_id,
+        "purpose": data["purpose"],
+        "granted": data["granted"],
+        "text_version": data["version"],
+        "language": data["language"],
+        "channel": chat.channel,
+        "created_at": now,
+        "withdrawn_at": None,
+        "text_hash": hashlib.sha256(data["text"].encode("utf-8")).hexdigest(),
+        "evidence": {"block_id": event["block_id"], "origin": chat.origin, "text": data["text"]},
+    }
 
 
 def turn_answer(

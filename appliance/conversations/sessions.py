@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.db import ChatSession, utcnow
-from appliance.errors import NotFound, Unavailable
+from appliance.errors import Unavailable
 from appliance.flows.engine import new_state
 from appliance.flows.service import published_flow
 from appliance.tenants.directory import TenantInfo
@@ -51,13 +51,3 @@ def open_web_session(
     db.add(chat)
     db.flush()
     return chat, True
-
-
-def lock_session(db: Session, tenant_id: str, session_id: str) -> ChatSession:
-    """Return the session for update (one turn at a time per conversation), or 404."""
-    chat = db.scalar(
-        select(ChatSession).where(ChatSession.id == session_id, ChatSession.tenant_id == tenant_id).with_for_update()
-    )
-    if chat is None:
-        raise NotFound("This conversation does not exist.")
-    return chat

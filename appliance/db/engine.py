@@ -23,10 +23,11 @@ def make_engine(settings: Settings) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    # Threads of one process compete for SQLite's single write lock, and its busy handler backs
-    # off with sleeps; a small pool keeps writers queued in SQLAlchemy instead (see reference/
-    # performance.md), and IMMEDIATE transactions avoid deadlocking read-then-write upgrades.
-    engine = create_engine(url, pool_size=4, max_overflow=0, connect_args={"check_same_thread": False})
+    # SQLite has one write lock, and a connection waiting for it sleeps in growing steps (up to
+    # 100 ms) inside its busy handler. One connection per process makes threads queue in the pool
+    # instead, which wakes them the moment it is free (see shared/reference/performance.md).
+    # Transactions are IMMEDIATE, so a read that later writes cannot deadlock against another.
+    engine = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=30, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin_immediate)
     return engine

@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from appliance.db import Flow, utcnow
@@ -101,7 +101,7 @@ class DocumentCache:
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, db: Session, flow_id: str) -> FlowDocument:
+    def get(self, db: Session | Connection, flow_id: str) -> FlowDocument:
         """Return the parsed document of the flow version ``flow_id`` (read once per process)."""
         with self._lock:
             found = self._items.get(flow_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -38,7 +39,30 @@ def issue_visitor_token(secret: str, claims: VisitorClaims, now: float | None = 
 
 
 def read_visitor_token(secret: str, token: str) -> VisitorClaims:
-    """Return the claims of a valid, unexpired token; raise Unauthorized otherwise."""
+    """Return the claims of a valid, unexpired token; raise Unauthorized otherwise.
+
+    A widget sends the same token for an hour; a verified token is remembered (with its expiry,
+    checked again on each use) so each turn does not pay for decoding and checking it again.
+    """
+    key = (secret, token)
+    with _lock:
+        known = _verified.get(key)
+    if known is not None and known[1] > time.time():
+        return known[0]
+    claims, expires = _decode(secret, token)
+    with _lock:
+        _verified[key] = (claims, expires)
+        while len(_verified) > _CACHE_SIZE:
+            _verified.pop(next(iter(_verified)))
+    return claims
+
+
+_CACHE_SIZE = 4096
+_verified: dict[tuple[str, str], tuple[VisitorClaims, float]] = {}
+_lock = threading.Lock()
+
+
+def _decode(secret: str, token: str) -> tuple[VisitorClaims, float]:
     try:
         payload = jwt.decode(
             token,
@@ -52,4 +76,5 @@ def read_visitor_token(secret: str, token: str) -> VisitorClaims:
         raise Unauthorized("Your chat session has expired. Reload to continue.", code="token_expired") from None
     except jwt.InvalidTokenError:
         raise Unauthorized("That chat token is not valid.", code="invalid_token") from None
-    return VisitorClaims(session_id=payload["sub"], tenant_id=payload["tid"], origin=payload["org"])
+    claims = VisitorClaims(session_id=payload["sub"], tenant_id=payload["tid"], origin=payload["org"])
+    return claims, float(payload["exp"])

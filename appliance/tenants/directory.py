@@ -95,3 +95,24 @@ def all_origin_patterns(rt: Runtime) -> list[str]:
         patterns = sorted({p for origins in lists for p in origins})
     rt.cache.set("origins:all", json.dumps(patterns), TTL_SECONDS)
     return patterns
+
+
+def tenant_config(rt: Runtime, db: Any, tenant_id: str, kind: str) -> dict[str, Any]:
+    """Return the payload of a tenant's newest ``kind`` config ({} if none), cached briefly.
+
+    Saving a config must call forget_config() so the change applies to the next turn.
+    """
+    from appliance.tenants.service import latest_config
+
+    key = f"config:{tenant_id}:{kind}"
+    hit = rt.cache.get(key)
+    if hit is not None:
+        return json.loads(hit)
+    payload = latest_config(db, tenant_id, kind) or {}
+    rt.cache.set(key, json.dumps(payload), TTL_SECONDS)
+    return payload
+
+
+def forget_config(rt: Runtime, tenant_id: str, kind: str) -> None:
+    """Drop a tenant's cached config of ``kind``."""
+    rt.cache.delete(f"config:{tenant_id}:{kind}")

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from appliance.db import ApiToken, Config, Membership, Tenant, User, utcnow
@@ -114,7 +114,7 @@ def set_tenant_status(tenant: Tenant, status: str) -> Tenant:
     return tenant
 
 
-def latest_config(session: Session, tenant_id: str, kind: str) -> dict[str, Any] | None:
+def latest_config(session: Session | Connection, tenant_id: str, kind: str) -> dict[str, Any] | None:
     """Return the payload of the newest version of a tenant's ``kind`` config, if any."""
     return session.scalar(
         select(Config.payload)
