@@ -8,13 +8,15 @@ breakdown always adds up exactly to the score staff see.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 FACTORS = ("budget", "urgency", "area", "style", "origin")
 STYLES = ("modern", "minimalist", "classic", "rustic", "industrial", "nordic")
-Bracket = tuple[float, float]  # (from this amount up, fraction)
+
+
+Fraction = Annotated[float, Field(ge=0, le=1)]
 
 
 class Temperatures(BaseModel):
@@ -25,88 +27,84 @@ class Temperatures(BaseModel):
     hot: int = Field(default=70, ge=1, le=100)
     premium: int = Field(default=90, ge=1, le=100)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Temperatures:
-        if not self.warm < self.hot < self.premium:
-            raise ValueError("must rise: warm < hot < premium")
-        return self
-
 
 class ScoringConfig(BaseModel):
     """A tenant's scoring rules (PUT /v1/config/scoring)."""
 
     model_config = ConfigDict(extra="forbid")
-    weights: dict[str, int] = Field(
+    weights: dict[str, Annotated[int, Field(ge=0, le=100)]] = Field(
         default_factory=lambda: {"budget": 40, "urgency": 25, "area": 20, "style": 10, "origin": 5}
     )
-    budget_brackets: list[Bracket] = Field(
+    budget_brackets: list[tuple[Annotated[float, Field(ge=0)], Fraction]] = Field(
         default_factory=lambda: [(0, 0.1), (3000, 0.3), (6000, 0.5), (10000, 0.8), (15000, 0.9), (25000, 1.0)],
         min_length=1,
     )
-    area_brackets: list[Bracket] = Field(
+    area_brackets: list[tuple[Annotated[float, Field(ge=0)], Fraction]] = Field(
         default_factory=lambda: [(0, 0.2), (4, 0.4), (8, 0.6), (12, 0.8), (20, 1.0)], min_length=1
     )
-    urgency_levels: dict[str, float] = Field(
+    urgency_levels: dict[str, Fraction] = Field(
         default_factory=lambda: {"urgent": 1.0, "soon": 0.8, "later": 0.4, "exploring": 0.1}
     )
-    style_values: dict[str, float] = Field(default_factory=lambda: {"named": 1.0, "undecided": 0.3})
-    origin_values: dict[str, float] = Field(default_factory=lambda: {"web": 1.0, "whatsapp": 1.0})
+    style_values: dict[str, Fraction] = Field(default_factory=lambda: {"named": 1.0, "undecided": 0.3})
+    origin_values: dict[str, Fraction] = Field(default_factory=lambda: {"web": 1.0, "whatsapp": 1.0})
     temperatures: Temperatures = Field(default_factory=Temperatures)
 
     @model_validator(mode="after")
     def _consistent(self) -> ScoringConfig:
-        problems = _weight_problems(self.weights) + _bracket_problems(self)
-        problems += [
-            f"{name}.{key}: must be between 0 and 1"
-            for name in ("urgency_levels", "style_values", "origin_values")
-            for key, value in getattr(self, name).items()
-            if not 0 <= value <= 1
-        ]
+        problems = semantic_problems(self.model_dump())
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("; ".join(f"{p['path']}: {p['message']}" for p in problems))
         return self
 
 
-def _weight_problems(weights: dict[str, int]) -> list[str]:
-    found = [f"weights.{k}: unknown factor" for k in weights if k not in FACTORS]
-    found += [f"weights.{k}: missing" for k in FACTORS if k not in weights]
-    found += [f"weights.{k}: must be between 0 and 100" for k, v in weights.items() if not 0 <= v <= 100]
-    if not found and sum(weights.values()) != 100:
-        found.append(f"weights: must add up to 100 (they add up to {sum(weights.values())})")
-    return found
+def semantic_problems(raw: Any) -> list[dict[str, str]]:
+    """Return what no single field can tell: weights adding up to 100, rising thresholds.
 
-
-def _bracket_problems(config: ScoringConfig) -> list[str]:
-    found = []
+    Works on raw, possibly malformed data, so a payload with a bad field still gets these
+    problems reported alongside it.
+    """
+    if not isinstance(raw, dict):
+        return []
+    found = _weight_problems(raw.get("weights"))
     for name in ("budget_brackets", "area_brackets"):
-        brackets = getattr(config, name)
-        if [b[0] for b in brackets] != sorted({b[0] for b in brackets}):
-            found.append(f"{name}: thresholds must rise strictly")
-        found += [
-            f"{name}[{i}]: fraction must be between 0 and 1" for i, b in enumerate(brackets) if not 0 <= b[1] <= 1
-        ]
+        thresholds = [b[0] for b in raw.get(name) or [] if isinstance(b, list | tuple) and b]
+        if all(isinstance(t, int | float) for t in thresholds) and thresholds != sorted(set(thresholds)):
+            found.append({"path": name, "message": "thresholds must rise strictly"})
+    limits = raw.get("temperatures") or {}
+    if isinstance(limits, dict):
+        order = [limits.get(k, d) for k, d in (("warm", 40), ("hot", 70), ("premium", 90))]
+        if all(isinstance(v, int) for v in order) and not order[0] < order[1] < order[2]:
+            found.append({"path": "temperatures", "message": "must rise: warm < hot < premium"})
     return found
 
 
-def parse_scoring(payload: dict[str, Any]) -> tuple[ScoringConfig | None, list[dict[str, str]]]:
+def _weight_problems(weights: Any) -> list[dict[str, str]]:
+    if weights is None:
+        return []
+    if not isinstance(weights, dict):
+        return []
+    found = [{"path": f"weights.{k}", "message": "unknown factor"} for k in weights if k not in FACTORS]
+    found += [{"path": f"weights.{k}", "message": "missing"} for k in FACTORS if k not in weights]
+    numbers = [v for v in weights.values() if isinstance(v, int | float) and not isinstance(v, bool)]
+    if not found and len(numbers) == len(weights) and sum(numbers) != 100:
+        found.append({"path": "weights", "message": f"must add up to 100 (they add up to {sum(numbers):g})"})
+    return found
+
+
+def parse_scoring(payload: Any) -> tuple[ScoringConfig | None, list[dict[str, str]]]:
     """Return the config, or None and every problem with its path."""
     try:
         return ScoringConfig.model_validate(payload), []
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            path = ".".join(str(p) for p in error["loc"]) or "scoring"
-            for message in error["msg"].removeprefix("Value error, ").split("; "):
-                where, _, what = message.partition(": ")
-                problems.append(
-                    {"path": where, "message": what}
-                    if what and not error["loc"]
-                    else {"path": path, "message": message}
-                )
-        return None, problems
+        fields = [
+            {"path": ".".join(str(p) for p in e["loc"]) or "scoring", "message": e["msg"]}
+            for e in exc.errors()
+            if e["loc"]
+        ]
+        return None, fields + semantic_problems(payload)
 
 
-def _bracket(value: float, brackets: list[Bracket]) -> float:
+def _bracket(value: float, brackets: list[tuple[float, float]]) -> float:
     fraction = 0.0
     for threshold, share in brackets:
         if value >= threshold:

@@ -21,7 +21,7 @@ def test_a_new_tenant_has_a_widget_key_and_default_agenda_scoring_and_retention(
         scoring = latest_config(session, tenant.id, "scoring")
     assert tenant.slug == "mobles-ebre"
     assert tenant.widget_key.startswith("wk_")
-    assert kinds == {"agenda", "scoring", "retention"}
+    assert kinds == {"branding", "agenda", "scoring", "retention"}
     assert agenda["timezone"] == "Europe/Madrid"
     assert sum(scoring["weights"].values()) == 100
 

@@ -81,4 +81,9 @@ def retention() -> dict[str, Any]:
 
 def configs(tenant: Tenant) -> dict[str, dict[str, Any]]:
     """Return the first version of each configuration kind for ``tenant``."""
-    return {"agenda": agenda(tenant.timezone), "scoring": scoring(), "retention": retention()}
+    return {
+        "branding": dict(tenant.branding),
+        "agenda": agenda(tenant.timezone),
+        "scoring": scoring(),
+        "retention": retention(),
+    }

@@ -52,6 +52,7 @@ def seed_demo(session: Session, public_url: str) -> dict[str, Any]:
     tenant.allowed_origins = list(DEMO_ORIGINS)
     tenant.status = "active"
     tenant.branding = dict(DEMO_BRANDING)
+    save_config(session, tenant.id, "branding", tenant.branding)
     save_config(session, tenant.id, "agenda", _demo_agenda())
     ensure_published_flow(session, tenant)
     owner_password, admin_password = generate_password(), generate_password()

@@ -1,0 +1,107 @@
+"""Reading and saving a store's configuration: every save is a new version."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from appliance.configs.schemas import MODELS, defaults_of
+from appliance.db import Config, Tenant, utcnow
+from appliance.errors import Invalid, NotFound
+from appliance.scoring import parse_scoring
+
+_SUBPATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$")
+
+
+def check_kind(kind: str) -> str:
+    """Return ``kind`` if it is a configuration kind, else raise NotFound."""
+    if kind not in MODELS:
+        raise NotFound(f"There is no configuration called {kind!r}. Kinds: {', '.join(MODELS)}.")
+    return kind
+
+
+def parse_config(kind: str, payload: Any) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
+    """Return the normalised payload, or None and every problem with its path."""
+    if kind == "scoring":
+        config, problems = parse_scoring(payload)
+        return (config.model_dump(mode="json") if config else None), problems
+    try:
+        model = MODELS[kind].model_validate(payload)
+    except ValidationError as exc:
+        return None, [problem for error in exc.errors() for problem in _problems(error)]
+    return model.model_dump(mode="json"), []
+
+
+def _problems(error: dict[str, Any]) -> list[dict[str, str]]:
+    # Validators that check several things at once join them as "path: message; path: message".
+    base = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
+    found = []
+    for part in error["msg"].removeprefix("Value error, ").split("; "):
+        match = _SUBPATH.match(part)
+        if match and match.group(1).split(".")[0].split("[")[0] not in {"must", "give", "end", "the"}:
+            sub = match.group(1)
+            path = sub if not base or sub.startswith(base) else f"{base}.{sub}"
+            found.append({"path": path, "message": match.group(2)})
+        else:
+            found.append({"path": base or "payload", "message": part})
+    return found
+
+
+def current(db: Session, tenant_id: str, kind: str) -> dict[str, Any]:
+    """Return the newest version of a config, or its defaults as version 0."""
+    row = db.scalars(
+        select(Config).where(Config.tenant_id == tenant_id, Config.kind == kind).order_by(Config.version.desc())
+    ).first()
+    if row is not None:
+        return config_json(row)
+    default = defaults_of(kind)
+    if default is None:
+        raise NotFound(f"This store has no {kind} configuration yet.")
+    return {"kind": kind, "version": 0, "payload": default, "created_at": None, "created_by": None}
+
+
+def save(db: Session, tenant_id: str, kind: str, payload: Any, user_id: str | None) -> dict[str, Any]:
+    """Validate and store ``payload`` as the next version; raise Invalid with every problem."""
+    normalised, problems = parse_config(kind, payload)
+    if normalised is None:
+        raise Invalid(problems, f"The {kind} configuration has problems; nothing was saved.")
+    newest = db.scalar(select(func.max(Config.version)).where(Config.tenant_id == tenant_id, Config.kind == kind))
+    row = Config(
+        tenant_id=tenant_id,
+        kind=kind,
+        version=(newest or 0) + 1,
+        payload=normalised,
+        created_by=user_id,
+        created_at=utcnow(),
+    )
+    db.add(row)
+    if kind == "branding":
+        # The widget reads the tenant's copy; both change in this one transaction.
+        tenant = db.get(Tenant, tenant_id)
+        if tenant is not None:
+            tenant.branding = normalised
+    db.flush()
+    return config_json(row)
+
+
+def versions(db: Session, tenant_id: str, kind: str) -> list[dict[str, Any]]:
+    """Return every saved version of a config, newest first, without their payloads."""
+    rows = db.scalars(
+        select(Config).where(Config.tenant_id == tenant_id, Config.kind == kind).order_by(Config.version.desc())
+    )
+    return [{k: v for k, v in config_json(r).items() if k != "payload"} for r in rows]
+
+
+def config_json(row: Config) -> dict[str, Any]:
+    """Return a config version as the API shows it."""
+    return {
+        "kind": row.kind,
+        "version": row.version,
+        "payload": row.payload,
+        "created_at": row.created_at.isoformat(),
+        "created_by": row.created_by,
+    }
