@@ -38,7 +38,9 @@ def parse_config(kind: str, payload: Any) -> tuple[dict[str, Any] | None, list[d
 
 def _problems(error: dict[str, Any]) -> list[dict[str, str]]:
     # Validators that check several things at once join them as "path: message; path: message".
-    base = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
+    # pydantic marks a bad dict key with a literal "[key]" part, which is not part of the path.
+    parts = [p for p in error["loc"] if p != "[key]"]
+    base = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
     found = []
     for part in error["msg"].removeprefix("Value error, ").split("; "):
         match = _SUBPATH.match(part)

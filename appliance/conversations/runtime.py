@@ -24,6 +24,7 @@ from appliance.db import AnalyticsEvent, ChatSession, Consent, Message, utcnow
 from appliance.errors import NotFound, Unavailable
 from appliance.flows.answers import Context, Reply
 from appliance.flows.engine import Turn, step
+from appliance.flows.personalise import CLOSING_VARIABLE, formal_languages, personalised
 from appliance.flows.schema import ButtonsBlock, FlowDocument
 from appliance.flows.service import documents
 from appliance.ids import new_id
@@ -112,7 +113,7 @@ def transcript(rt: Runtime, claims: VisitorClaims) -> dict[str, Any]:
         if chat.state.get("started"):
             # "start" on a started conversation says nothing and tells what it waits for.
             state = {**chat.state, "vars": dict(chat.variables)}
-            waiting = step(documents.get(db, chat.flow_id), state, Reply("start"), _context(rt, db, info, state)).input
+            waiting = _waiting(rt, db, info, chat.flow_id, state)
         return turn_answer(chat.id, chat.language, chat.status, chat.state, messages, waiting)
 
 
@@ -127,9 +128,17 @@ def _standing(rt: Runtime, info: TenantInfo, session_id: str, known: dict[str, A
     """Answer a repeated start from the cached position: nothing new said, the same input."""
     state = known["state"]
     with rt.sessions() as db:
-        flow = documents.get(db, known["flow_id"])
-        waiting = step(flow, {**state, "vars": {}}, Reply("start"), _context(rt, db, info, state)).input
+        waiting = _waiting(rt, db, info, known["flow_id"], {**state, "vars": {}})
     return turn_answer(session_id, known["language"], known["status"], state, [], waiting)
+
+
+def _waiting(
+    rt: Runtime, db: Session | Connection, info: TenantInfo, flow_id: str, state: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Return what a started conversation waits for ("start" again says nothing new)."""
+    texts = tenant_config(rt, db, info.id, "texts")
+    flow = personalised.get(flow_id, documents.get(db, info.id, flow_id), texts)
+    return step(flow, state, Reply("start"), _context(rt, db, info, state, texts)).input
 
 
 def _read_text(rt: Runtime, info: TenantInfo, visit: Visit) -> dict[str, Any] | None:
@@ -161,10 +170,13 @@ def _turn(
     visitor: Reply | None,
     understood: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    flow = documents.get(db, chat.flow_id)
+    texts = tenant_config(rt, db, info.id, "texts")
+    flow = personalised.get(chat.flow_id, documents.get(db, info.id, chat.flow_id), texts)
     facts = _facts(chat, info, understood)
-    state = {**chat.state, "vars": dict(chat.variables)}
-    turn = step(flow, state, reply, _context(rt, db, info, chat.state), facts)
+    # The store's chosen closing (book a visit, call back, send a quote) steers the flow's ending.
+    variables = {**chat.variables, CLOSING_VARIABLE: texts.get("closing", "book_visit")}
+    state = {**chat.state, "vars": variables}
+    turn = step(flow, state, reply, _context(rt, db, info, chat.state, texts), facts)
     now = utcnow()
     rows = _messages(flow, chat, turn, visitor, now)
     if rows:
@@ -188,12 +200,19 @@ def _facts(chat: Conversation, info: TenantInfo, understood: dict[str, Any] | No
     return {k: understood[k] for k in FACT_KEYS if understood.get(k) is not None}
 
 
-def _context(rt: Runtime, db: Session | Connection, info: TenantInfo, state: dict[str, Any]) -> Context:
+def _context(
+    rt: Runtime, db: Session | Connection, info: TenantInfo, state: dict[str, Any], texts: dict[str, Any]
+) -> Context:
     def slots(service: str) -> list[dict[str, str]]:
         return next_slots(tenant_config(rt, db, info.id, "agenda"), service, utcnow())
 
-    attachments = frozenset(state.get("attachments", []))
-    return Context(country=info.country, slot_source=slots, attachments=attachments, store={"store_name": info.name})
+    return Context(
+        country=info.country,
+        slot_source=slots,
+        attachments=frozenset(state.get("attachments", [])),
+        store={"store_name": info.branding.get("store_name") or info.name},
+        formal=formal_languages(texts),
+    )
 
 
 def _messages(

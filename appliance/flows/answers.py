@@ -46,6 +46,8 @@ class Context:
     slot_source: SlotSource | None = None
     attachments: frozenset[str] = frozenset()
     store: dict[str, Any] = field(default_factory=dict)
+    # Languages in which the store addresses visitors formally (usted, vostè, o senhor).
+    formal: frozenset[str] = frozenset()
     _slots: dict[str, tuple[dict[str, str], ...]] = field(default_factory=dict, repr=False)
 
     def slots_for(self, service: str) -> tuple[dict[str, str], ...]:

@@ -74,7 +74,7 @@ def step(
     if reply.kind == "start":
         _start(flow, turn, ctx, facts or {})
     elif s["status"] != "active":
-        turn.say(system("finished", s["language"]), None)
+        turn.say(system("finished", s["language"], formal=s["language"] in ctx.formal), None)
     elif not s["started"]:
         _start_on_first_reply(flow, turn, ctx, reply, facts or {})
     elif reply.kind == "language":
@@ -131,7 +131,7 @@ def _answer(flow: FlowDocument, turn: Turn, ctx: Context, reply: Reply, facts: d
     if isinstance(block, ButtonsBlock) and block.consent:
         # Contact details said in the very reply that grants consent may be kept now.
         _apply_facts(flow, turn, block.id, {k: v for k, v in facts.items() if k in CONTACT_VARIABLES})
-    _confirm(turn, noted)
+    _confirm(turn, noted, ctx)
     turn.note("answered", block.id, via=reply.kind)
     _walk(flow, _next_after(block, s["vars"]), turn, ctx)
 
@@ -154,22 +154,23 @@ def _filled_by(block: Question, noted: list[str]) -> bool:
     return bool(names & set(noted))
 
 
-def _confirm(turn: Turn, noted: list[str]) -> None:
+def _confirm(turn: Turn, noted: list[str], ctx: Context) -> None:
     shown = [n for n in noted if n in SUMMARY_FIELDS]
     if shown:
         s = turn.state
         summary = describe({n: s["vars"].get(n) for n in shown}, s["language"])
-        turn.say(system("understood", s["language"], summary=summary), s["block"])
+        formal = s["language"] in ctx.formal
+        turn.say(system("understood", s["language"], formal=formal, summary=summary), s["block"])
 
 
 def _reject(flow: FlowDocument, turn: Turn, ctx: Context, block: Question, why: Rejection, noted: list[str]) -> None:
     s = turn.state
     if any(n in SUMMARY_FIELDS for n in noted):
         # The visitor told us something else useful: say so, and ask this question again.
-        _confirm(turn, noted)
+        _confirm(turn, noted, ctx)
         turn.say(_text(flow, s, block.text, ctx), block.id)
     else:
-        turn.say(system(why.reason, s["language"], **why.params), block.id)
+        turn.say(system(why.reason, s["language"], formal=s["language"] in ctx.formal, **why.params), block.id)
         turn.note("invalid_answer", block.id, reason=why.reason)
     turn.input = _input_spec(flow, block, s, ctx)
 
@@ -178,7 +179,7 @@ def _skip(flow: FlowDocument, turn: Turn, ctx: Context, block: Question, noted: 
     if not block.optional and not _filled_by(block, noted):
         _reject(flow, turn, ctx, block, Rejection("required"), noted)
         return
-    _confirm(turn, noted)
+    _confirm(turn, noted, ctx)
     turn.note("skipped", block.id)
     _walk(flow, _next_after(block, turn.state["vars"]), turn, ctx)
 

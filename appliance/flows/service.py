@@ -101,19 +101,20 @@ class DocumentCache:
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, db: Session | Connection, flow_id: str) -> FlowDocument:
-        """Return the parsed document of the flow version ``flow_id`` (read once per process)."""
+    def get(self, db: Session | Connection, tenant_id: str, flow_id: str) -> FlowDocument:
+        """Return the parsed document of the tenant's flow version ``flow_id`` (read once per process)."""
+        key = f"{tenant_id}:{flow_id}"
         with self._lock:
-            found = self._items.get(flow_id)
+            found = self._items.get(key)
             if found is not None:
-                self._items.move_to_end(flow_id)
+                self._items.move_to_end(key)
                 return found
-        raw = db.scalar(select(Flow.document).where(Flow.id == flow_id))
+        raw = db.scalar(select(Flow.document).where(Flow.id == flow_id, Flow.tenant_id == tenant_id))
         if raw is None:
             raise NotFound("This conversation's flow no longer exists.")
         parsed = FlowDocument.model_validate(raw)
         with self._lock:
-            self._items[flow_id] = parsed
+            self._items[key] = parsed
             if len(self._items) > self._size:
                 self._items.popitem(last=False)
         return parsed

@@ -117,10 +117,14 @@ BUDGET_WORDS = {
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
-def system(key: str, language: str, **values: Any) -> str:
-    """Return the bot's own sentence ``key`` in ``language``, filled with ``values``."""
+def system(key: str, language: str, *, formal: bool = False, **values: Any) -> str:
+    """Return the bot's own sentence ``key`` in ``language`` (formal if asked), filled with ``values``."""
     texts = SYSTEM[key]
-    return fill(texts.get(language) or texts["en"], values)
+    if formal:
+        from appliance.flows.texts_formal import SYSTEM_FORMAL
+
+        texts = SYSTEM_FORMAL.get(key, texts)
+    return fill(texts.get(language) or SYSTEM[key].get(language) or SYSTEM[key]["en"], values)
 
 
 def fill(template: str, values: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 GREETINGS = {
     "es": "¡Hola! ¿Pensando en una cocina o un armario a medida? Te ayudo en un momento.",
-    "ca": "Hola! Esteu pensant en una cuina o un armari a mida? Us ajudo en un moment.",
+    "ca": "Hola! Estàs pensant en una cuina o un armari a mida? T'ajudo en un moment.",
     "pt": "Olá! Está a pensar numa cozinha ou num roupeiro por medida? Ajudo já.",
     "en": "Hi! Thinking about a made-to-measure kitchen or wardrobe? I can help right away.",
 }

@@ -30,7 +30,8 @@ ADMIN_EMAIL = "admin@ebanista.demo"
 TOKEN_NAME = "demo"  # noqa: S105 - a label
 
 DEMO_BRANDING: dict[str, Any] = {
-    "store_name": DEMO_NAME,
+    # The short name reads naturally inside the bot's sentences; the tenant keeps the full one.
+    "store_name": "Estudi Roure",
     "colors": {"primary": "#7c4a21", "text": "#ffffff"},
     "logo_url": None,
     "position": "right",
@@ -38,7 +39,7 @@ DEMO_BRANDING: dict[str, Any] = {
     "phone": "+34 960 000 000",
     "greeting": {
         "es": "¡Hola! Soy el asistente de Estudi Roure. ¿Buscas cocina, armario o un mueble a medida?",
-        "ca": "Hola! Soc l'assistent d'Estudi Roure. Busqueu cuina, armari o un moble a mida?",
+        "ca": "Hola! Soc l'assistent d'Estudi Roure. Busques cuina, armari o un moble a mida?",
         "pt": "Olá! Sou o assistente da Estudi Roure. Procura cozinha, roupeiro ou um móvel por medida?",
         "en": "Hi! I'm Estudi Roure's assistant. Looking for a kitchen, a wardrobe or custom furniture?",
     },

@@ -1,0 +1,82 @@
+"""The bot's own sentences (see texts.SYSTEM) for stores that address visitors formally.
+
+Same keys and placeholders as SYSTEM: usted in Spanish, vostè in Catalan, polite impersonal forms
+in Portuguese that read well in Portugal and Brazil, and fuller phrasing without contractions in English.
+"""
+
+from __future__ import annotations
+
+SYSTEM_FORMAL: dict[str, dict[str, str]] = {
+    "choose_option": {
+        "es": "Disculpe, no lo he entendido. ¿Podría elegir una de las opciones?",
+        "ca": "Disculpi, no ho he entès. Podria triar una de les opcions?",
+        "pt": "Desculpe, não compreendi. Poderia escolher uma das opções?",
+        "en": "I am sorry, I did not understand. Could you please choose one of the options?",
+    },
+    "required": {
+        "es": "Necesito esta respuesta para continuar. ¿Podría escribirla, por favor?",
+        "ca": "Necessito aquesta resposta per continuar. Me la podria escriure, si us plau?",
+        "pt": "Preciso desta resposta para continuar. Poderia escrevê-la, por favor?",
+        "en": "I need this answer to continue. Could you please type it?",
+    },
+    "too_long": {
+        "es": "Es un poco extenso. ¿Podría resumirlo en menos de {max} caracteres?",
+        "ca": "És una mica llarg. Ho podria resumir en menys de {max} caràcters?",
+        "pt": "É um pouco extenso. Poderia resumir em menos de {max} caracteres?",
+        "en": "That is a little long. Could you please keep it under {max} characters?",
+    },
+    "not_a_number": {
+        "es": "Escriba solo el número, por ejemplo 12.",
+        "ca": "Escrigui només el número, per exemple 12.",
+        "pt": "Indique apenas o número, por exemplo 12.",
+        "en": "Please enter the number only, for example 12.",
+    },
+    "number_range": {
+        "es": "El valor debe estar entre {min} y {max}{unit}.",
+        "ca": "El valor ha d'estar entre {min} i {max}{unit}.",
+        "pt": "O valor deve estar entre {min} e {max}{unit}.",
+        "en": "The value must be between {min} and {max}{unit}.",
+    },
+    "not_email": {
+        "es": "Ese correo no parece correcto. ¿Podría revisarlo? Por ejemplo: nombre@gmail.com",
+        "ca": "Aquest correu no sembla correcte. El podria revisar? Per exemple: nom@gmail.com",
+        "pt": "Esse e-mail não parece correto. Poderia verificá-lo? Por exemplo: nome@gmail.com",
+        "en": "That email address does not look right. Could you please check it? For example: name@gmail.com",
+    },
+    "not_phone": {
+        "es": "No reconozco ese teléfono. Escríbalo con prefijo si no es español, p. ej. +351 912 345 678.",
+        "ca": "No reconec aquest telèfon. Escrigui'l amb prefix si no és espanyol, p. ex. +351 912 345 678.",
+        "pt": "Não reconheço esse número de telefone. Indique-o com o indicativo, p. ex. +351 912 345 678.",
+        "en": "I do not recognise that phone number. Please include the country code, e.g. +34 612 345 678.",
+    },
+    "not_postal_code": {
+        "es": "Ese código postal no parece válido. ¿Podría revisarlo?",
+        "ca": "Aquest codi postal no sembla vàlid. El podria revisar?",
+        "pt": "Esse código postal não parece válido. Poderia verificá-lo?",
+        "en": "That postcode does not appear to be valid. Could you please check it?",
+    },
+    "pick_slot": {
+        "es": "Elija una de las horas disponibles, por favor.",
+        "ca": "Triï una de les hores disponibles, si us plau.",
+        "pt": "Por favor, escolha um dos horários disponíveis.",
+        "en": "Please choose one of the available times.",
+    },
+    "upload_file": {
+        "es": "Adjunte una foto o un plano (JPG, PNG o PDF) con el botón de subir, o salte este paso.",
+        "ca": "Adjunti una foto o un plànol (JPG, PNG o PDF) amb el botó de pujar, o salti aquest pas.",
+        "pt": "Anexe uma foto ou uma planta (JPG, PNG ou PDF) com o botão de enviar ou, se preferir, avance.",
+        "en": "Please attach a photo or a plan (JPG, PNG or PDF) using the upload button, or skip this step.",
+    },
+    "finished": {
+        "es": "Muchas gracias. Ya tenemos todo lo necesario. Si necesita algo más, escríbanos cuando lo desee.",
+        "ca": "Moltes gràcies. Ja ho tenim tot. Si necessita res més, escrigui'ns quan vulgui.",
+        "pt": "Muito obrigado. Já temos tudo o que é necessário. Se precisar de algo mais, escreva-nos quando quiser.",
+        "en": "Thank you very much. We have everything we need. Should you need anything else, please write to us.",
+    },
+    "understood": {
+        "es": "Tomamos nota: {summary}.",
+        "ca": "Prenem nota: {summary}.",
+        "pt": "Tomamos nota: {summary}.",
+        "en": "We have noted: {summary}.",
+    },
+}
