@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from sqlalchemy import func, select, text
 
 from appliance.db import ApiToken, Membership, Tenant, User
 from appliance.runtime import Runtime
 from appliance.tenants.service import find_api_token
+from tests.contract import NLU_KEYS, VISIBLE_SET
 
 DEMO_KEYS = {
     "tenant",
@@ -154,20 +154,6 @@ def test_api_tokens_are_not_listed_for_another_tenant(rt: Runtime, cast) -> None
     with rt.sessions() as session:
         tenant_ids = set(session.scalars(select(ApiToken.tenant_id)))
     assert tenant_ids == {cast.tenant_a.id, cast.tenant_b.id}
-
-
-VISIBLE_SET = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "extraction_visible.jsonl"
-NLU_KEYS = [
-    "language",
-    "project_type",
-    "budget_min_eur",
-    "budget_max_eur",
-    "area_m2",
-    "style",
-    "urgency",
-    "email",
-    "phone",
-]
 
 
 def test_nlu_prints_every_key_as_json(cli) -> None:

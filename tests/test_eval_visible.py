@@ -8,25 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from appliance.understanding import understand
-
-VISIBLE = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "extraction_visible.jsonl"
-FIELDS = [
-    "language",
-    "project_type",
-    "budget_min_eur",
-    "budget_max_eur",
-    "area_m2",
-    "style",
-    "urgency",
-    "email",
-    "phone",
-]
+from tests.contract import NLU_KEYS as FIELDS
+from tests.contract import VISIBLE_SET
 
 
 def same(got: object, expected: object) -> bool:
@@ -38,7 +26,7 @@ def same(got: object, expected: object) -> bool:
 
 def load() -> list[dict[str, Any]]:
     """Return the labelled visible messages."""
-    with VISIBLE.open(encoding="utf-8") as handle:
+    with VISIBLE_SET.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 

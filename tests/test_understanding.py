@@ -5,18 +5,7 @@ from __future__ import annotations
 import pytest
 
 from appliance.understanding import understand
-
-KEYS = [
-    "language",
-    "project_type",
-    "budget_min_eur",
-    "budget_max_eur",
-    "area_m2",
-    "style",
-    "urgency",
-    "email",
-    "phone",
-]
+from tests.contract import NLU_KEYS as KEYS
 
 
 def budget(text: str) -> tuple[object, object]:

@@ -7,18 +7,7 @@ from hypothesis import strategies as st
 
 from appliance.understanding import understand
 from appliance.understanding.numbers import parse_literal
-
-KEYS = [
-    "language",
-    "project_type",
-    "budget_min_eur",
-    "budget_max_eur",
-    "area_m2",
-    "style",
-    "urgency",
-    "email",
-    "phone",
-]
+from tests.contract import NLU_KEYS as KEYS
 
 
 @settings(max_examples=300, deadline=None)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from appliance.flows.presets import preset
 from appliance.flows.schema import FlowDocument
+from appliance.lru import LRU
 
 CLOSING_VARIABLE = "closing"
 
@@ -71,22 +70,16 @@ class PersonalisedFlows:
     """Personalised flows by (flow version, texts config), so each is built once per process."""
 
     def __init__(self, size: int = 256) -> None:
-        self._items: OrderedDict[tuple[str, str], FlowDocument] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
+        self._items: LRU[tuple[str, str], FlowDocument] = LRU(size)
 
     def get(self, flow_id: str, flow: FlowDocument, texts: dict[str, Any]) -> FlowDocument:
         """Return ``flow`` (the version ``flow_id``) as the store with ``texts`` speaks it."""
         key = (flow_id, hashlib.sha256(json.dumps(texts, sort_keys=True).encode()).hexdigest())
-        with self._lock:
-            found = self._items.get(key)
+        found = self._items.get(key)
         if found is None:
             wanted = any(variant_of(texts, lang) for lang in flow.languages)
             found = personalise(flow, texts, base_variants() if wanted else {})
-            with self._lock:
-                self._items[key] = found
-                while len(self._items) > self._size:
-                    self._items.popitem(last=False)
+            self._items.put(key, found)
         return found
 
 

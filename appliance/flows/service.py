@@ -6,8 +6,6 @@ visitor's feet, and parsed documents can be cached by id forever.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -17,6 +15,7 @@ from appliance.db import Flow, utcnow
 from appliance.errors import Conflict, Invalid, NotFound
 from appliance.flows.schema import FlowDocument
 from appliance.flows.validation import validate_flow
+from appliance.lru import LRU
 
 
 def create_draft(db: Session, tenant_id: str, document: Any, user_id: str | None = None) -> Flow:
@@ -97,27 +96,19 @@ class DocumentCache:
     """Parsed flow documents by flow id (immutable rows, so entries never go stale)."""
 
     def __init__(self, size: int = 256) -> None:
-        self._items: OrderedDict[str, FlowDocument] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
+        self._items: LRU[str, FlowDocument] = LRU(size)
 
     def get(self, db: Session | Connection, tenant_id: str, flow_id: str) -> FlowDocument:
         """Return the parsed document of the tenant's flow version ``flow_id`` (read once per process)."""
         key = f"{tenant_id}:{flow_id}"
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found
-        raw = db.scalar(select(Flow.document).where(Flow.id == flow_id, Flow.tenant_id == tenant_id))
-        if raw is None:
-            raise NotFound("This conversation's flow no longer exists.")
-        parsed = FlowDocument.model_validate(raw)
-        with self._lock:
-            self._items[key] = parsed
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return parsed
+        found = self._items.get(key)
+        if found is None:
+            raw = db.scalar(select(Flow.document).where(Flow.id == flow_id, Flow.tenant_id == tenant_id))
+            if raw is None:
+                raise NotFound("This conversation's flow no longer exists.")
+            found = FlowDocument.model_validate(raw)
+            self._items.put(key, found)
+        return found
 
 
 documents = DocumentCache()
