@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -85,3 +86,30 @@ def remember(conn: Connection, tenant_id: str, scope: str, key: str, request_has
     )
     # RETURNING, not rowcount: psycopg reports no rowcount for this statement.
     return conn.execute(statement.returning(_TABLE.c.id)).scalar_one_or_none() is not None
+
+
+class _AlreadyAnswered(Exception):
+    """This key already has a live answer: undo this attempt and replay that one."""
+
+
+def run_once(
+    engine: Engine, tenant_id: str, scope: str, key: str | None, body: Any, work: Callable[[Connection], Any]
+) -> tuple[Any, bool]:
+    """Run ``work`` in one transaction unless ``key`` already answered; return (answer, replayed).
+
+    The key is recorded at the end of the same transaction (see remember): a retry that arrives
+    while the first attempt runs waits on the first one's locks, then finds its answer.
+    """
+    request_hash = body_hash(body)
+    try:
+        with engine.begin() as conn:
+            answer = work(conn)
+            if key and not remember(conn, tenant_id, scope, key, request_hash, 200, answer):
+                raise _AlreadyAnswered
+    except _AlreadyAnswered:
+        with engine.begin() as conn:
+            stored = replay(conn, tenant_id, scope, key or "", request_hash)
+        if stored is None:
+            raise RuntimeError("an idempotency key vanished between two transactions") from None
+        return stored.body, True
+    return answer, False

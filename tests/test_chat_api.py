@@ -128,7 +128,9 @@ def test_a_whole_conversation_in_each_language_fills_the_lead(
     assert v.last["lead"]["score"] > 0
     with rt.sessions() as db:
         lead = db.scalar(select(Lead).where(Lead.session_id == v.session_id))
-        consent_prompt = db.scalar(select(Message.text).where(Message.block_id == "consent"))
+        consent_prompt = db.scalar(
+            select(Message.text).where(Message.block_id == "consent", Message.role == "bot").order_by(Message.seq)
+        )
     assert consent_prompt == BASE["consent"]["text"][language]
     assert lead.fields | {"appointment": None} == {
         "project_type": "kitchen",

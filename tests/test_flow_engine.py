@@ -698,11 +698,13 @@ def test_a_date_block_offers_the_slots_of_its_service_and_takes_one_of_them() ->
     offered = chat.turns[-1].input
 
     refused = chat.send("value", "2026-12-03T10:00:00+01:00")
+    garbled = chat.send("value", "next tuesday")
     chat.send("value", SLOTS[1]["start"])
 
     assert offered is not None
     assert (offered["type"], offered["service"], offered["slots"]) == ("date", "showroom_visit", list(SLOTS))
-    assert said(refused) == ["Elige una de las horas disponibles, por favor."]
+    assert said(refused) == ["Esa hora ya no está disponible. Te propongo estas:"]
+    assert said(garbled) == ["Elige una de las horas disponibles, por favor."]
     assert chat.vars["appointment"] == {**SLOTS[1], "service": "showroom_visit"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_openapi3 import APIBlueprint, OpenAPI
 
-from appliance.api import chat, config, flows, health, widget
+from appliance.api import agenda, chat, config, flows, health, widget
 from appliance.api.cors import init_cors
 from appliance.errors import BadRequest, UnsupportedMediaType, wants_json
 
@@ -16,7 +16,7 @@ MULTIPART_SUFFIXES = ("/attachments",)
 def register_api(app: OpenAPI) -> None:
     """Attach every /v1 resource to ``app``."""
     api = APIBlueprint("v1", __name__, url_prefix="/v1")
-    for resource in (health, widget, chat, flows, config):
+    for resource in (health, widget, chat, flows, config, agenda):
         api.register_api(resource.api)
     app.register_api(api)
     init_cors(app)

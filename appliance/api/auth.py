@@ -11,6 +11,7 @@ from structlog.contextvars import bind_contextvars
 from appliance.db import ApiToken, utcnow
 from appliance.errors import Forbidden, Unauthorized
 from appliance.runtime import current_runtime
+from appliance.security.tokens import TOKEN_PREFIX
 from appliance.security.visitor import VisitorClaims, read_visitor_token
 from appliance.tenants.service import find_api_token
 
@@ -83,3 +84,10 @@ def _touch(token: ApiToken) -> None:
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USE_GRANULARITY:
         token.last_used_at = now
+
+
+def current_tenant_of_any_caller() -> str:
+    """Return the tenant of a staff api token or of a visitor token (for endpoints both may call)."""
+    if bearer_token().startswith(TOKEN_PREFIX):
+        return current_staff().tenant_id
+    return current_visitor().tenant_id

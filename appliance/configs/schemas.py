@@ -78,13 +78,27 @@ class RetentionConfig(Strict):
     appointments_days: int = Field(default=730, ge=1, le=3650)
 
 
+class ServiceArea(Strict):
+    """Where a home visit can go: exact postal codes and/or their first digits."""
+
+    postal_codes: list[Annotated[str, Field(pattern=r"^[0-9A-Za-z -]{3,10}$")]] = Field(default_factory=list)
+    prefixes: list[Annotated[str, Field(pattern=r"^[0-9A-Za-z]{1,6}$")]] = Field(default_factory=list)
+
+
 class Service(Strict):
-    """Something a visitor can book: its length and how many can happen at once."""
+    """Something a visitor can book: its length, how many can happen at once, and where.
+
+    A `home` visit (measuring at the customer's) needs a postal code inside the service area and
+    blocks `travel_buffer_minutes` before and after itself for the trip.
+    """
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
     duration_minutes: int = Field(ge=15, le=480)
     capacity: int = Field(default=1, ge=1, le=50)
     name: PerLanguage = Field(default_factory=dict)
+    location: Literal["showroom", "home"] = "showroom"
+    travel_buffer_minutes: int = Field(default=0, ge=0, le=240)
+    service_area: ServiceArea | None = None
 
 
 class Closure(Strict):

@@ -16,12 +16,13 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from appliance import idempotency
-from appliance.agenda.availability import next_slots
+from appliance.agenda.availability import next_slots, service_of
+from appliance.agenda.booking import BookingRequest, book, busy_between
 from appliance.conversations import positions
 from appliance.conversations.leads import sync_lead
 from appliance.conversations.store import Conversation, lock_conversation, save_conversation
 from appliance.db import AnalyticsEvent, ChatSession, Consent, Message, utcnow
-from appliance.errors import NotFound, Unavailable
+from appliance.errors import Conflict, Invalid, NotFound, Unavailable
 from appliance.flows.answers import Context, Reply
 from appliance.flows.engine import Turn, step
 from appliance.flows.personalise import CLOSING_VARIABLE, formal_languages, personalised
@@ -65,35 +66,23 @@ def start(rt: Runtime, claims: VisitorClaims, language: str | None) -> dict[str,
     return answer
 
 
-class _AlreadyAnswered(Exception):
-    """This Idempotency-Key already has a live answer: undo this turn and replay that one."""
-
-
 def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Take one visitor reply; return the turn answer and whether it was replayed."""
     info = _live_tenant(rt, visit.claims.tenant_id)
-    scope = f"chat.send:{visit.claims.session_id}"
-    request_hash = idempotency.body_hash(body)
     # Reading free text is the costliest step and needs no lock, so it happens before the transaction.
     understood = _read_text(rt, info, visit)
-    try:
-        with rt.engine.begin() as db:
-            chat = lock_conversation(db, info.id, visit.claims.session_id)
-            answer = _send(rt, db, info, chat, visit, understood)
-            if idempotency_key and not idempotency.remember(
-                db, info.id, scope, idempotency_key, request_hash, 200, answer
-            ):
-                raise _AlreadyAnswered
-    except _AlreadyAnswered:
-        # A retry: the first request with this key committed before this one took the session
-        # lock. Nothing of this attempt was kept; answer what the first one answered.
-        with rt.engine.begin() as db:
-            stored = idempotency.replay(db, info.id, scope, idempotency_key or "", request_hash)
-        if stored is None:
-            raise RuntimeError("an idempotency key vanished between two transactions") from None
-        return stored.body, True
-    positions.remember(rt, chat)
-    return answer, False
+    turned: list[Conversation] = []
+
+    def turn(db: Connection) -> dict[str, Any]:
+        chat = lock_conversation(db, info.id, visit.claims.session_id)
+        turned.append(chat)
+        return _send(rt, db, info, chat, visit, understood)
+
+    scope = f"chat.send:{visit.claims.session_id}"
+    answer, replayed = idempotency.run_once(rt.engine, info.id, scope, idempotency_key, body, turn)
+    if not replayed:
+        positions.remember(rt, turned[-1])
+    return answer, replayed
 
 
 def transcript(rt: Runtime, claims: VisitorClaims) -> dict[str, Any]:
@@ -176,7 +165,7 @@ def _turn(
     # The store's chosen closing (book a visit, call back, send a quote) steers the flow's ending.
     variables = {**chat.variables, CLOSING_VARIABLE: texts.get("closing", "book_visit")}
     state = {**chat.state, "vars": variables}
-    turn = step(flow, state, reply, _context(rt, db, info, chat.state, texts), facts)
+    turn = step(flow, state, reply, _context(rt, db, info, chat.state, texts, booking_for=chat), facts)
     now = utcnow()
     rows = _messages(flow, chat, turn, visitor, now)
     if rows:
@@ -201,18 +190,56 @@ def _facts(chat: Conversation, info: TenantInfo, understood: dict[str, Any] | No
 
 
 def _context(
-    rt: Runtime, db: Session | Connection, info: TenantInfo, state: dict[str, Any], texts: dict[str, Any]
+    rt: Runtime,
+    db: Session | Connection,
+    info: TenantInfo,
+    state: dict[str, Any],
+    texts: dict[str, Any],
+    booking_for: Conversation | None = None,
 ) -> Context:
+    """Return what the engine may know this turn; with ``booking_for``, a chosen slot is booked."""
+
     def slots(service: str) -> list[dict[str, str]]:
-        return next_slots(tenant_config(rt, db, info.id, "agenda"), service, utcnow())
+        agenda = tenant_config(rt, db, info.id, "agenda")
+        now = utcnow()
+        horizon = now + timedelta(days=int(agenda.get("max_days_ahead", 60)) + 2)
+        busy = busy_between(db, info.id, service, now - timedelta(days=1), horizon)  # type: ignore[arg-type]
+        return next_slots(agenda, service, now, busy=busy)
 
     return Context(
         country=info.country,
         slot_source=slots,
         attachments=frozenset(state.get("attachments", [])),
-        store={"store_name": info.branding.get("store_name") or info.name},
+        store={
+            "store_name": info.branding.get("store_name") or info.name,
+            "address": info.branding.get("address"),
+        },
         formal=formal_languages(texts),
+        book=_booker(rt, db, info, booking_for) if booking_for is not None else None,
     )
+
+
+def _booker(rt: Runtime, db: Any, info: TenantInfo, chat: Conversation) -> Any:
+    def book_slot(service: str, slot: dict[str, str]) -> dict[str, Any] | None:
+        agenda = tenant_config(rt, db, info.id, "agenda")
+        known = chat.variables
+        request = BookingRequest(
+            service=service,
+            start=datetime.fromisoformat(slot["start"]),
+            name=known.get("name") or "Chat visitor",
+            email=known.get("email"),
+            phone=known.get("phone"),
+            postal_code=known.get("postal_code"),
+            lead_id=(chat.state.get("lead") or {}).get("id"),
+            actor="visitor",
+        )
+        try:
+            appointment = book(db, info.id, agenda, request)
+        except (Conflict, Invalid):
+            return None  # taken, or no longer offered: the engine apologises and offers fresh slots
+        return appointment | {"location": (service_of(agenda, service) or {}).get("location", "showroom")}
+
+    return book_slot
 
 
 def _messages(

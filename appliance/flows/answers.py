@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import phonenumbers
@@ -32,6 +33,7 @@ class Reply:
 
 
 SlotSource = Callable[[str], Sequence[dict[str, str]]]
+Booker = Callable[[str, dict[str, str]], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,13 @@ class Context:
     store: dict[str, Any] = field(default_factory=dict)
     # Languages in which the store addresses visitors formally (usted, vostè, o senhor).
     formal: frozenset[str] = frozenset()
+    # Books a chosen slot (service, slot) and returns the appointment, or None if it was just taken.
+    book: Booker | None = None
     _slots: dict[str, tuple[dict[str, str], ...]] = field(default_factory=dict, repr=False)
+
+    def forget_slots(self, service: str) -> None:
+        """Drop the slots read this turn (one was just taken: offer fresh ones)."""
+        self._slots.pop(service, None)
 
     def slots_for(self, service: str) -> tuple[dict[str, str], ...]:
         """Return the slots offered for ``service`` ({"start", "end"} in ISO 8601)."""
@@ -241,8 +249,28 @@ def _plain(number: float) -> int | float:
 def _slot(block: DateBlock, value: Any, ctx: Context) -> Answer | Rejection:
     for slot in ctx.slots_for(block.service):
         if value == slot["start"]:
-            return _set(block, {"start": slot["start"], "end": slot["end"], "service": block.service})
-    return Rejection("pick_slot")
+            return _book(block, slot, ctx)
+    # A real time that is not offered (any more): say so, and offer the free ones.
+    return Rejection("slot_unavailable" if _is_time(value) else "pick_slot")
+
+
+def _is_time(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _book(block: DateBlock, slot: dict[str, str], ctx: Context) -> Answer | Rejection:
+    chosen = {"start": slot["start"], "end": slot["end"], "service": block.service}
+    if ctx.book is None:
+        return _set(block, chosen)
+    appointment = ctx.book(block.service, slot)
+    if appointment is None:
+        # Someone else took it a moment ago: say so, and offer the slots that are free now.
+        ctx.forget_slots(block.service)
+        return Rejection("slot_taken")
+    return _set(block, chosen | {"id": appointment["id"], "location": appointment.get("location", "showroom")})
 
 
 def _media(block: MediaBlock, value: Any, ctx: Context) -> Answer | Rejection:

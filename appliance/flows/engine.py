@@ -28,7 +28,7 @@ from appliance.flows.schema import (
     Question,
     RangeBlock,
 )
-from appliance.flows.summary import SUMMARY_FIELDS, describe
+from appliance.flows.summary import SUMMARY_FIELDS, describe, when
 from appliance.flows.texts import fill, pick, system
 
 # Contact details are kept only after the visitor has agreed, when the flow asks for consent.
@@ -128,6 +128,8 @@ def _answer(flow: FlowDocument, turn: Turn, ctx: Context, reply: Reply, facts: d
         _reject(flow, turn, ctx, block, answer, noted)
         return
     _store(flow, turn, block, answer)
+    if isinstance(block, DateBlock) and ctx.book is not None:
+        _confirm_booking(turn, ctx, answer.get(block.variable or block.id) or {})
     if isinstance(block, ButtonsBlock) and block.consent:
         # Contact details said in the very reply that grants consent may be kept now.
         _apply_facts(flow, turn, block.id, {k: v for k, v in facts.items() if k in CONTACT_VARIABLES})
@@ -147,6 +149,18 @@ def _apply_facts(flow: FlowDocument, turn: Turn, block_id: str | None, facts: di
         changed.append(name)
         turn.note("fact_understood", block_id, variable=name)
     return changed
+
+
+def _confirm_booking(turn: Turn, ctx: Context, booked: dict[str, Any]) -> None:
+    s = turn.state
+    address = ctx.store.get("address")
+    key = (
+        "booked_home" if booked.get("location") == "home" else "booked_showroom" if address else "booked_showroom_plain"
+    )
+    formal = s["language"] in ctx.formal
+    turn.say(
+        system(key, s["language"], formal=formal, when=when(booked["start"], s["language"]), address=address), None
+    )
 
 
 def _filled_by(block: Question, noted: list[str]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 from appliance.flows.texts import BUDGET_WORDS, PROJECTS, STYLES, URGENCIES, fill
@@ -59,3 +60,37 @@ def _word(words: dict[str, dict[str, str]], value: Any, language: str) -> str | 
 def _number(value: Any) -> float | None:
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     return value if is_number and math.isfinite(value) else None
+
+
+_WEEKDAYS = {
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+    "ca": ("dilluns", "dimarts", "dimecres", "dijous", "divendres", "dissabte", "diumenge"),
+    "pt": ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS = {
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "ca": "gener febrer març abril maig juny juliol agost setembre octubre novembre desembre",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "en": "January February March April May June July August September October November December",
+}
+
+
+def when(iso: str, language: str) -> str:
+    """Say a local date and time as people of ``language`` do ("martes 2 de diciembre a las 10:30")."""
+    moment = datetime.fromisoformat(iso)
+    day, clock = _WEEKDAYS[language][moment.weekday()], moment.strftime("%H:%M")
+    month = _MONTHS[language].split()[moment.month - 1]
+    if language == "ca":
+        # Catalan elides "de" before a vowel: "d'abril", "d'agost", "d'octubre".
+        of_month = f"d'{month}" if month[0] in "aeiou" else f"de {month}"
+        return f"el {day} {moment.day} {of_month} a les {clock}"
+    if language == "pt":
+        return (
+            f"na {day}, {moment.day} de {month}, às {clock}"
+            if day.endswith("feira")
+            else (f"no {day}, {moment.day} de {month}, às {clock}")
+        )
+    if language == "en":
+        return f"{day} {moment.day} {month} at {clock}"
+    return f"{day} {moment.day} de {month} a las {clock}"

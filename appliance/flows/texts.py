@@ -60,6 +60,36 @@ SYSTEM: dict[str, dict[str, str]] = {
         "pt": "Escolha um dos horários disponíveis, por favor.",
         "en": "Please pick one of the available times.",
     },
+    "slot_unavailable": {
+        "es": "Esa hora ya no está disponible. Te propongo estas:",
+        "ca": "Aquesta hora ja no està disponible. Et proposo aquestes:",
+        "pt": "Esse horário já não está disponível. Proponho estes:",
+        "en": "That time is no longer available. Here are the free ones:",
+    },
+    "slot_taken": {
+        "es": "Vaya, esa hora se acaba de reservar. Te propongo estas otras:",
+        "ca": "Vaja, aquesta hora s'acaba de reservar. Et proposo aquestes altres:",
+        "pt": "Ups, esse horário acabou de ser reservado. Proponho estes:",
+        "en": "Sorry, that time was just booked. Here are some others:",
+    },
+    "booked_showroom": {
+        "es": "¡Reservado! Te esperamos el {when}. Dirección: {address}. Si tienes fotos, medidas o planos del espacio, tráelos.",
+        "ca": "Reservat! T'esperem {when}. Adreça: {address}. Si tens fotos, mides o plànols de l'espai, porta'ls.",
+        "pt": "Marcado! Esperamos por si {when}. Morada: {address}. Se tiver fotos, medidas ou plantas do espaço, traga-as.",
+        "en": "Booked! We look forward to seeing you on {when}. Address: {address}. Bring photos, measurements or plans of the space if you have them.",
+    },
+    "booked_showroom_plain": {
+        "es": "¡Reservado! Te esperamos el {when}. Si tienes fotos, medidas o planos del espacio, tráelos.",
+        "ca": "Reservat! T'esperem {when}. Si tens fotos, mides o plànols de l'espai, porta'ls.",
+        "pt": "Marcado! Esperamos por si {when}. Se tiver fotos, medidas ou plantas do espaço, traga-as.",
+        "en": "Booked! We look forward to seeing you on {when}. Bring photos, measurements or plans of the space if you have them.",
+    },
+    "booked_home": {
+        "es": "¡Reservado! Iremos a medir el {when}. Te avisaremos un poco antes de llegar.",
+        "ca": "Reservat! Vindrem a prendre mides {when}. T'avisarem una mica abans d'arribar.",
+        "pt": "Marcado! Vamos medir {when}. Avisamos um pouco antes de chegar.",
+        "en": "Booked! We'll come to measure on {when}. We'll let you know shortly before we arrive.",
+    },
     "upload_file": {
         "es": "Adjunta una foto o un plano (JPG, PNG o PDF) con el botón de subir, o sáltate este paso.",
         "ca": "Adjunta una foto o un plànol (JPG, PNG o PDF) amb el botó de pujar, o salta aquest pas.",

@@ -61,6 +61,36 @@ SYSTEM_FORMAL: dict[str, dict[str, str]] = {
         "pt": "Por favor, escolha um dos horários disponíveis.",
         "en": "Please choose one of the available times.",
     },
+    "slot_unavailable": {
+        "es": "Esa hora ya no está disponible. Le proponemos estas:",
+        "ca": "Aquesta hora ja no està disponible. Li proposem aquestes:",
+        "pt": "Esse horário já não está disponível. Propomos estes:",
+        "en": "That time is no longer available. Here are the available times:",
+    },
+    "slot_taken": {
+        "es": "Lo sentimos, esa hora se acaba de reservar. Le proponemos estas otras:",
+        "ca": "Ho sentim, aquesta hora s'acaba de reservar. Li proposem aquestes altres:",
+        "pt": "Lamentamos, esse horário acabou de ser reservado. Propomos estes:",
+        "en": "We are sorry, that time has just been booked. Here are some other times:",
+    },
+    "booked_showroom": {
+        "es": "Queda reservado. Le esperamos el {when}. Dirección: {address}. Si dispone de fotos, medidas o planos del espacio, tráigalos.",
+        "ca": "Queda reservat. L'esperem {when}. Adreça: {address}. Si disposa de fotos, mides o plànols de l'espai, porti'ls.",
+        "pt": "Fica marcado. Aguardamos a sua visita {when}. Morada: {address}. Se dispuser de fotos, medidas ou plantas do espaço, traga-as.",
+        "en": "Your visit is booked. We look forward to welcoming you on {when}. Address: {address}. Please bring any photos, measurements or plans of the space.",
+    },
+    "booked_showroom_plain": {
+        "es": "Queda reservado. Le esperamos el {when}. Si dispone de fotos, medidas o planos del espacio, tráigalos.",
+        "ca": "Queda reservat. L'esperem {when}. Si disposa de fotos, mides o plànols de l'espai, porti'ls.",
+        "pt": "Fica marcado. Aguardamos a sua visita {when}. Se dispuser de fotos, medidas ou plantas do espaço, traga-as.",
+        "en": "Your visit is booked. We look forward to welcoming you on {when}. Please bring any photos, measurements or plans of the space.",
+    },
+    "booked_home": {
+        "es": "Queda reservado. Iremos a tomar medidas el {when}. Le avisaremos poco antes de llegar.",
+        "ca": "Queda reservat. Vindrem a prendre mides {when}. L'avisarem poc abans d'arribar.",
+        "pt": "Fica marcado. Faremos a medição {when}. Avisaremos pouco antes de chegar.",
+        "en": "Your visit is booked. We will come to take measurements on {when} and will let you know shortly before we arrive.",
+    },
     "upload_file": {
         "es": "Adjunte una foto o un plano (JPG, PNG o PDF) con el botón de subir, o salte este paso.",
         "ca": "Adjunti una foto o un plànol (JPG, PNG o PDF) amb el botó de pujar, o salti aquest pas.",

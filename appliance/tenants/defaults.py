@@ -30,6 +30,8 @@ SERVICES = [
         "id": "measuring_visit",
         "duration_minutes": 90,
         "capacity": 1,
+        "location": "home",
+        "travel_buffer_minutes": 30,
         "name": {
             "es": "Visita de medición a domicilio",
             "ca": "Visita d'amidament a domicili",

@@ -89,6 +89,7 @@ def _demo_agenda() -> dict[str, Any]:
     agenda = defaults.agenda("Europe/Madrid")
     # Two designers receive showroom visits at the same time; one fitter measures at home.
     agenda["services"][0]["capacity"] = 2
+    agenda["services"][1]["service_area"] = {"prefixes": ["46"], "postal_codes": []}  # València province
     agenda["holidays"] = ["2026-12-08", "2026-12-25", "2027-01-01", "2027-01-06"]
     return agenda
 

@@ -1,0 +1,77 @@
+"""The agenda as staff and visitors see it: free slots and booked appointments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, select
+
+from appliance.agenda.availability import day_slots, service_of
+from appliance.agenda.booking import BookingRequest, appointment_json, book, busy_between
+from appliance.db import Appointment, utcnow
+from appliance.errors import Invalid, NotFound
+from appliance.idempotency import run_once
+from appliance.tenants.directory import tenant_config
+
+if TYPE_CHECKING:
+    from appliance.runtime import Runtime
+
+MAX_RANGE_DAYS = 92
+
+
+def agenda_of(rt: Runtime, conn: Connection, tenant_id: str) -> dict[str, Any]:
+    """Return the store's agenda configuration, or explain that it has none."""
+    agenda = tenant_config(rt, conn, tenant_id, "agenda")
+    if not agenda:
+        raise NotFound("This store has no agenda configured yet.", code="no_agenda")
+    return agenda
+
+
+def slots(rt: Runtime, tenant_id: str, service: str, day_from: date, day_to: date) -> dict[str, Any]:
+    """Return the free slots of ``service`` between two local days (inclusive)."""
+    _check_range(day_from, day_to)
+    with rt.engine.connect() as conn:
+        agenda = agenda_of(rt, conn, tenant_id)
+        if service_of(agenda, service) is None:
+            raise Invalid([{"path": "service", "message": "is not a service of this store"}])
+        zone = ZoneInfo(agenda["timezone"])
+        start = datetime.combine(day_from, time.min, zone) - timedelta(days=1)
+        end = datetime.combine(day_to, time.max, zone) + timedelta(days=1)
+        busy = busy_between(conn, tenant_id, service, start, end)
+    return {"timezone": agenda["timezone"], "slots": day_slots(agenda, service, day_from, day_to, utcnow(), busy)}
+
+
+def appointments(rt: Runtime, tenant_id: str, day_from: date, day_to: date) -> list[dict[str, Any]]:
+    """Return the appointments starting between two local days (inclusive), earliest first."""
+    _check_range(day_from, day_to)
+    table = Appointment.__table__
+    with rt.engine.connect() as conn:
+        zone = ZoneInfo(agenda_of(rt, conn, tenant_id)["timezone"])
+        rows = conn.execute(
+            select(table)
+            .where(
+                table.c.tenant_id == tenant_id,
+                table.c.start_at >= datetime.combine(day_from, time.min, zone),
+                table.c.start_at < datetime.combine(day_to + timedelta(days=1), time.min, zone),
+            )
+            .order_by(table.c.start_at, table.c.id)
+        ).mappings()
+        return [appointment_json(dict(row), zone) for row in rows]
+
+
+def create(rt: Runtime, tenant_id: str, request: BookingRequest, key: str | None, body: Any) -> tuple[Any, bool]:
+    """Book an appointment once per Idempotency-Key; return (appointment, replayed)."""
+
+    def work(conn: Connection) -> dict[str, Any]:
+        return book(conn, tenant_id, agenda_of(rt, conn, tenant_id), request)
+
+    return run_once(rt.engine, tenant_id, "appointments.create", key, body, work)
+
+
+def _check_range(day_from: date, day_to: date) -> None:
+    if day_to < day_from:
+        raise Invalid([{"path": "to", "message": "must not be before from"}])
+    if (day_to - day_from).days > MAX_RANGE_DAYS:
+        raise Invalid([{"path": "to", "message": f"ask for at most {MAX_RANGE_DAYS} days at a time"}])

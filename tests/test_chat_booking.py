@@ -1,0 +1,96 @@
+"""Booking inside the chat: the visitor picks a slot, the store's agenda gets the appointment."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from appliance.db import Tenant
+from appliance.runtime import Runtime
+from appliance.tenants.directory import forget
+from tests.conftest import Cast
+from tests.visitors import ORIGIN, Visitor
+
+ANSWERS = {
+    "consent": {"choice": "yes"},
+    "project": {"choice": "kitchen"},
+    "area": {"value": 14},
+    "budget": {"value": [8000, 12000]},
+    "style": {"choice": "modern"},
+    "urgency": {"choice": "soon"},
+    "photos": {"skip": True},
+    "name": {"value": "Laia Puig"},
+    "contact_method": {"choice": "phone"},
+    "phone": {"value": "612 345 678"},
+}
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def visitor_at_the_slots(client: FlaskClient, cast: Cast, rt: Runtime, address: str | None) -> Visitor:
+    with rt.transaction() as db:
+        tenant = db.get(Tenant, cast.tenant_a.id)
+        tenant.allowed_origins = [ORIGIN]
+        tenant.branding = {**tenant.branding, "address": address}
+    forget(rt, cast.tenant_a)
+    v = Visitor(client, cast.tenant_a.widget_key)
+    v.open(lang="ca")
+    v.start()
+    while v.waiting_for != "appointment":
+        v.send(**ANSWERS[v.waiting_for])
+    return v
+
+
+def test_a_slot_chosen_in_the_chat_is_booked_and_confirmed(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    v = visitor_at_the_slots(client, cast, rt, "Carrer de Sueca 42, València")
+    slot = v.last["input"]["slots"][0]
+    answer = v.send(value=slot["start"])
+    confirmation = answer["messages"][0]["text"]
+    assert confirmation.startswith("Reservat!")
+    assert "Carrer de Sueca 42" in confirmation
+    assert slot["start"][11:16] in confirmation
+    day = slot["start"][:10]
+    listed = client.get(f"/v1/appointments?from={day}&to={day}", headers=auth(cast.alice_token)).get_json()["items"]
+    assert len(listed) == 1
+    assert listed[0]["start"] == slot["start"]
+    assert listed[0]["contact"] == {"name": "Laia Puig", "phone": "+34612345678"}
+    assert listed[0]["lead_id"] == answer["lead"]["id"]
+
+
+def test_a_slot_taken_meanwhile_gets_an_apology_and_fresh_slots(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    v = visitor_at_the_slots(client, cast, rt, None)
+    slot = v.last["input"]["slots"][0]
+    staff_booking = {"service": "showroom_visit", "start": slot["start"], "name": "Walk-in customer"}
+    assert client.post("/v1/appointments", json=staff_booking, headers=auth(cast.alice_token)).status_code == 201
+    answer = v.send(value=slot["start"])
+    assert answer["messages"][0]["text"].startswith("Aquesta hora ja no està disponible")
+    assert answer["input"]["block_id"] == "appointment"
+    assert slot["start"] not in [s["start"] for s in answer["input"]["slots"]]
+    booked = v.send(value=answer["input"]["slots"][0]["start"])
+    assert booked["messages"][0]["text"].startswith("Reservat!")
+
+
+def test_a_booking_lost_at_the_last_moment_is_apologised_for_with_fresh_slots() -> None:
+    from appliance.flows.answers import Context, Reply
+    from appliance.flows.engine import new_state, step
+    from appliance.flows.presets import preset
+    from appliance.flows.schema import FlowDocument
+
+    flow = FlowDocument.model_validate(preset("base"))
+    free = [
+        {"start": "2026-12-02T10:00:00+01:00", "end": "2026-12-02T11:00:00+01:00"},
+        {"start": "2026-12-02T11:00:00+01:00", "end": "2026-12-02T12:00:00+01:00"},
+    ]
+    asked: list[int] = []
+
+    def slots(_service: str) -> list[dict[str, str]]:
+        asked.append(1)
+        return free if len(asked) == 1 else free[1:]
+
+    ctx = Context(slot_source=slots, book=lambda _service, _slot: None)
+    state = new_state("es") | {"started": True, "block": "appointment"}
+    turn = step(flow, state, Reply("value", free[0]["start"]), ctx)
+    assert turn.messages[0]["text"].startswith("Vaya, esa hora se acaba de reservar")
+    assert [s["start"] for s in turn.input["slots"]] == [free[1]["start"]]
+    assert "appointment" not in turn.state["vars"]
