@@ -49,6 +49,8 @@ class Settings(BaseModel):
     session_idle_days: int = Field(default=30, ge=1, le=3650)
     default_country: str = Field(default="ES", pattern=r"^[A-Z]{2}$")
     tasks_immediate: bool = False
+    smtp_url: str | None = Field(default=None, repr=False)
+    mail_from: str = Field(default="Ebanista <no-reply@localhost>", max_length=200)
 
     @field_validator("mode", "log_level", "log_format", mode="before")
     @classmethod
@@ -79,6 +81,16 @@ class Settings(BaseModel):
         parts = urlsplit(value)
         if parts.scheme not in {"file", "s3"} or (parts.scheme == "s3" and not parts.netloc):
             raise ValueError("must be file:///path or s3://bucket[/prefix]")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in {"smtp", "smtps", "smtp+starttls"} or not parts.hostname:
+            raise ValueError("must be smtp://[user:password@]host[:port], smtps://... or smtp+starttls://...")
         return value
 
     @field_validator("public_url")
@@ -177,7 +189,8 @@ def _describe(exc: ValidationError) -> str:
     name = str(error["loc"][0]) if error["loc"] else "config"
     message = error["msg"].removeprefix("Value error, ")
     got = error.get("input")
-    shown = "" if name in {"secret_key", "encryption_keys", "database_url", "redis_url"} else f" (got {got!r})"
+    secret = {"secret_key", "encryption_keys", "database_url", "redis_url", "smtp_url"}
+    shown = "" if name in secret else f" (got {got!r})"
     return f"{_var(name)}: {message}{shown}"
 
 

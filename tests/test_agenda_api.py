@@ -136,3 +136,67 @@ def test_another_stores_appointments_stay_hidden(client: FlaskClient, cast: Cast
     day = slot["start"][:10]
     theirs = client.get(f"/v1/appointments?from={day}&to={day}", headers=auth(cast.charlie_token)).get_json()
     assert theirs["items"] == []
+
+
+def booked(client: FlaskClient, cast: Cast, nth: int = 0) -> tuple[dict, list[dict]]:
+    day = date.today() + timedelta(days=3)
+    query = f"service=showroom_visit&from={day}&to={day + timedelta(days=6)}"
+    slots = client.get(f"/v1/agenda/slots?{query}", headers=auth(cast.alice_token)).get_json()["slots"]
+    created = client.post("/v1/appointments", json=booking(slots[nth]), headers=auth(cast.alice_token))
+    assert created.status_code == 201
+    return created.get_json(), slots
+
+
+def test_rescheduling_moves_the_visit_and_frees_the_old_time(client: FlaskClient, cast: Cast, agenda: dict, rt) -> None:
+    appointment, slots = booked(client, cast)
+    moved = client.patch(
+        f"/v1/appointments/{appointment['id']}", json={"start": slots[3]["start"]}, headers=auth(cast.bob_token)
+    )
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["start"] == slots[3]["start"]
+    assert first_slot(client, cast.alice_token)["available"] == CAPACITY
+    from sqlalchemy import select
+
+    from appliance.db import Appointment, Audit
+
+    with rt.sessions() as db:
+        row = db.get(Appointment, appointment["id"])
+        actions = list(db.scalars(select(Audit.action).where(Audit.target_id == appointment["id"])))
+    assert row.ics_sequence == 1
+    assert actions.count("appointment.rescheduled") == 1
+    assert "appointment.booked" in actions
+
+
+def test_rescheduling_into_a_full_slot_is_409(client: FlaskClient, cast: Cast, agenda: dict) -> None:
+    appointment, slots = booked(client, cast)
+    for n in range(CAPACITY):
+        client.post("/v1/appointments", json=booking(slots[2], name=f"C{n}"), headers=auth(cast.alice_token))
+    moved = client.patch(
+        f"/v1/appointments/{appointment['id']}", json={"start": slots[2]["start"]}, headers=auth(cast.alice_token)
+    )
+    assert moved.status_code == 409
+    assert moved.get_json()["error"]["code"] == "slot_taken"
+
+
+def test_cancelling_frees_the_place_and_no_show_is_recorded(client: FlaskClient, cast: Cast, agenda: dict) -> None:
+    appointment, _ = booked(client, cast)
+    cancelled = client.patch(
+        f"/v1/appointments/{appointment['id']}", json={"status": "cancelled"}, headers=auth(cast.alice_token)
+    )
+    assert cancelled.get_json()["status"] == "cancelled"
+    assert first_slot(client, cast.alice_token)["available"] == CAPACITY
+    other, _ = booked(client, cast, nth=1)
+    noshow = client.patch(f"/v1/appointments/{other['id']}", json={"status": "no_show"}, headers=auth(cast.bob_token))
+    assert noshow.get_json()["status"] == "no_show"
+    cannot_move = client.patch(
+        f"/v1/appointments/{appointment['id']}", json={"start": other["start"]}, headers=auth(cast.alice_token)
+    )
+    assert cannot_move.status_code == 409
+
+
+def test_another_stores_appointment_cannot_be_read_or_changed(client: FlaskClient, cast: Cast, agenda: dict) -> None:
+    appointment, _ = booked(client, cast)
+    url = f"/v1/appointments/{appointment['id']}"
+    assert client.get(url, headers=auth(cast.charlie_token)).status_code == 404
+    assert client.patch(url, json={"status": "cancelled"}, headers=auth(cast.charlie_token)).status_code == 404
+    assert client.get(url, headers=auth(cast.alice_token)).get_json()["status"] == "booked"

@@ -94,3 +94,16 @@ def test_a_booking_lost_at_the_last_moment_is_apologised_for_with_fresh_slots() 
     assert turn.messages[0]["text"].startswith("Vaya, esa hora se acaba de reservar")
     assert [s["start"] for s in turn.input["slots"]] == [free[1]["start"]]
     assert "appointment" not in turn.state["vars"]
+
+
+def test_more_dates_pages_forward(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    v = visitor_at_the_slots(client, cast, rt, None)
+    first_page = v.last["input"]["slots"]
+    assert v.last["input"]["more"] == {"id": "more_dates", "label": "Més dates"}
+    second = v.send(choice="more_dates")
+    assert second["messages"][0]["text"] == "Aquí tens més hores:"
+    second_page = second["input"]["slots"]
+    assert second_page
+    assert min(s["start"] for s in second_page) > max(s["start"] for s in first_page)
+    booked = v.send(value=second_page[0]["start"])
+    assert booked["messages"][0]["text"].startswith("Reservat!")

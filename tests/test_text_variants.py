@@ -43,7 +43,7 @@ INFORMAL = {
     "pt": word_set("tu te ti teu tua teus tuas contigo você vocês"),
 }
 # The bot's own sentences that do not address the visitor at all.
-IMPERSONAL_SYSTEM_KEYS = {"number_range", "understood"}
+IMPERSONAL_SYSTEM_KEYS = {"number_range", "understood", "more_dates_label", "day_slots"}
 
 
 def words(text: str) -> set[str]:

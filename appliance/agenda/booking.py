@@ -13,7 +13,7 @@ from sqlalchemy import Connection, insert, select, text
 
 from appliance.agenda.availability import Busy, blocked_span, in_service_area, is_offered, service_of
 from appliance.db import Appointment, Audit, utcnow
-from appliance.errors import Conflict, Invalid
+from appliance.errors import Conflict, Invalid, NotFound
 from appliance.ids import new_id
 
 _TABLE = Appointment.__table__
@@ -46,21 +46,139 @@ def book(conn: Connection, tenant_id: str, agenda: dict[str, Any], request: Book
         raise Conflict("That time was just booked. Please pick another.", code="slot_taken")
     row = _row(tenant_id, agenda, request, now)
     conn.execute(insert(_TABLE).values(**row))
+    details = {"service": request.service, "start": request.start.isoformat()}
+    _audit(conn, tenant_id, request.actor_user_id, request.actor, "appointment.booked", row["id"], details, now)
+    return appointment_json(row, ZoneInfo(agenda.get("timezone", "UTC")))
+
+
+@dataclass(frozen=True)
+class Change:
+    """What staff change in an appointment: a new time, a new status, notes."""
+
+    start: datetime | None = None
+    status: str | None = None
+    notes: str | None = None
+    actor_user_id: str | None = None
+
+
+STATUS_ACTIONS = {
+    "cancelled": "appointment.cancelled",
+    "no_show": "appointment.no_show",
+    "completed": "appointment.completed",
+    "booked": "appointment.restored",
+}
+
+
+def change(
+    conn: Connection, tenant_id: str, agenda: dict[str, Any], appointment_id: str, what: Change
+) -> dict[str, Any]:
+    """Reschedule, cancel, mark a no-show or complete an appointment; each change is audited.
+
+    A new time is checked like a new booking (the appointment itself does not count as busy).
+    Calendar invitations keep their UID and count a new SEQUENCE on every change that moves or
+    cancels the visit, as RFC 5545 asks; reminders are due again for a new time.
+    """
+    current = _locked(conn, tenant_id, appointment_id)
+    values: dict[str, Any] = {}
+    actions = []
+    if what.start is not None and what.start != current["start_at"]:
+        values |= _moved(conn, tenant_id, agenda, current, what.start)
+        actions.append("appointment.rescheduled")
+    if what.status is not None and what.status != current["status"]:
+        values["status"] = what.status
+        actions.append(STATUS_ACTIONS[what.status])
+    if what.notes is not None:
+        values["notes"] = what.notes
+        actions.append("appointment.noted")
+    if not values:
+        return appointment_json(current, ZoneInfo(agenda.get("timezone", "UTC")))
+    now = utcnow()
+    if "start_at" in values or values.get("status") == "cancelled":
+        values["ics_sequence"] = current["ics_sequence"] + 1
+    conn.execute(
+        _TABLE.update()
+        .where(_TABLE.c.id == appointment_id, _TABLE.c.tenant_id == tenant_id)
+        .values(**values, updated_at=now)
+    )
+    for action in actions:
+        _audit(
+            conn,
+            tenant_id,
+            what.actor_user_id,
+            "staff",
+            action,
+            appointment_id,
+            {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items() if k != "notes"},
+            now,
+        )
+    return appointment_json(current | values, ZoneInfo(agenda.get("timezone", "UTC")))
+
+
+def _locked(conn: Connection, tenant_id: str, appointment_id: str) -> dict[str, Any]:
+    row = (
+        conn.execute(
+            select(_TABLE).where(_TABLE.c.id == appointment_id, _TABLE.c.tenant_id == tenant_id).with_for_update()
+        )
+        .mappings()
+        .one_or_none()
+    )
+    if row is None:
+        raise NotFound("There is no such appointment.")
+    return dict(row)
+
+
+def _moved(conn: Connection, tenant_id: str, agenda: dict[str, Any], current: dict[str, Any], start: datetime) -> dict:
+    if current["status"] != "booked":
+        raise Conflict("Only a booked appointment can be moved.", code="not_booked")
+    if start.tzinfo is None:
+        raise Invalid([{"path": "start", "message": "needs an offset, e.g. 2026-03-30T09:30:00+02:00"}])
+    service = current["service"]
+    _serialise_bookings(conn, tenant_id, service)
+    now = utcnow()
+    if not is_offered(agenda, service, start, now, ()):
+        raise Invalid([{"path": "start", "message": "is not one of the times the store offers"}])
+    blocked_start, end, blocked_end = blocked_span(agenda, service, start)
+    others = [
+        b
+        for b in busy_between(conn, tenant_id, service, blocked_start, blocked_end)
+        if (b.start, b.end) != (current["blocked_start_at"], current["blocked_end_at"])
+    ]
+    if not is_offered(agenda, service, start, now, others):
+        raise Conflict("That time was just booked. Please pick another.", code="slot_taken")
+    return {
+        "start_at": start,
+        "end_at": end,
+        "blocked_start_at": blocked_start,
+        "blocked_end_at": blocked_end,
+        "reminder_24h_sent_at": None,
+        "reminder_2h_sent_at": None,
+    }
+
+
+def _audit(
+    conn: Connection,
+    tenant_id: str,
+    user_id: str | None,
+    label: str,
+    action: str,
+    target: str,
+    details: dict[str, Any],
+    now: datetime,
+) -> None:
     conn.execute(
         insert(Audit.__table__).values(
             id=new_id("au"),
             tenant_id=tenant_id,
-            actor_user_id=request.actor_user_id,
-            actor_label=request.actor,
+            actor_user_id=user_id,
+            actor_label=label,
             impersonated=False,
-            action="appointment.booked",
+            action=action,
             target_type="appointment",
-            target_id=row["id"],
-            details={"service": request.service, "start": request.start.isoformat()},
+            target_id=target,
+            details=details,
             created_at=now,
         )
     )
-    return appointment_json(row, ZoneInfo(agenda.get("timezone", "UTC")))
 
 
 def _check_request(agenda: dict[str, Any], request: BookingRequest) -> None:

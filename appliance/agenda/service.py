@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, select
 
 from appliance.agenda.availability import day_slots, service_of
-from appliance.agenda.booking import BookingRequest, appointment_json, book, busy_between
+from appliance.agenda.booking import BookingRequest, Change, appointment_json, book, busy_between, change
 from appliance.db import Appointment, utcnow
 from appliance.errors import Invalid, NotFound
 from appliance.idempotency import run_once
@@ -68,6 +68,27 @@ def create(rt: Runtime, tenant_id: str, request: BookingRequest, key: str | None
         return book(conn, tenant_id, agenda_of(rt, conn, tenant_id), request)
 
     return run_once(rt.engine, tenant_id, "appointments.create", key, body, work)
+
+
+def one(rt: Runtime, tenant_id: str, appointment_id: str) -> dict[str, Any]:
+    """Return one appointment of the store, or 404 (also for another store's)."""
+    table = Appointment.__table__
+    with rt.engine.connect() as conn:
+        zone = ZoneInfo(agenda_of(rt, conn, tenant_id)["timezone"])
+        row = (
+            conn.execute(select(table).where(table.c.id == appointment_id, table.c.tenant_id == tenant_id))
+            .mappings()
+            .one_or_none()
+        )
+    if row is None:
+        raise NotFound("There is no such appointment.")
+    return appointment_json(dict(row), zone)
+
+
+def update(rt: Runtime, tenant_id: str, appointment_id: str, what: Change) -> dict[str, Any]:
+    """Reschedule, cancel, mark a no-show or complete an appointment, in one transaction."""
+    with rt.engine.begin() as conn:
+        return change(conn, tenant_id, agenda_of(rt, conn, tenant_id), appointment_id, what)
 
 
 def _check_range(day_from: date, day_to: date) -> None:

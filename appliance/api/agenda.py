@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from appliance.agenda import service
-from appliance.agenda.booking import BookingRequest
+from appliance.agenda.booking import BookingRequest, Change
 from appliance.api.auth import current_staff, current_tenant_of_any_caller
 from appliance.api.models import IDEMPOTENCY_KEY, Body, Page
 from appliance.errors import ErrorEnvelope
@@ -112,3 +113,36 @@ def create_appointment(body: AppointmentBody) -> tuple[Response, int]:
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response, 201
+
+
+class AppointmentPath(BaseModel):
+    """The appointment in the path."""
+
+    appointment_id: str = Field(max_length=64)
+
+
+class AppointmentChange(Body):
+    """A new time (reschedule), a new status (cancel, no-show, completed) and/or notes."""
+
+    start: datetime | None = None
+    status: Literal["booked", "cancelled", "no_show", "completed"] | None = None
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+@api.get("/appointments/<appointment_id>", responses={200: AppointmentOut, **ERRORS}, security=STAFF)
+def get_appointment(path: AppointmentPath) -> Response:
+    """Return one appointment."""
+    staff = current_staff()
+    return jsonify(service.one(current_runtime(), staff.tenant_id, path.appointment_id))
+
+
+@api.patch(
+    "/appointments/<appointment_id>",
+    responses={200: AppointmentOut, 409: ErrorEnvelope, 422: ErrorEnvelope, **ERRORS},
+    security=STAFF,
+)
+def change_appointment(path: AppointmentPath, body: AppointmentChange) -> Response:
+    """Reschedule (409 slot_taken if the new time is full), cancel, mark a no-show, add notes."""
+    staff = current_staff("OWNER", "ADMIN", "AGENT")
+    what = Change(start=body.start, status=body.status, notes=body.notes, actor_user_id=staff.user_id)
+    return jsonify(service.update(current_runtime(), staff.tenant_id, path.appointment_id, what))

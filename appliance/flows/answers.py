@@ -33,6 +33,9 @@ class Reply:
 
 
 SlotSource = Callable[[str], Sequence[dict[str, str]]]
+# A search for other slots: {"after": iso start} pages forward, {"day": "YYYY-MM-DD", "part": ...}
+# asks for one day (part: morning, afternoon or evening), {"after_day": "YYYY-MM-DD"} for days after.
+SlotSearch = Callable[[str, dict[str, Any]], Sequence[dict[str, str]]]
 Booker = Callable[[str, dict[str, str]], dict[str, Any] | None]
 
 
@@ -52,17 +55,25 @@ class Context:
     formal: frozenset[str] = frozenset()
     # Books a chosen slot (service, slot) and returns the appointment, or None if it was just taken.
     book: Booker | None = None
+    slot_search: SlotSearch | None = None
+    # The day (and part of day) a visitor's free text asked for, read by the caller: {"day", "part"}.
+    day_wish: dict[str, Any] | None = None
     _slots: dict[str, tuple[dict[str, str], ...]] = field(default_factory=dict, repr=False)
 
     def forget_slots(self, service: str) -> None:
         """Drop the slots read this turn (one was just taken: offer fresh ones)."""
-        self._slots.pop(service, None)
+        for key in [k for k in self._slots if k == service or k.startswith(f"{service}:")]:
+            del self._slots[key]
 
-    def slots_for(self, service: str) -> tuple[dict[str, str], ...]:
-        """Return the slots offered for ``service`` ({"start", "end"} in ISO 8601)."""
-        if service not in self._slots:
-            self._slots[service] = tuple(self.slot_source(service)) if self.slot_source else ()
-        return self._slots[service]
+    def slots_for(self, service: str, query: dict[str, Any] | None = None) -> tuple[dict[str, str], ...]:
+        """Return the slots offered for ``service`` ({"start", "end"} in ISO 8601), or those a query asks for."""
+        key = service if not query else f"{service}:{sorted(query.items())}"
+        if key not in self._slots:
+            if query and self.slot_search:
+                self._slots[key] = tuple(self.slot_search(service, query))
+            else:
+                self._slots[key] = tuple(self.slot_source(service)) if self.slot_source else ()
+        return self._slots[key]
 
 
 @dataclass(frozen=True)
@@ -76,8 +87,13 @@ class Rejection:
 Answer = dict[str, Any]  # the variables the answer sets
 
 
-def read_answer(block: Question, reply: Reply, ctx: Context) -> Answer | Rejection:
-    """Return the variables ``reply`` sets as the answer to ``block``, or why it cannot."""
+def read_answer(
+    block: Question, reply: Reply, ctx: Context, slot_query: dict[str, Any] | None = None
+) -> Answer | Rejection:
+    """Return the variables ``reply`` sets as the answer to ``block``, or why it cannot.
+
+    ``slot_query`` is the search whose slots a date block is showing (see Context.slots_for).
+    """
     if isinstance(block, ButtonsBlock):
         return _choice(block, reply)
     if reply.kind not in {"text", "value"}:
@@ -87,7 +103,7 @@ def read_answer(block: Question, reply: Reply, ctx: Context) -> Answer | Rejecti
     if isinstance(block, RangeBlock):
         return _range(block, reply.value)
     if isinstance(block, DateBlock):
-        return _slot(block, reply.value, ctx)
+        return _slot(block, reply.value, ctx, slot_query)
     if isinstance(block, MediaBlock):
         return _media(block, reply.value, ctx)
     return Rejection("required")
@@ -246,8 +262,8 @@ def _plain(number: float) -> int | float:
     return int(number) if float(number).is_integer() else number
 
 
-def _slot(block: DateBlock, value: Any, ctx: Context) -> Answer | Rejection:
-    for slot in ctx.slots_for(block.service):
+def _slot(block: DateBlock, value: Any, ctx: Context, query: dict[str, Any] | None) -> Answer | Rejection:
+    for slot in ctx.slots_for(block.service, query) + ctx.slots_for(block.service):
         if value == slot["start"]:
             return _book(block, slot, ctx)
     # A real time that is not offered (any more): say so, and offer the free ones.

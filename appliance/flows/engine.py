@@ -15,6 +15,7 @@ from typing import Any
 
 from appliance.flows.answers import Context, Rejection, Reply, read_answer
 from appliance.flows.conditions import holds
+from appliance.flows.dates import date_input, offer_other_dates, other_dates_query
 from appliance.flows.schema import (
     AnyBlock,
     ButtonsBlock,
@@ -121,7 +122,11 @@ def _answer(flow: FlowDocument, turn: Turn, ctx: Context, reply: Reply, facts: d
     if reply.kind == "skip":
         _skip(flow, turn, ctx, block, noted)
         return
-    answer = read_answer(block, reply, ctx)
+    if isinstance(block, DateBlock) and (query := other_dates_query(reply, ctx, s)) is not None:
+        offer_other_dates(turn, ctx, block, query)
+        turn.input = _input_spec(flow, block, s, ctx)
+        return
+    answer = read_answer(block, reply, ctx, s.get("slot_query"))
     if isinstance(answer, Rejection) and _filled_by(block, noted):
         answer = {}
     if isinstance(answer, Rejection):
@@ -260,6 +265,7 @@ def _walk(flow: FlowDocument, block_id: str | None, turn: Turn, ctx: Context) ->
 def _ask(flow: FlowDocument, turn: Turn, ctx: Context, block: Question) -> None:
     s = turn.state
     s["block"] = block.id
+    s.pop("slot_query", None)
     turn.say(_text(flow, s, block.text, ctx), block.id)
     turn.input = _input_spec(flow, block, s, ctx)
     turn.note("block_entered", block.id)
@@ -305,7 +311,7 @@ def _input_spec(flow: FlowDocument, block: Question, s: dict[str, Any], ctx: Con
     if isinstance(block, RangeBlock):
         return spec | {"type": "range", "min": block.min, "max": block.max, "step": block.step, "unit": block.unit}
     if isinstance(block, DateBlock):
-        return spec | {"type": "date", "service": block.service, "slots": list(ctx.slots_for(block.service))}
+        return spec | date_input(block, ctx, s)
     if isinstance(block, MediaBlock):
         return spec | {"type": "media", "accept": list(block.accept), "max_bytes": block.max_bytes}
     raise AssertionError(f"not a question: {block.id}")

@@ -90,6 +90,36 @@ SYSTEM: dict[str, dict[str, str]] = {
         "pt": "Marcado! Vamos medir {when}. Avisamos um pouco antes de chegar.",
         "en": "Booked! We'll come to measure on {when}. We'll let you know shortly before we arrive.",
     },
+    "more_dates_label": {
+        "es": "Más fechas",
+        "ca": "Més dates",
+        "pt": "Mais datas",
+        "en": "More dates",
+    },
+    "more_slots": {
+        "es": "Aquí tienes más horas:",
+        "ca": "Aquí tens més hores:",
+        "pt": "Aqui tem mais horários:",
+        "en": "Here are more times:",
+    },
+    "day_slots": {
+        "es": "Estas son las horas libres de ese día:",
+        "ca": "Aquestes són les hores lliures d'aquell dia:",
+        "pt": "Estes são os horários livres nesse dia:",
+        "en": "These are the free times that day:",
+    },
+    "no_slots_day": {
+        "es": "Ese día no nos quedan horas libres. Te propongo las siguientes:",
+        "ca": "Aquell dia no ens queden hores lliures. Et proposo les següents:",
+        "pt": "Nesse dia já não temos horários livres. Proponho os seguintes:",
+        "en": "We have no free times that day. Here are the next ones:",
+    },
+    "no_more_slots": {
+        "es": "No hay más horas libres por ahora. Te vuelvo a mostrar las primeras:",
+        "ca": "Ara mateix no hi ha més hores lliures. Et torno a mostrar les primeres:",
+        "pt": "De momento não há mais horários livres. Volto a mostrar os primeiros:",
+        "en": "There are no more free times for now. Here are the first ones again:",
+    },
     "upload_file": {
         "es": "Adjunta una foto o un plano (JPG, PNG o PDF) con el botón de subir, o sáltate este paso.",
         "ca": "Adjunta una foto o un plànol (JPG, PNG o PDF) amb el botó de pujar, o salta aquest pas.",

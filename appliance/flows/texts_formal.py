@@ -91,6 +91,36 @@ SYSTEM_FORMAL: dict[str, dict[str, str]] = {
         "pt": "Fica marcado. Faremos a medição {when}. Avisaremos pouco antes de chegar.",
         "en": "Your visit is booked. We will come to take measurements on {when} and will let you know shortly before we arrive.",
     },
+    "more_dates_label": {
+        "es": "Más fechas",
+        "ca": "Més dates",
+        "pt": "Mais datas",
+        "en": "More dates",
+    },
+    "more_slots": {
+        "es": "Aquí tiene más horas:",
+        "ca": "Aquí té més hores:",
+        "pt": "Tem aqui mais horários:",
+        "en": "Here are some more times:",
+    },
+    "day_slots": {
+        "es": "Estas son las horas disponibles ese día:",
+        "ca": "Aquestes són les hores disponibles aquell dia:",
+        "pt": "Estes são os horários disponíveis nesse dia:",
+        "en": "These are the available times on that day:",
+    },
+    "no_slots_day": {
+        "es": "Ese día no disponemos de horas libres. Le proponemos las siguientes:",
+        "ca": "Aquell dia no disposem d'hores lliures. Li proposem les següents:",
+        "pt": "Nesse dia não dispomos de horários livres. Propomos os seguintes:",
+        "en": "Unfortunately there are no available times that day. Here are the next ones:",
+    },
+    "no_more_slots": {
+        "es": "Por ahora no hay más horas disponibles. Le mostramos de nuevo las primeras:",
+        "ca": "Ara mateix no hi ha més hores disponibles. Li tornem a mostrar les primeres:",
+        "pt": "De momento não há mais horários disponíveis. Mostramos novamente os primeiros:",
+        "en": "There are no further times available for now. Here are the first ones again:",
+    },
     "upload_file": {
         "es": "Adjunte una foto o un plano (JPG, PNG o PDF) con el botón de subir, o salte este paso.",
         "ca": "Adjunti una foto o un plànol (JPG, PNG o PDF) amb el botó de pujar, o salti aquest pas.",

@@ -1,0 +1,69 @@
+"""What the engine may know during a turn: the store, its free slots, and how to book one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from appliance.agenda.availability import service_of
+from appliance.agenda.booking import BookingRequest, book
+from appliance.agenda.offer import offer
+from appliance.conversations.store import Conversation
+from appliance.errors import Conflict, Invalid
+from appliance.flows.answers import Context
+from appliance.flows.personalise import formal_languages
+from appliance.runtime import Runtime
+from appliance.tenants.directory import TenantInfo, tenant_config
+
+
+def turn_context(
+    rt: Runtime,
+    db: Session | Connection,
+    info: TenantInfo,
+    state: dict[str, Any],
+    texts: dict[str, Any],
+    booking_for: Conversation | None = None,
+) -> Context:
+    """Return what the engine may know this turn; with ``booking_for``, a chosen slot is booked."""
+
+    def search(service: str, query: dict[str, Any] | None = None) -> list[dict[str, str]]:
+        return offer(db, info.id, tenant_config(rt, db, info.id, "agenda"), service, query)
+
+    return Context(
+        country=info.country,
+        slot_source=search,
+        slot_search=search,
+        attachments=frozenset(state.get("attachments", [])),
+        store={
+            "store_name": info.branding.get("store_name") or info.name,
+            "address": info.branding.get("address"),
+        },
+        formal=formal_languages(texts),
+        book=booker(rt, db, info, booking_for) if booking_for is not None else None,
+    )
+
+
+def booker(rt: Runtime, db: Any, info: TenantInfo, chat: Conversation) -> Any:
+    def book_slot(service: str, slot: dict[str, str]) -> dict[str, Any] | None:
+        agenda = tenant_config(rt, db, info.id, "agenda")
+        known = chat.variables
+        request = BookingRequest(
+            service=service,
+            start=datetime.fromisoformat(slot["start"]),
+            name=known.get("name") or "Chat visitor",
+            email=known.get("email"),
+            phone=known.get("phone"),
+            postal_code=known.get("postal_code"),
+            lead_id=(chat.state.get("lead") or {}).get("id"),
+            actor="visitor",
+        )
+        try:
+            appointment = book(db, info.id, agenda, request)
+        except (Conflict, Invalid):
+            return None  # taken, or no longer offered: the engine apologises and offers fresh slots
+        return appointment | {"location": (service_of(agenda, service) or {}).get("location", "showroom")}
+
+    return book_slot

@@ -1,0 +1,121 @@
+"""What a turn writes besides the session: messages, analytics events and consent records."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from appliance.conversations.store import Conversation
+from appliance.db import AnalyticsEvent, Consent
+from appliance.flows.answers import Reply
+from appliance.flows.engine import Turn
+from appliance.flows.schema import ButtonsBlock, FlowDocument
+from appliance.ids import new_id
+from appliance.observability import mask_text
+
+MESSAGE_FIELDS = ("id", "role", "text", "block_id", "created_at")
+# Which block each bot message asked and each visitor message answered is in the transcript
+# (messages carry their block_id), so these engine events are not stored a second time.
+IN_MESSAGES = frozenset({"block_entered", "answered"})
+
+
+def messages(
+    flow: FlowDocument, chat: Conversation, turn: Turn, visitor: Reply | None, now: datetime
+) -> list[dict[str, Any]]:
+    seq = int(chat.state.get("seq", 0))
+    common = {"tenant_id": chat.tenant_id, "session_id": chat.id, "created_at": now, "channel_message_id": None}
+    rows = []
+    if visitor is not None:
+        seq += 1
+        text, data = _visitor_record(flow, chat, turn, visitor)
+        row = {"id": new_id("m"), "seq": seq, "role": "visitor", "text": text, "data": data}
+        rows.append(common | row | {"block_id": chat.current_block})
+    for message in turn.messages:
+        seq += 1
+        row = {"id": new_id("m"), "seq": seq, "role": "bot", "text": message["text"], "data": None}
+        rows.append(common | row | {"block_id": message["block_id"]})
+    turn.state["seq"] = seq
+    return rows
+
+
+def _visitor_record(flow: FlowDocument, chat: Conversation, turn: Turn, reply: Reply) -> tuple[str | None, Any]:
+    """Return what the transcript keeps of the visitor's reply (contacts masked without consent)."""
+    block = flow.block(chat.current_block) if chat.current_block else None
+    if reply.kind == "choice" and isinstance(block, ButtonsBlock):
+        option = next((o for o in block.options if o.id == reply.value), None)
+        label = option.label.get(turn.state["language"]) if option else None
+        return label or str(reply.value), {"choice": reply.value}
+    if reply.kind == "skip":
+        return None, {"skip": True}
+    text = reply.value if isinstance(reply.value, str) else None
+    data = None if isinstance(reply.value, str) or reply.kind == "text" else {"value": reply.value}
+    if not _may_keep_contacts(flow, turn.state):
+        text = mask_text(text) if text else text
+        data = {"value": mask_text(str(reply.value))} if data else None
+    return text, data
+
+
+def _may_keep_contacts(flow: FlowDocument, state: dict[str, Any]) -> bool:
+    asks = any(isinstance(b, ButtonsBlock) and b.consent for b in flow.blocks)
+    return not asks or bool(state.get("consent", {}).get("lead_contact"))
+
+
+def record(db: Connection, chat: Conversation, events: list[dict[str, Any]], now: datetime) -> None:
+    lead_id = (chat.state.get("lead") or {}).get("id")
+    rows = [
+        {
+            "id": new_id("ev"),
+            "tenant_id": chat.tenant_id,
+            "name": event["name"],
+            "session_id": chat.id,
+            "lead_id": lead_id,
+            "block_id": event.get("block_id"),
+            "data": _safe(event["data"]),
+            "created_at": now,
+        }
+        for event in events
+        if event["name"] not in IN_MESSAGES
+    ]
+    if rows:
+        db.execute(insert(AnalyticsEvent), rows)
+    consents = [_consent(chat, lead_id, event, now) for event in events if event["name"] == "consent"]
+    if consents:
+        db.execute(insert(Consent), consents)
+
+
+def _safe(data: dict[str, Any]) -> dict[str, Any]:
+    # Analytics keep ids and codes only; the consent wording goes to the consent record instead.
+    return {k: v for k, v in data.items() if k != "text"}
+
+
+def _consent(chat: Conversation, lead_id: str | None, event: dict[str, Any], now: datetime) -> dict[str, Any]:
+    data = event["data"]
+    return {
+        "id": new_id("cn"),
+        "tenant_id": chat.tenant_id,
+        "session_id": chat.id,
+        "lead_id": lead_id,
+        "purpose": data["purpose"],
+        "granted": data["granted"],
+        "text_version": data["version"],
+        "language": data["language"],
+        "channel": chat.channel,
+        "created_at": now,
+        "withdrawn_at": None,
+        "text_hash": hashlib.sha256(data["text"].encode("utf-8")).hexdigest(),
+        "evidence": {"block_id": event["block_id"], "origin": chat.origin, "text": data["text"]},
+    }
+
+
+def message_json(message: dict[str, Any]) -> dict[str, Any]:
+    """Return one message as the API shows it."""
+    return {
+        "id": message["id"],
+        "role": message["role"],
+        "text": message["text"],
+        "block_id": message["block_id"],
+        "created_at": message["created_at"].isoformat(),
+    }
