@@ -107,3 +107,26 @@ def test_more_dates_pages_forward(client: FlaskClient, cast: Cast, rt: Runtime) 
     assert min(s["start"] for s in second_page) > max(s["start"] for s in first_page)
     booked = v.send(value=second_page[0]["start"])
     assert booked["messages"][0]["text"].startswith("Reservat!")
+
+
+def test_a_day_written_in_words_gets_the_slots_of_that_day(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    from datetime import date, timedelta
+
+    v = visitor_at_the_slots(client, cast, rt, None)
+    today = date.today()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    answer = v.send(text="Millor dissabte al matí")
+    slots = answer["input"]["slots"]
+    assert answer["messages"][0]["text"] == "Aquestes són les hores lliures d'aquell dia:"
+    assert slots
+    assert {s["start"][:10] for s in slots} == {saturday.isoformat()}
+    assert all(int(s["start"][11:13]) < 14 for s in slots)
+    booked = v.send(value=slots[-1]["start"])
+    assert booked["messages"][0]["text"].startswith("Reservat!")
+
+
+def test_a_day_with_no_free_time_says_so_and_offers_the_next(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    v = visitor_at_the_slots(client, cast, rt, None)
+    answer = v.send(text="i diumenge?")
+    assert answer["messages"][0]["text"].startswith("Aquell dia no ens queden hores lliures")
+    assert answer["input"]["slots"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -13,10 +14,12 @@ from appliance.agenda.booking import BookingRequest, book
 from appliance.agenda.offer import offer
 from appliance.conversations.store import Conversation
 from appliance.errors import Conflict, Invalid
-from appliance.flows.answers import Context
+from appliance.flows.answers import Context, Reply
 from appliance.flows.personalise import formal_languages
+from appliance.flows.schema import DateBlock, FlowDocument
 from appliance.runtime import Runtime
 from appliance.tenants.directory import TenantInfo, tenant_config
+from appliance.understanding.dates import DayWish, find_day
 
 
 def turn_context(
@@ -26,6 +29,7 @@ def turn_context(
     state: dict[str, Any],
     texts: dict[str, Any],
     booking_for: Conversation | None = None,
+    day_wish: DayWish | None = None,
 ) -> Context:
     """Return what the engine may know this turn; with ``booking_for``, a chosen slot is booked."""
 
@@ -43,7 +47,17 @@ def turn_context(
         },
         formal=formal_languages(texts),
         book=booker(rt, db, info, booking_for) if booking_for is not None else None,
+        day_wish={"day": day_wish.day.isoformat(), "part": day_wish.part} if day_wish else None,
     )
+
+
+def wished_day(flow: FlowDocument, chat: Conversation, info: TenantInfo, reply: Reply) -> DayWish | None:
+    """Return the day a visitor's free text names while the bot offers dates ("el martes por la tarde")."""
+    block = flow.block(chat.current_block) if chat.current_block else None
+    if not isinstance(block, DateBlock) or reply.kind != "text" or not isinstance(reply.value, str):
+        return None
+    today = datetime.now(ZoneInfo(info.timezone)).date()
+    return find_day(reply.value, chat.language, today)
 
 
 def booker(rt: Runtime, db: Any, info: TenantInfo, chat: Conversation) -> Any:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from appliance import idempotency
 from appliance.conversations import positions
-from appliance.conversations.context import turn_context
+from appliance.conversations.context import turn_context, wished_day
 from appliance.conversations.leads import sync_lead
 from appliance.conversations.records import MESSAGE_FIELDS, message_json, messages, record
 from appliance.conversations.store import Conversation, lock_conversation, save_conversation
@@ -157,7 +157,9 @@ def _turn(
     # The store's chosen closing (book a visit, call back, send a quote) steers the flow's ending.
     variables = {**chat.variables, CLOSING_VARIABLE: texts.get("closing", "book_visit")}
     state = {**chat.state, "vars": variables}
-    turn = step(flow, state, reply, turn_context(rt, db, info, chat.state, texts, booking_for=chat), facts)
+    wish = wished_day(flow, chat, info, reply)
+    ctx = turn_context(rt, db, info, chat.state, texts, booking_for=chat, day_wish=wish)
+    turn = step(flow, state, reply, ctx, facts)
     now = utcnow()
     rows = messages(flow, chat, turn, visitor, now)
     if rows:
