@@ -21,6 +21,7 @@ log = structlog.get_logger(__name__)
 JOBS: list[tuple[str, int]] = [
     ("purge_expired_idempotency_keys", 3600),
     ("expire_idle_sessions", 3600),
+    ("enqueue_due_reminders", 300),
 ]
 
 

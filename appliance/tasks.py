@@ -95,3 +95,7 @@ def expire_idle_sessions(rt: Runtime) -> int:
     count = result.rowcount or 0
     log.info("sessions_expired", count=count)
     return count
+
+
+# Modules that declare tasks register them when imported; importing them here makes every TaskQueue complete.
+import appliance.agenda.reminders  # noqa: E402, F401

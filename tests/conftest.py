@@ -40,6 +40,8 @@ from tests.backends import (
 for _name in [n for n in os.environ if n.startswith("EBANISTA_") and not n.startswith("EBANISTA_TEST_")]:
     del os.environ[_name]
 
+pytest_plugins = ["tests.mailbox"]
+
 PASSWORD = "correct horse battery"
 
 

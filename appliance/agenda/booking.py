@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -245,6 +245,8 @@ def _row(tenant_id: str, agenda: dict[str, Any], request: BookingRequest, now: d
         "contact": contact,
         "notes": request.notes,
         "postal_code": request.postal_code,
+        # Booked less than a day ahead, the confirmation itself stands in for the 24 h reminder.
+        "reminder_24h_sent_at": now if request.start - now < timedelta(hours=24) else None,
         "ics_uid": f"{appointment_id}@ebanista",
         "ics_sequence": 0,
         "created_at": now,

@@ -67,7 +67,11 @@ def create(rt: Runtime, tenant_id: str, request: BookingRequest, key: str | None
     def work(conn: Connection) -> dict[str, Any]:
         return book(conn, tenant_id, agenda_of(rt, conn, tenant_id), request)
 
-    return run_once(rt.engine, tenant_id, "appointments.create", key, body, work)
+    appointment, replayed = run_once(rt.engine, tenant_id, "appointments.create", key, body, work)
+    if not replayed:
+        # After the commit: the task reads the appointment (and SQLite has one connection).
+        rt.queue.enqueue("send_invitation", appointment["id"], tenant_id)
+    return appointment, replayed
 
 
 def one(rt: Runtime, tenant_id: str, appointment_id: str) -> dict[str, Any]:
@@ -88,7 +92,23 @@ def one(rt: Runtime, tenant_id: str, appointment_id: str) -> dict[str, Any]:
 def update(rt: Runtime, tenant_id: str, appointment_id: str, what: Change) -> dict[str, Any]:
     """Reschedule, cancel, mark a no-show or complete an appointment, in one transaction."""
     with rt.engine.begin() as conn:
-        return change(conn, tenant_id, agenda_of(rt, conn, tenant_id), appointment_id, what)
+        before = change_baseline(conn, tenant_id, appointment_id)
+        changed = change(conn, tenant_id, agenda_of(rt, conn, tenant_id), appointment_id, what)
+    moved = before is not None and datetime.fromisoformat(changed["start"]) != before[0]
+    cancelled = before is not None and changed["status"] == "cancelled" != before[1]
+    if moved or cancelled:
+        # A new time or a cancellation sends the customer an updated invitation (same UID).
+        rt.queue.enqueue("send_invitation", appointment_id, tenant_id)
+    return changed
+
+
+def change_baseline(conn: Connection, tenant_id: str, appointment_id: str) -> tuple[datetime, str] | None:
+    """Return an appointment's start (in its stored form) and status, to tell what a change changed."""
+    table = Appointment.__table__
+    row = conn.execute(
+        select(table.c.start_at, table.c.status).where(table.c.id == appointment_id, table.c.tenant_id == tenant_id)
+    ).one_or_none()
+    return None if row is None else (row.start_at, row.status)
 
 
 def _check_range(day_from: date, day_to: date) -> None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from appliance.agenda import service
 from appliance.agenda.booking import BookingRequest, Change
+from appliance.agenda.reminders import invite_ics
 from appliance.api.auth import current_staff, current_tenant_of_any_caller
 from appliance.api.models import IDEMPOTENCY_KEY, Body, Page
 from appliance.errors import ErrorEnvelope
@@ -146,3 +147,17 @@ def change_appointment(path: AppointmentPath, body: AppointmentChange) -> Respon
     staff = current_staff("OWNER", "ADMIN", "AGENT")
     what = Change(start=body.start, status=body.status, notes=body.notes, actor_user_id=staff.user_id)
     return jsonify(service.update(current_runtime(), staff.tenant_id, path.appointment_id, what))
+
+
+@api.get(
+    "/appointments/<appointment_id>/invite.ics",
+    responses={200: None, **ERRORS},
+    security=STAFF,
+)
+def get_invite(path: AppointmentPath) -> Response:
+    """Return the calendar invitation (RFC 5545) of an appointment, a cancellation once cancelled."""
+    staff = current_staff()
+    calendar = invite_ics(current_runtime(), staff.tenant_id, path.appointment_id)
+    response = Response(calendar, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{path.appointment_id}.ics"'
+    return response

@@ -78,6 +78,7 @@ def booker(rt: Runtime, db: Any, info: TenantInfo, chat: Conversation) -> Any:
             appointment = book(db, info.id, agenda, request)
         except (Conflict, Invalid):
             return None  # taken, or no longer offered: the engine apologises and offers fresh slots
+        chat.booked.append(appointment["id"])
         return appointment | {"location": (service_of(agenda, service) or {}).get("location", "showroom")}
 
     return book_slot

@@ -73,7 +73,10 @@ def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str,
     scope = f"chat.send:{visit.claims.session_id}"
     answer, replayed = idempotency.run_once(rt.engine, info.id, scope, idempotency_key, body, turn)
     if not replayed:
-        positions.remember(rt, turned[-1])
+        chat = turned[-1]
+        positions.remember(rt, chat)
+        for appointment_id in chat.booked:
+            rt.queue.enqueue("send_invitation", appointment_id, info.id)
     return answer, replayed
 
 

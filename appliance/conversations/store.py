@@ -7,7 +7,7 @@ column types (encryption, UTC times) still apply.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +48,8 @@ class Conversation:
     variables: dict[str, Any]
     origin: str | None
     expires_at: datetime
+    # Appointments booked during this turn (not stored): invitations go out after the commit.
+    booked: list[str] = field(default_factory=list)
 
 
 def lock_conversation(conn: Connection, tenant_id: str, session_id: str) -> Conversation:
