@@ -52,6 +52,7 @@ def talk_to_the_end(v: Visitor) -> None:
         "name": {"value": "Ana Serra"},
         "contact_method": {"choice": "email"},
         "email": {"value": "Ana.Serra@Example.com"},
+        "visit_type": {"choice": "showroom"},
     }
     while v.waiting_for:
         block = v.waiting_for

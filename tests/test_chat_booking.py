@@ -21,6 +21,7 @@ ANSWERS = {
     "name": {"value": "Laia Puig"},
     "contact_method": {"choice": "phone"},
     "phone": {"value": "612 345 678"},
+    "visit_type": {"choice": "showroom"},
 }
 
 
@@ -28,7 +29,8 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def visitor_at_the_slots(client: FlaskClient, cast: Cast, rt: Runtime, address: str | None) -> Visitor:
+def visitor_until(client: FlaskClient, cast: Cast, rt: Runtime, block: str, address: str | None = None) -> Visitor:
+    """Return a Catalan visitor who answered everything up to ``block``."""
     with rt.transaction() as db:
         tenant = db.get(Tenant, cast.tenant_a.id)
         tenant.allowed_origins = [ORIGIN]
@@ -37,9 +39,13 @@ def visitor_at_the_slots(client: FlaskClient, cast: Cast, rt: Runtime, address: 
     v = Visitor(client, cast.tenant_a.widget_key)
     v.open(lang="ca")
     v.start()
-    while v.waiting_for != "appointment":
+    while v.waiting_for != block:
         v.send(**ANSWERS[v.waiting_for])
     return v
+
+
+def visitor_at_the_slots(client: FlaskClient, cast: Cast, rt: Runtime, address: str | None) -> Visitor:
+    return visitor_until(client, cast, rt, "appointment", address)
 
 
 def test_a_slot_chosen_in_the_chat_is_booked_and_confirmed(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
@@ -130,3 +136,26 @@ def test_a_day_with_no_free_time_says_so_and_offers_the_next(client: FlaskClient
     answer = v.send(text="i diumenge?")
     assert answer["messages"][0]["text"].startswith("Aquell dia no ens queden hores lliures")
     assert answer["input"]["slots"]
+
+
+def test_a_home_visit_checks_the_postal_code_against_the_area(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    from appliance.tenants import defaults
+
+    agenda = defaults.agenda("Europe/Madrid")
+    agenda["services"][1]["service_area"] = {"prefixes": ["46"], "postal_codes": []}
+    assert client.put("/v1/config/agenda", json=agenda, headers=auth(cast.alice_token)).status_code == 200
+
+    far = visitor_until(client, cast, rt, "visit_type")
+    far.send(choice="home")
+    assert far.waiting_for == "postal_code"
+    outside = far.send(value="08001")
+    assert outside["input"]["block_id"] == "appointment"
+    assert outside["input"]["service"] == "showroom_visit"
+
+    near = visitor_until(client, cast, rt, "visit_type")
+    near.send(choice="home")
+    inside = near.send(value="46006")
+    assert inside["input"]["block_id"] == "home_appointment"
+    assert inside["input"]["service"] == "measuring_visit"
+    booked = near.send(value=inside["input"]["slots"][0]["start"])
+    assert booked["messages"][0]["text"].startswith("Reservat! Vindrem a prendre mides")

@@ -78,6 +78,7 @@ def at(chat: Chat, block_id: str) -> Chat:
         "name": ("text", "Lucía"),
         "contact_method": ("choice", "email"),
         "email": ("text", "lucia@example.com"),
+        "visit_type": ("choice", "showroom"),
     }
     chat.start()
     while chat.state["block"] != block_id:
@@ -754,6 +755,7 @@ WALKS: dict[str, dict[str, Any]] = {
             ("text", "Lucía"),
             ("choice", "phone"),
             ("text", "612 34 56 78"),
+            ("choice", "showroom"),
             ("value", SLOTS[0]["start"]),
         ],
         "vars": {
@@ -768,6 +770,7 @@ WALKS: dict[str, dict[str, Any]] = {
             "name": "Lucía",
             "contact_method": "phone",
             "phone": "+34612345678",
+            "visit_type": "showroom",
             "appointment": {**SLOTS[0], "service": "showroom_visit"},
         },
         "last": "¡Gracias, Lucía! Esto es lo que hemos anotado: cocina · 12\u00a0m² · 8.000\u00a0€ – 12.000\u00a0€"
@@ -785,6 +788,7 @@ WALKS: dict[str, dict[str, Any]] = {
             ("text", "Jordi"),
             ("text", "correu electrònic"),
             ("text", "Jordi@Exemple.CAT"),
+            ("choice", "showroom"),
             ("skip", None),
         ],
         "vars": {
@@ -797,6 +801,7 @@ WALKS: dict[str, dict[str, Any]] = {
             "name": "Jordi",
             "contact_method": "email",
             "email": "jordi@exemple.cat",
+            "visit_type": "showroom",
         },
         "last": "Gràcies, Jordi! Això és el que hem anotat: armari · 5.000\u00a0€ – 15.000\u00a0€ · estil nòrdic"
         " · com més aviat millor.",
@@ -813,6 +818,7 @@ WALKS: dict[str, dict[str, Any]] = {
             ("text", "Inês"),
             ("text", "telefone"),
             ("text", "912 345 678"),
+            ("choice", "showroom"),
             ("value", SLOTS[1]["start"]),
         ],
         "vars": {
@@ -823,6 +829,7 @@ WALKS: dict[str, dict[str, Any]] = {
             "name": "Inês",
             "contact_method": "phone",
             "phone": "+351912345678",
+            "visit_type": "showroom",
             "appointment": {**SLOTS[1], "service": "showroom_visit"},
         },
         "last": "Obrigado, Inês! Este é o resumo do seu projeto: móvel por medida · 30\u00a0m² · sem pressa.",

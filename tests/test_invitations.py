@@ -86,6 +86,7 @@ def test_a_visit_booked_in_the_chat_sends_the_visitor_an_invitation(
         "name": {"value": "Rui"},
         "contact_method": {"choice": "email"},
         "email": {"value": "rui@example.pt"},
+        "visit_type": {"choice": "showroom"},
     }
     v = Visitor(mail_app.test_client(), cast.tenant_a.widget_key)
     v.open(lang="pt")

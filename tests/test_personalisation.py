@@ -110,4 +110,4 @@ def test_a_call_back_is_offered_only_to_visitors_who_gave_a_phone() -> None:
         return turn.input and turn.input["block_id"]
 
     assert after_contact("phone", "612 345 678") == "callback"
-    assert after_contact("email", "ana@example.com") == "appointment"
+    assert after_contact("email", "ana@example.com") == "visit_type"

@@ -96,7 +96,7 @@ def base_flow() -> FlowDocument:
 def test_every_table_covers_every_text_of_the_base_flow_in_every_language() -> None:
     found = variants()
     expected = base_texts()
-    assert len(expected) == 17
+    assert len(expected) == 21
     assert set(found) == set(TABLES)
     for table in TABLES:
         assert set(found[table]) == set(expected), table
@@ -203,9 +203,14 @@ def test_email_and_phone_lead_to_the_closing_gate() -> None:
 
 
 def test_the_closing_gate_branches_on_the_closing_variable_and_defaults_to_the_visit() -> None:
-    gate = base_flow().block("closing_gate")
+    flow = base_flow()
+    gate = flow.block("closing_gate")
     assert isinstance(gate, ConditionBlock)
-    assert gate.next == "appointment"
+    assert gate.next == "visit_type"
+    # The visit is a showroom visit or a measuring visit at home, as the visitor chooses.
+    visit_type = flow.block("visit_type")
+    assert isinstance(visit_type, ButtonsBlock)
+    assert [(o.id, o.next) for o in visit_type.options] == [("showroom", "appointment"), ("home", "postal_code")]
     call_back, quote = gate.branches
     # A call-back is offered only to visitors who gave a phone number.
     tests = [(c.var, c.op, c.value) for c in call_back.if_.all]  # type: ignore[union-attr]
@@ -273,6 +278,13 @@ def walk_to_contact(closing: str | None, method: str, language: str = "es") -> t
             return turn.state, turn
 
 
+def choose_the_showroom(state: dict[str, Any]) -> tuple[dict[str, Any], Turn]:
+    """Answer the visit-type question with a showroom visit; return the new state and turn."""
+    assert state["block"] == "visit_type"
+    turn = step(base_flow(), state, Reply("choice", "showroom"), context())
+    return turn.state, turn
+
+
 @pytest.mark.parametrize("method", ["email", "phone"])
 @pytest.mark.parametrize(
     ("closing", "expected"),
@@ -287,6 +299,10 @@ def test_after_the_contact_the_flow_closes_as_the_store_chose(method: str, closi
     state, turn = walk_to_contact(closing, method)
     if closing == "call_back" and method == "email":
         expected = "appointment"  # no phone to call: a visit is offered instead
+    if expected == "appointment":
+        # A visit starts with its kind: the showroom leads to the showroom slots.
+        assert state["block"] == "visit_type"
+        state, turn = choose_the_showroom(state)
     assert state["block"] == expected
     assert state["status"] == "active"
     assert turn.input is not None
@@ -312,6 +328,7 @@ def test_a_call_back_closing_asks_when_to_call_and_then_sums_up() -> None:
 
 def test_a_call_back_question_may_be_skipped() -> None:
     state, _ = walk_to_contact("call_back", "email")
+    state, _ = choose_the_showroom(state)
 
     done = step(base_flow(), state, Reply("skip"), context())
 

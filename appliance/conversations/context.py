@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from appliance.agenda.availability import service_of
+from appliance.agenda.availability import in_service_area, service_of
 from appliance.agenda.booking import BookingRequest, book
 from appliance.agenda.offer import offer
 from appliance.conversations.store import Conversation
@@ -48,7 +48,17 @@ def turn_context(
         formal=formal_languages(texts),
         book=booker(rt, db, info, booking_for) if booking_for is not None else None,
         day_wish={"day": day_wish.day.isoformat(), "part": day_wish.part} if day_wish else None,
+        derive=lambda variables: served_area(tenant_config(rt, db, info.id, "agenda"), variables),
     )
+
+
+def served_area(agenda: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+    """Tell the flow whether the store makes home visits at the visitor's postal code."""
+    code = variables.get("postal_code")
+    homes = [s["id"] for s in agenda.get("services", []) if s.get("location") == "home"]
+    if not code or not homes:
+        return {}
+    return {"home_visit_area": any(in_service_area(agenda, service, code) for service in homes)}
 
 
 def wished_day(flow: FlowDocument, chat: Conversation, info: TenantInfo, reply: Reply) -> DayWish | None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from appliance import idempotency
 from appliance.conversations import positions
-from appliance.conversations.context import turn_context, wished_day
+from appliance.conversations.context import served_area, turn_context, wished_day
 from appliance.conversations.leads import sync_lead
 from appliance.conversations.records import MESSAGE_FIELDS, message_json, messages, record
 from appliance.conversations.store import Conversation, lock_conversation, save_conversation
@@ -157,8 +157,11 @@ def _turn(
     texts = tenant_config(rt, db, info.id, "texts")
     flow = personalised.get(chat.flow_id, documents.get(db, info.id, chat.flow_id), texts)
     facts = _facts(chat, info, understood)
-    # The store's chosen closing (book a visit, call back, send a quote) steers the flow's ending.
+    # The store's chosen closing (book a visit, call back, send a quote) steers the flow's ending;
+    # whether a postal code already known is served steers home visits (the engine also re-derives
+    # it after each answer, for a code given in this very turn).
     variables = {**chat.variables, CLOSING_VARIABLE: texts.get("closing", "book_visit")}
+    variables |= served_area(tenant_config(rt, db, info.id, "agenda"), variables)
     state = {**chat.state, "vars": variables}
     wish = wished_day(flow, chat, info, reply)
     ctx = turn_context(rt, db, info, chat.state, texts, booking_for=chat, day_wish=wish)

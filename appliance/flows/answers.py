@@ -58,6 +58,8 @@ class Context:
     slot_search: SlotSearch | None = None
     # The day (and part of day) a visitor's free text asked for, read by the caller: {"day", "part"}.
     day_wish: dict[str, Any] | None = None
+    # Variables the caller works out from the answers so far (e.g. whether a postal code is served).
+    derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     _slots: dict[str, tuple[dict[str, str], ...]] = field(default_factory=dict, repr=False)
 
     def forget_slots(self, service: str) -> None:

@@ -133,6 +133,8 @@ def _answer(flow: FlowDocument, turn: Turn, ctx: Context, reply: Reply, facts: d
         _reject(flow, turn, ctx, block, answer, noted)
         return
     _store(flow, turn, block, answer)
+    if ctx.derive is not None:
+        s["vars"].update(ctx.derive(s["vars"]))
     if isinstance(block, DateBlock) and ctx.book is not None:
         _confirm_booking(turn, ctx, answer.get(block.variable or block.id) or {})
     if isinstance(block, ButtonsBlock) and block.consent:
