@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from appliance.db import AnalyticsEvent, ChatSession, Consent, IdempotencyKey, Lead, Message, Tenant
 from appliance.flows.presets import preset
 from appliance.runtime import Runtime
-from tests.visitors import ORIGIN, Visitor
+from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
 
 BASE = {b["id"]: b for b in preset("base")["blocks"]}
 LANGUAGES = ("es", "ca", "pt", "en")
@@ -41,19 +41,7 @@ def count(rt: Runtime, model: type, **where: object) -> int:
 def talk_to_the_end(v: Visitor) -> None:
     """Answer every question of the base flow with buttons and values, as the widget would."""
     v.start()
-    answers = {
-        "consent": {"choice": "yes"},
-        "project": {"choice": "kitchen"},
-        "area": {"value": 14},
-        "budget": {"value": [8000, 12000]},
-        "style": {"choice": "modern"},
-        "urgency": {"choice": "soon"},
-        "photos": {"skip": True},
-        "name": {"value": "Ana Serra"},
-        "contact_method": {"choice": "email"},
-        "email": {"value": "Ana.Serra@Example.com"},
-        "visit_type": {"choice": "showroom"},
-    }
+    answers = BASE_ANSWERS
     while v.waiting_for:
         block = v.waiting_for
         if block == "appointment":

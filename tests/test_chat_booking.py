@@ -8,21 +8,9 @@ from appliance.db import Tenant
 from appliance.runtime import Runtime
 from appliance.tenants.directory import forget
 from tests.conftest import Cast
-from tests.visitors import ORIGIN, Visitor
+from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
 
-ANSWERS = {
-    "consent": {"choice": "yes"},
-    "project": {"choice": "kitchen"},
-    "area": {"value": 14},
-    "budget": {"value": [8000, 12000]},
-    "style": {"choice": "modern"},
-    "urgency": {"choice": "soon"},
-    "photos": {"skip": True},
-    "name": {"value": "Laia Puig"},
-    "contact_method": {"choice": "phone"},
-    "phone": {"value": "612 345 678"},
-    "visit_type": {"choice": "showroom"},
-}
+ANSWERS = BASE_ANSWERS | {"name": {"value": "Laia Puig"}, "contact_method": {"choice": "phone"}}
 
 
 def auth(token: str) -> dict[str, str]:

@@ -9,6 +9,22 @@ from flask.testing import FlaskClient
 
 ORIGIN = "https://www.estudi.es"
 
+# An answer to every question of the base flow, as a visitor clicking through the widget gives them.
+BASE_ANSWERS: dict[str, dict[str, Any]] = {
+    "consent": {"choice": "yes"},
+    "project": {"choice": "kitchen"},
+    "area": {"value": 14},
+    "budget": {"value": [8000, 12000]},
+    "style": {"choice": "modern"},
+    "urgency": {"choice": "soon"},
+    "photos": {"skip": True},
+    "name": {"value": "Ana Serra"},
+    "contact_method": {"choice": "email"},
+    "email": {"value": "Ana.Serra@Example.com"},
+    "phone": {"value": "612 345 678"},
+    "visit_type": {"choice": "showroom"},
+}
+
 
 class Visitor:
     """One browser tab on a store's website, talking to the bot."""
