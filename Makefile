@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Ebanista needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -16,8 +16,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml widget/package-lock.json | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	cd widget && npm ci --no-audit --no-fund --silent
 	@touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
@@ -28,9 +29,13 @@ run: $(VENV)/.installed
 # The suite runs twice: the appliance on SQLite, then platform mode on this machine's PostgreSQL
 # and Redis (EBANISTA_TEST_DATABASE_URL, EBANISTA_TEST_REDIS_URL). Without them the platform run
 # is skipped loudly, or fails when CI=true.
-test: $(VENV)/.installed-test lint
+test: $(VENV)/.installed-test lint browser
 	EBANISTA_TEST_BACKEND=sqlite $(BIN)/pytest
 	EBANISTA_TEST_BACKEND=platform $(BIN)/pytest
+
+# Browser tests drive Debian's Chromium with Playwright (its own browser download is not used).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

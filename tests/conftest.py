@@ -40,7 +40,7 @@ from tests.backends import (
 for _name in [n for n in os.environ if n.startswith("EBANISTA_") and not n.startswith("EBANISTA_TEST_")]:
     del os.environ[_name]
 
-pytest_plugins = ["tests.mailbox"]
+pytest_plugins = ["tests.mailbox", "tests.livesite"]
 
 PASSWORD = "correct horse battery"
 

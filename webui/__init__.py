@@ -6,6 +6,7 @@ from flask import Blueprint, Flask, render_template
 
 from appliance.runtime import current_runtime
 from appliance.version import __version__
+from webui.public import public
 
 home = Blueprint("home", __name__, template_folder="templates")
 
@@ -20,3 +21,4 @@ def index() -> str:
 def register_webui(app: Flask) -> None:
     """Attach the web interfaces to ``app``."""
     app.register_blueprint(home)
+    app.register_blueprint(public)

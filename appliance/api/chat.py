@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from appliance.api.auth import current_visitor
 from appliance.api.models import IDEMPOTENCY_KEY, Body, Language, TurnAnswer
-from appliance.conversations import runtime
+from appliance.conversations import attachments, runtime
 from appliance.errors import ErrorEnvelope
 from appliance.flows.answers import Reply
 from appliance.idempotency import check_key
@@ -91,3 +91,35 @@ def get_chat(path: SessionPath) -> Response:
     """Return the whole conversation (visitor and bot) and what it waits for."""
     claims = current_visitor(path.session_id)
     return jsonify(runtime.transcript(current_runtime(), claims))
+
+
+class AttachmentOut(BaseModel):
+    """A stored attachment, to send as the value of a media question."""
+
+    id: str
+    content_type: str
+    size: int
+
+
+@api.post(
+    "/chat/<session_id>/attachments",
+    responses={201: AttachmentOut, 400: ErrorEnvelope, 413: ErrorEnvelope, 415: ErrorEnvelope, **ERRORS},
+    security=VISITOR,
+    openapi_extensions={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                }
+            },
+        }
+    },
+)
+def upload_attachment(path: SessionPath) -> tuple[Response, int]:
+    """Attach a photo or a plan (JPG, PNG or PDF up to 5 MB, checked by content) to the conversation."""
+    claims = current_visitor(path.session_id)
+    upload = request.files.get("file")
+    data = upload.read(attachments.MAX_BYTES + 1) if upload else None
+    stored = attachments.attach(current_runtime(), claims, data, upload.filename if upload else None)
+    return jsonify(stored), 201

@@ -11,8 +11,11 @@ from sqlalchemy import Connection, insert
 from appliance.conversations.store import Conversation
 from appliance.db import AnalyticsEvent, Consent
 from appliance.flows.answers import Reply
+from appliance.flows.dates import MORE_DATES
 from appliance.flows.engine import Turn
-from appliance.flows.schema import ButtonsBlock, FlowDocument
+from appliance.flows.schema import ButtonsBlock, DateBlock, FlowDocument
+from appliance.flows.summary import when
+from appliance.flows.texts import system
 from appliance.ids import new_id
 from appliance.observability import mask_text
 
@@ -50,12 +53,32 @@ def _visitor_record(flow: FlowDocument, chat: Conversation, turn: Turn, reply: R
         return label or str(reply.value), {"choice": reply.value}
     if reply.kind == "skip":
         return None, {"skip": True}
-    text = reply.value if isinstance(reply.value, str) else None
-    data = None if isinstance(reply.value, str) or reply.kind == "text" else {"value": reply.value}
+    language = turn.state["language"]
+    if isinstance(block, DateBlock) and reply.kind == "choice" and reply.value == MORE_DATES:
+        return system("more_dates_label", language), {"choice": MORE_DATES}
+    text = _shown(block, reply, language)
+    data = None if isinstance(reply.value, str) and reply.kind == "text" else {"value": reply.value}
     if not _may_keep_contacts(flow, turn.state):
         text = mask_text(text) if text else text
         data = {"value": mask_text(str(reply.value))} if data else None
     return text, data
+
+
+def _shown(block: Any, reply: Reply, language: str) -> str | None:
+    """Return the visitor's reply as the transcript shows it: a chosen time in words, numbers as typed."""
+    value = reply.value
+    if isinstance(block, DateBlock) and isinstance(value, str):
+        try:
+            return when(value, language)
+        except ValueError:
+            return value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and len(value) == 2:
+        return f"{value[0]}–{value[1]}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:g}"
+    return None
 
 
 def _may_keep_contacts(flow: FlowDocument, state: dict[str, Any]) -> bool:

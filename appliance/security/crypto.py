@@ -35,6 +35,17 @@ class KeyRing:
         except InvalidToken:
             raise DecryptionError("a stored value cannot be decrypted with the configured keys") from None
 
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """Return ``data`` encrypted under the newest key (for stored files)."""
+        return self._fernet.encrypt(data)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        """Return the plaintext of file bytes encrypted with any key of the ring."""
+        try:
+            return self._fernet.decrypt(token)
+        except InvalidToken:
+            raise DecryptionError("a stored file cannot be decrypted with the configured keys") from None
+
     def rotate(self, token: str) -> str:
         """Return ``token`` re-encrypted under the newest key."""
         return self._fernet.rotate(token.encode("ascii")).decode("ascii")

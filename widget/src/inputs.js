@@ -1,0 +1,98 @@
+// One renderer per input type of the turn answer. Each fills the choices row and sets up the
+// text box; the returned function turns what was typed into a send body (free text is always allowed).
+import { h, slotLabel } from './ui.js';
+
+const NUMERIC = { type: 'text', inputmode: 'decimal', autocomplete: 'off' };
+const MODES = {
+  text: { type: 'text', autocomplete: 'off' },
+  email: { type: 'email', inputmode: 'email', autocomplete: 'email' },
+  phone: { type: 'tel', inputmode: 'tel', autocomplete: 'tel' },
+  postal_code: { type: 'text', inputmode: 'numeric', autocomplete: 'postal-code' },
+  number: NUMERIC,
+  range: NUMERIC,
+};
+const EXT = { 'image/jpeg': ['.jpg', '.jpeg'], 'image/png': ['.png'], 'application/pdf': ['.pdf'] };
+const MB = 1048576;
+
+const asNumber = (text) => {
+  const s = text.trim().replace(',', '.');
+  return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : null;
+};
+
+const option = (attrs, label, body, send) =>
+  h('button', { type: 'button', class: 'opt', part: 'option', ...attrs, text: label, onclick: () => send(body, label) });
+
+const RENDER = {
+  buttons(spec, add, ctx) {
+    for (const o of spec.options || []) add(option({ 'data-option-id': o.id }, o.label, { choice: o.id }, ctx.send));
+  },
+  date(spec, add, ctx) {
+    for (const s of spec.slots || []) {
+      add(option({ part: 'option slot', 'data-slot-start': s.start }, slotLabel(s.start, ctx.lang), { value: s.start }, ctx.send));
+    }
+    const more = spec.more;
+    if (more) add(option({ part: 'option more', 'data-option-id': more.id }, more.label, { choice: more.id }, ctx.send));
+  },
+  range(spec, add, ctx, ui) {
+    const label = `${spec.min}–${spec.max}${spec.unit ? ' ' + spec.unit : ''}`;
+    const slider = h('input', {
+      type: 'range',
+      part: 'range',
+      class: 'range',
+      min: spec.min,
+      max: spec.max,
+      step: spec.step || 'any',
+      'aria-label': label,
+      oninput: () => (ui.input.value = slider.value),
+    });
+    ui.input.value = slider.value;
+    ui.sync = () => asNumber(ui.input.value) != null && (slider.value = asNumber(ui.input.value));
+    add(slider);
+  },
+  media(spec, add, ctx) {
+    const accept = spec.accept && spec.accept.length ? spec.accept : Object.keys(EXT);
+    const max = spec.max_bytes || 5 * MB;
+    const file = h('input', {
+      type: 'file',
+      hidden: true,
+      tabindex: '-1',
+      accept: accept.flatMap((m) => [m, ...(EXT[m] || [])]).join(','),
+      onchange: () => {
+        const f = file.files[0];
+        file.value = '';
+        if (!f) return;
+        const ext = '.' + f.name.split('.').pop().toLowerCase();
+        const typed = f.type ? accept.includes(f.type) : accept.some((m) => (EXT[m] || []).includes(ext));
+        if (!typed) return ctx.note(ctx.t('badType'));
+        if (f.size > max) return ctx.note(ctx.t('tooBig', +(max / MB).toFixed(1)));
+        ctx.upload(f);
+      },
+    });
+    add(h('button', { type: 'button', class: 'opt', part: 'attach', text: ctx.t('attach'), onclick: () => file.click() }), file);
+  },
+};
+
+export function renderInput(spec, ui, ctx) {
+  const type = spec ? spec.type : null;
+  const box = ui.input;
+  const mode = MODES[type] || MODES.text;
+  box.type = mode.type;
+  box.autocomplete = mode.autocomplete;
+  if (mode.inputmode) box.setAttribute('inputmode', mode.inputmode);
+  else box.removeAttribute('inputmode');
+  box.placeholder = ctx.t('write') + (spec && spec.unit ? ` (${spec.unit})` : '');
+  ui.sync = null;
+  ui.choices.replaceChildren();
+  const add = (...els) => ui.choices.append(...els);
+  if (RENDER[type]) RENDER[type](spec, add, ctx, ui);
+  if (spec && spec.required === false) {
+    add(h('button', { type: 'button', class: 'opt', part: 'skip', text: ctx.t('skip'), onclick: () => ctx.send({ skip: true }, ctx.t('skip')) }));
+  }
+  return (text) => {
+    if (MODES[type] === NUMERIC) {
+      const n = asNumber(text);
+      return n == null ? { text } : { value: n };
+    }
+    return MODES[type] ? { value: text } : { text };
+  };
+}

@@ -1,0 +1,300 @@
+// Entry: one IIFE that finds its own <script> tag, draws the launcher at once, opens the visitor's
+// session, and replays the window.Ebanista command queue.
+import { call, setBase, upload } from './api.js';
+import { known, NAMES, words } from './i18n.js';
+import { renderInput } from './inputs.js';
+import { CSS } from './styles.js';
+import { theme } from './theme.js';
+import { frame, h, slotLabel } from './ui.js';
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?([+-]\d\d:\d\d|Z)$/;
+
+const w = window;
+const d = document;
+const script = d.currentScript || d.querySelector('script[src*="/widget.js"][data-key]');
+const KEY = script && script.dataset.key;
+let warned = false;
+const warn = (why) => warned || ((warned = true), console.warn('Ebanista widget: ' + why));
+
+if (!KEY) warn('the script tag needs data-key');
+else if (!d.getElementById('ebanista-widget')) boot();
+
+function boot() {
+  setBase(new URL(script.src, location.href).origin);
+  const STORE = `ebanista:${KEY}:session`;
+  const remembered = (() => {
+    try {
+      return localStorage.getItem(STORE);
+    } catch (e) {
+      return null;
+    }
+  })();
+  const remember = (id) => {
+    try {
+      localStorage.setItem(STORE, id);
+    } catch (e) {}
+  };
+  const hint = known(script.dataset.lang) || known(d.documentElement.lang) || known(navigator.language);
+  const S = { lang: hint || 'es', sid: null, token: null, cfg: null, open: false, loaded: false, busy: false };
+  let t = words(S.lang);
+  let parse = (text) => ({ text });
+  let renewTimer;
+  const seen = new Set();
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const uuid = () =>
+    crypto.randomUUID
+      ? crypto.randomUUID()
+      : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+          (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
+
+  // --- the frame, drawn before the session answer arrives -------------------------------------
+  const host = h('div', { id: 'ebanista-widget' });
+  const shadow = host.attachShadow({ mode: 'open' });
+  const look = new CSSStyleSheet();
+  const colours = new CSSStyleSheet();
+  look.replaceSync(CSS);
+  colours.replaceSync(theme());
+  shadow.adoptedStyleSheets = [look, colours];
+  const ui = frame({ toggle: () => (S.open ? close(true) : open()), open: () => open(), close: () => close(true), language: setLanguage, submit });
+  shadow.append(ui.root);
+  const mount = () => d.body.append(host);
+  if (d.body) mount();
+  else d.addEventListener('DOMContentLoaded', mount);
+
+  const note = (text) => (ui.status.textContent = text || '');
+  const typing = (on) => {
+    ui.typing.hidden = !on;
+    ui.typing.lastChild.textContent = on ? t('typing') : '';
+    if (on) scroll();
+  };
+  const scroll = () => (ui.body.scrollTop = ui.body.scrollHeight);
+  const say = (role, text) => {
+    const el = h('div', { 'data-role': role, part: 'message ' + role, class: 'msg ' + (role === 'visitor' ? 'visitor' : 'bot'), text });
+    ui.log.append(el);
+    scroll();
+    return el;
+  };
+
+  function words_() {
+    t = words(S.lang);
+    ui.panel.setAttribute('lang', S.lang);
+    ui.input.placeholder = t('write');
+    ui.send.textContent = t('send');
+    ui.close.setAttribute('aria-label', t('close'));
+    ui.language.setAttribute('aria-label', t('language'));
+    ui.language.value = S.lang;
+    const name = (S.cfg && S.cfg.store_name) || '';
+    ui.launcher.setAttribute('aria-label', name ? `${t('chat')}: ${name}` : t('chat'));
+    ui.panel.setAttribute('aria-label', name || t('chat'));
+  }
+  words_();
+
+  function configure(cfg) {
+    S.cfg = cfg;
+    colours.replaceSync(theme(cfg.colors));
+    ui.root.className = 'w' + (cfg.position === 'left' ? ' left' : '');
+    ui.title.textContent = cfg.store_name || '';
+    if (cfg.logo_url) {
+      ui.logo.src = cfg.logo_url;
+      ui.logo.hidden = false;
+    }
+    const langs = (cfg.languages || []).filter((l) => NAMES[l]);
+    ui.language.replaceChildren(...langs.map((l) => h('option', { value: l, text: NAMES[l] })));
+    ui.language.hidden = langs.length < 2;
+    S.lang = known(cfg.language) || S.lang;
+    ui.greeting.textContent = cfg.greeting || '';
+    ui.greeting.hidden = !cfg.greeting || S.open;
+    words_();
+  }
+
+  // --- the session: a token for one conversation, renewed before it expires --------------------
+  function accept(data) {
+    const changed = S.sid && S.sid !== data.session_id;
+    S.token = data.token;
+    S.sid = data.session_id;
+    remember(S.sid);
+    clearTimeout(renewTimer);
+    renewTimer = setTimeout(renew, Math.max(30, (data.expires_in || 3600) - 120) * 1000);
+    if (changed) {
+      // The old conversation is gone (expired): begin the new one.
+      S.loaded = false;
+      if (S.open) load();
+    }
+  }
+
+  async function renew() {
+    const r = await call('POST', '/v1/widget/session', { widget_key: KEY, session_id: S.sid, lang: S.lang });
+    if (r.data) accept(r.data);
+    return !!r.data;
+  }
+
+  const ready = (async () => {
+    const body = { widget_key: KEY, session_id: remembered || undefined, lang: hint || undefined };
+    let r = await call('POST', '/v1/widget/session', body);
+    if (r.error && !r.error.status) r = await sleep(1500).then(() => call('POST', '/v1/widget/session', body));
+    const e = r.error;
+    if (e && e.status === 503) {
+      S.down = e.message || e.code;
+      return;
+    }
+    if (e) {
+      // Not allowed here (403), unknown key (404), or unreachable: show nothing at all.
+      host.remove();
+      S.dead = true;
+      warn(e.status ? `${e.code}: ${e.message}` : 'the chat server could not be reached or refused this page');
+      return;
+    }
+    S.resumed = !!remembered && remembered === r.data.session_id;
+    accept(r.data);
+    configure(r.data.config || {});
+  })();
+
+  // --- talking to the conversation -------------------------------------------------------------
+  // Retries network errors and 5xx with the same Idempotency-Key (0.5 s, 1 s, 2 s … ≈ 30 s in all)
+  // and renews an expired token once.
+  async function talk(method, path, body, key) {
+    let wait = 500;
+    let renewed = false;
+    for (;;) {
+      const r = await call(method, path, body && { ...body, session_id: S.sid }, S.token, key);
+      const e = r.error;
+      if (!e) return note(''), r;
+      if (e.status === 401 && !renewed) {
+        renewed = true;
+        if (await renew()) continue;
+      } else if ((!e.status || e.status === 429 || e.status >= 500) && e.code !== 'store_unavailable' && wait <= 16000) {
+        note(t('reconnecting'));
+        await sleep(wait);
+        wait *= 2;
+        continue;
+      }
+      note(e.message || t('notSent'));
+      return r;
+    }
+  }
+
+  function show(answer, whole) {
+    if (whole) {
+      ui.log.replaceChildren();
+      seen.clear();
+    }
+    for (const m of answer.messages || []) {
+      if (seen.has(m.id)) continue;
+      seen.add(m.id);
+      // A restored visitor turn may have no text (a skip, a number) or be a raw slot time.
+      if (m.text) say(m.role, ISO.test(m.text) ? slotLabel(m.text, answer.language) : m.text);
+    }
+    if (known(answer.language) && answer.language !== S.lang) {
+      S.lang = answer.language;
+      words_();
+    }
+    const lost = !shadow.activeElement || ui.choices.contains(shadow.activeElement);
+    const spec = answer.input;
+    parse = renderInput(spec, ui, { t, lang: S.lang, send, note, upload: attach });
+    ui.composer.hidden = !spec && answer.status === 'completed';
+    if (S.open && lost) focusFirst();
+  }
+
+  function focusFirst() {
+    const first = ui.choices.querySelector('button');
+    const target = first && first.part.value !== 'skip' && !ui.choices.querySelector('input[type=range]') ? first : ui.input;
+    if (!ui.composer.hidden || target !== ui.input) target.focus();
+    else ui.close.focus();
+  }
+
+  async function load() {
+    S.loaded = true;
+    typing(true);
+    let r = S.resumed ? await talk('GET', '/v1/chat/' + encodeURIComponent(S.sid)) : null;
+    const fresh = r && r.data && !(r.data.messages || []).length && !r.data.input && r.data.status !== 'completed';
+    if (!r || r.error || fresh) r = await talk('POST', '/v1/chat/start', { lang: S.chosen });
+    typing(false);
+    if (r.error) S.loaded = false;
+    else show(r.data, true);
+    if (S.open) focusFirst();
+  }
+
+  async function send(body, label, fromBox) {
+    if (S.busy || !S.loaded) return false;
+    S.busy = true;
+    const mine = label != null ? say('visitor', label) : null;
+    typing(true);
+    const r = await talk('POST', '/v1/chat/send', body, uuid());
+    typing(false);
+    S.busy = false;
+    if (r.error) {
+      if (mine) mine.dataset.state = 'failed';
+      return false;
+    }
+    if (fromBox) ui.input.value = '';
+    show(r.data);
+    return true;
+  }
+
+  function submit(e) {
+    e.preventDefault();
+    const text = ui.input.value.trim();
+    if (text && !S.busy) send(parse(text), text, true);
+  }
+
+  async function attach(file) {
+    if (S.busy) return;
+    S.busy = true;
+    const path = `/v1/chat/${encodeURIComponent(S.sid)}/attachments`;
+    const progress = (p) => note(`${t('uploading')} ${Math.round(p * 100)}%`);
+    progress(0);
+    let r = await upload(path, S.token, file, progress);
+    if (r.error && r.error.status === 401 && (await renew())) r = await upload(path, S.token, file, progress);
+    S.busy = false;
+    if (r.error) return note(r.error.message || t('notSent'));
+    note('');
+    send({ value: r.data.id }, file.name);
+  }
+
+  async function setLanguage(lang) {
+    await ready;
+    lang = known(lang);
+    if (!lang || (S.cfg && !(S.cfg.languages || []).includes(lang))) return;
+    S.chosen = lang;
+    if (S.loaded && S.sid) {
+      if (await send({ lang })) return;
+    }
+    S.lang = lang;
+    words_();
+  }
+
+  // --- open and close --------------------------------------------------------------------------
+  async function open() {
+    await ready;
+    if (S.dead || S.open) return;
+    S.open = true;
+    ui.panel.hidden = false;
+    ui.greeting.hidden = true;
+    ui.launcher.setAttribute('aria-expanded', 'true');
+    if (S.down) {
+      note(S.down);
+      ui.composer.hidden = true;
+      ui.close.focus();
+    } else if (!S.loaded) load();
+    else focusFirst();
+  }
+
+  function close(refocus) {
+    if (!S.open) return;
+    S.open = false;
+    ui.panel.hidden = true;
+    ui.launcher.setAttribute('aria-expanded', 'false');
+    if (refocus || shadow.activeElement) ui.launcher.focus();
+  }
+
+  // --- the command queue ----------------------------------------------------------------------
+  const commands = { open, close: () => close(false), setLanguage };
+  const run = (args) => {
+    const [name, ...rest] = args;
+    if (commands[name]) commands[name](...rest);
+    else warn('unknown command ' + name);
+  };
+  const queued = (w.Ebanista && w.Ebanista.q) || [];
+  w.Ebanista = (...args) => run(args);
+  for (const args of queued) run(Array.from(args));
+}
