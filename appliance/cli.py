@@ -74,15 +74,19 @@ def serve(host: str, port: int, no_worker: bool) -> None:
     rt = runtime_of(app)
     if no_worker and not rt.settings.is_platform:
         raise ConfigError("--no-worker: the appliance runs its worker in the same process; use platform mode")
-    current, head = status(rt.engine)
-    if current != head:
-        if rt.settings.is_platform:
-            raise ConfigError(
-                f"EBANISTA_DATABASE_URL: schema is at {current}, code needs {head}; run `ebanista migrate`"
-            )
-        upgrade(rt.engine)  # the appliance has one process, so it can safely migrate itself
-        click.echo(f"database migrated to {head} (was {current or 'empty'})", err=True)
+    _ensure_schema(rt, status, upgrade)
     run_server(app, host, port, with_worker=not no_worker)
+
+
+def _ensure_schema(rt: Runtime, status: Callable[..., Any], upgrade: Callable[..., Any]) -> None:
+    """Migrate the appliance's database if needed; on the platform, ask the operator to."""
+    current, head = status(rt.engine)
+    if current == head:
+        return
+    if rt.settings.is_platform:
+        raise ConfigError(f"EBANISTA_DATABASE_URL: schema is at {current}, code needs {head}; run `ebanista migrate`")
+    upgrade(rt.engine)  # the appliance has one process, so it can safely migrate itself
+    click.echo(f"database migrated to {head} (was {current or 'empty'})", err=True)
 
 
 @main.command()
@@ -111,9 +115,12 @@ def migrate() -> None:
 @reports_errors
 def seed_demo(as_json: bool) -> None:
     """Create or refresh the demo store and print fresh credentials."""
+    from appliance.db.migrate import status, upgrade
     from appliance.tenants.demo import seed_demo as seed
 
-    with _transaction() as (rt, session):
+    rt = runtime_of(_app())
+    _ensure_schema(rt, status, upgrade)
+    with rt.transaction() as session:
         result = seed(session, rt.settings.public_url)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import func, select, text
 
 from appliance.db import ApiToken, Membership, Tenant, User
@@ -189,3 +190,16 @@ def test_nlu_batch_names_a_broken_line(cli, tmp_path) -> None:
 
 def test_nlu_needs_text_or_a_batch(cli) -> None:
     assert cli("nlu").exit_code == 2
+
+
+def test_seed_demo_on_a_fresh_appliance_prepares_its_own_database(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from appliance.cli import main
+    from tests.backends import PLATFORM
+
+    if PLATFORM:
+        pytest.skip("the platform's schema is migrated by the operator (`ebanista migrate`)")
+    result = CliRunner().invoke(main, ["seed-demo", "--json"], env={"EBANISTA_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["tenant"] == "demo"

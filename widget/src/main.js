@@ -192,6 +192,8 @@ function boot() {
     const spec = answer.input;
     parse = renderInput(spec, ui, { t, lang: S.lang, send, note, upload: attach });
     ui.composer.hidden = !spec && answer.status === 'completed';
+    // The new choices take room from the log: keep its newest message in view.
+    scroll();
     if (S.open && lost) focusFirst();
   }
 

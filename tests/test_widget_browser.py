@@ -1,0 +1,148 @@
+"""The widget in a real browser (headless Chromium) on the demo page, as a visitor uses it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from appliance.db import Tenant
+from appliance.flows.presets import preset
+from appliance.runtime import Runtime
+from appliance.tenants.directory import forget
+from tests.livesite import Site
+
+pytestmark = pytest.mark.slow
+QUESTIONS = {b["id"]: b["text"]["es"] for b in preset("base")["blocks"] if "text" in b}
+WAIT = 10_000
+
+
+def bot_says(page: Page, block_id: str) -> None:
+    """Wait until the bot's last message is the question of ``block_id`` (in Spanish, the demo's language)."""
+    expected = QUESTIONS[block_id].split("{name}")[-1].strip(" .,")[:40]
+    expect(page.locator('[data-role="bot"]').last).to_contain_text(expected, timeout=WAIT)
+
+
+def click(page: Page, selector: str) -> None:
+    page.locator(selector).first.click(timeout=WAIT)
+
+
+def type_and_send(page: Page, text: str) -> None:
+    page.locator('[part="input"]').fill(text)
+    click(page, 'button[part="send"]')
+
+
+def open_chat(page: Page, site: Site) -> None:
+    page.goto(f"{site.url}/demo")
+    click(page, 'button[part="launcher"]')
+    click(page, 'button[data-option-id="yes"]')
+    bot_says(page, "project")
+
+
+def answer_up_to_the_slots(page: Page) -> None:
+    click(page, 'button[data-option-id="kitchen"]')
+    bot_says(page, "area")
+    type_and_send(page, "12")
+    bot_says(page, "budget")
+    click(page, 'button[part="skip"]')
+    click(page, 'button[data-option-id="modern"]')
+    click(page, 'button[data-option-id="soon"]')
+    bot_says(page, "photos")
+    click(page, 'button[part="skip"]')
+    bot_says(page, "name")
+    type_and_send(page, "Laia")
+    click(page, 'button[data-option-id="email"]')
+    bot_says(page, "email")
+    type_and_send(page, "laia@example.com")
+    click(page, 'button[data-option-id="showroom"]')
+    expect(page.locator("button[data-slot-start]").first).to_be_visible(timeout=WAIT)
+
+
+def appointments(page: Page, site: Site) -> list[dict[str, Any]]:
+    today = date.today()
+    response = page.request.get(
+        f"{site.url}/v1/appointments?from={today}&to={today + timedelta(days=90)}",
+        headers={"Authorization": f"Bearer {site.demo['api_token']}"},
+    )
+    assert response.status == 200
+    return response.json()["items"]
+
+
+def test_a_visitor_talks_to_the_end_and_books_a_visit(page: Page, site: Site) -> None:
+    open_chat(page, site)
+    answer_up_to_the_slots(page)
+    start = page.locator("button[data-slot-start]").first.get_attribute("data-slot-start")
+    click(page, "button[data-slot-start]")
+    expect(page.locator('[data-role="bot"]', has_text="¡Reservado!")).to_be_visible(timeout=WAIT)
+    assert [a["start"] for a in appointments(page, site)] == [start]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_reload_in_the_middle_resumes_the_conversation(page: Page, site: Site) -> None:
+    open_chat(page, site)
+    click(page, 'button[data-option-id="wardrobe"]')
+    bot_says(page, "area")
+    said = page.locator("[data-role]").count()
+    page.reload()
+    click(page, 'button[part="launcher"]')
+    expect(page.locator("[data-role]")).to_have_count(said, timeout=WAIT)
+    bot_says(page, "area")
+    type_and_send(page, "6")
+    bot_says(page, "budget")
+
+
+def test_on_a_phone_the_chat_fills_the_screen(chromium: Any, site: Site) -> None:
+    context = chromium.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(f"{site.url}/demo")
+    phone.locator('button[part="launcher"]').click(timeout=WAIT)
+    panel = phone.locator('[part="panel"]')
+    expect(panel).to_be_visible(timeout=WAIT)
+    box = panel.bounding_box()
+    assert box is not None
+    assert box["width"] >= 389
+    assert box["height"] >= 790
+    context.close()
+
+
+def test_a_website_the_store_does_not_allow_shows_nothing(page: Page, site: Site, rt: Runtime) -> None:
+    with rt.transaction() as db:
+        demo = db.query(Tenant).filter_by(slug="demo").one()
+        demo.allowed_origins = ["https://www.estudiroure.example"]
+    forget(rt, demo)
+    warnings: list[str] = []
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    page.goto(f"{site.url}/demo")
+    expect(page.locator("#ebanista-widget")).to_have_count(0, timeout=WAIT)
+    assert len([w for w in warnings if "ebanista" in w.lower()]) == 1
+
+
+def test_the_chat_can_be_used_with_the_keyboard_alone(page: Page, site: Site) -> None:
+    page.goto(f"{site.url}/demo")
+    launcher = page.locator('button[part="launcher"]')
+    expect(launcher).to_be_visible(timeout=WAIT)
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if launcher.evaluate("el => el.getRootNode().activeElement === el"):
+            break
+    else:
+        pytest.fail("Tab never reached the launcher")
+    page.keyboard.press("Enter")
+    consent = page.locator('button[data-option-id="yes"]')
+    expect(consent).to_be_focused(timeout=WAIT)
+    page.keyboard.press("Enter")
+    bot_says(page, "project")
+    reached = set()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        reached.add(
+            page.evaluate("""() => {
+            const el = document.querySelector('#ebanista-widget').shadowRoot.activeElement;
+            return el ? (el.getAttribute('data-option-id') || el.getAttribute('part') || el.tagName) : null;
+        }""")
+        )
+    assert {"kitchen", "wardrobe", "furniture", "input", "send", "close", "language"} <= reached
+    page.keyboard.press("Escape")
+    expect(launcher).to_be_focused(timeout=WAIT)
