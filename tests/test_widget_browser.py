@@ -146,3 +146,24 @@ def test_the_chat_can_be_used_with_the_keyboard_alone(page: Page, site: Site) ->
     assert {"kitchen", "wardrobe", "furniture", "input", "send", "close", "language"} <= reached
     page.keyboard.press("Escape")
     expect(launcher).to_be_focused(timeout=WAIT)
+
+
+def test_a_lost_request_is_retried_with_the_same_key_and_nothing_is_doubled(page: Page, site: Site) -> None:
+    open_chat(page, site)
+    keys: list[str] = []
+    failures = {"left": 2}
+
+    def flaky(route: Any) -> None:
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        if failures["left"]:
+            failures["left"] -= 1
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/v1/chat/send", flaky)
+    click(page, 'button[data-option-id="kitchen"]')
+    bot_says(page, "area")
+    assert len(keys) == 3
+    assert len(set(keys)) == 1
+    expect(page.locator('[data-role="visitor"]', has_text="Cocina")).to_have_count(1)
