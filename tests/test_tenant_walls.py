@@ -1,0 +1,177 @@
+"""Every route, called by one store with another store's ids, discloses nothing and changes nothing.
+
+The walk is exhaustive by construction: a /v1 route that is neither listed here as public nor
+given a foreign call fails the first test, so a new endpoint cannot skip the wall check.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from appliance.flows.presets import preset
+from appliance.runtime import Runtime
+from tests.conftest import Cast
+from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
+
+# Routes anyone may call: documentation, health, the widget's entry point.
+PUBLIC = {
+    ("GET", "/v1/"),
+    ("GET", "/v1/docs"),
+    ("GET", "/v1/health"),
+    ("GET", "/v1/oauth2-redirect.html"),
+    ("GET", "/v1/openapi.json"),
+    ("GET", "/v1/static/<path:filename>"),
+    ("GET", "/v1/swagger"),
+    ("GET", "/v1/swagger/<path:filename>"),
+    ("POST", "/v1/widget/session"),
+}
+
+
+@dataclass
+class Theirs:
+    """What tenant B (charlie's store) has, and tenant A's credentials to go looking for it."""
+
+    appointment_id: str
+    flow_version: int
+    session_id: str
+    alice: str
+    alice_visitor: Visitor
+
+
+@pytest.fixture
+def theirs(client: FlaskClient, cast: Cast, rt: Runtime) -> Theirs:
+    from appliance.db import Tenant
+    from appliance.tenants.directory import forget
+
+    with rt.transaction() as db:
+        for tenant in (cast.tenant_a, cast.tenant_b):
+            db.get(Tenant, tenant.id).allowed_origins = [ORIGIN]
+    forget(rt, cast.tenant_a)
+    forget(rt, cast.tenant_b)
+    charlie = {"Authorization": f"Bearer {cast.charlie_token}"}
+    document = preset("base")
+    document["name"] = "B's second flow"
+    version = client.post("/v1/flows", json=document, headers=charlie).get_json()["version"]
+    day = date.today() + timedelta(days=3)
+    query = f"service=showroom_visit&from={day}&to={day + timedelta(days=6)}"
+    slot = client.get(f"/v1/agenda/slots?{query}", headers=charlie).get_json()["slots"][0]
+    booked = client.post(
+        "/v1/appointments", json={"service": "showroom_visit", "start": slot["start"], "name": "B"}, headers=charlie
+    ).get_json()
+    theirs_visitor = Visitor(client, cast.tenant_b.widget_key)
+    theirs_visitor.open()
+    theirs_visitor.start()
+    while theirs_visitor.waiting_for != "photos":
+        theirs_visitor.send(**BASE_ANSWERS[theirs_visitor.waiting_for])
+    mine = Visitor(client, cast.tenant_a.widget_key)
+    mine.open()
+    return Theirs(booked["id"], version, theirs_visitor.session_id, cast.alice_token, mine)
+
+
+def staff(t: Theirs) -> dict[str, str]:
+    return {"Authorization": f"Bearer {t.alice}"}
+
+
+def visitor(t: Theirs) -> dict[str, str]:
+    return t.alice_visitor.headers()
+
+
+# (method, rule) -> how tenant A calls it with tenant B's ids: (path, json body, headers, extra kwargs)
+FOREIGN_CALLS: dict[tuple[str, str], Any] = {
+    ("GET", "/v1/appointments/<appointment_id>"): lambda t: (f"/v1/appointments/{t.appointment_id}", None, staff(t)),
+    ("PATCH", "/v1/appointments/<appointment_id>"): lambda t: (
+        f"/v1/appointments/{t.appointment_id}",
+        {"status": "cancelled"},
+        staff(t),
+    ),
+    ("GET", "/v1/appointments/<appointment_id>/invite.ics"): lambda t: (
+        f"/v1/appointments/{t.appointment_id}/invite.ics",
+        None,
+        staff(t),
+    ),
+    ("GET", "/v1/flows/<int:version>"): lambda t: (f"/v1/flows/{t.flow_version}", None, staff(t)),
+    ("POST", "/v1/flows/<int:version>/publish"): lambda t: (f"/v1/flows/{t.flow_version}/publish", None, staff(t)),
+    ("POST", "/v1/flows/<int:version>/unpublish"): lambda t: (f"/v1/flows/{t.flow_version}/unpublish", None, staff(t)),
+    ("POST", "/v1/flows/rollback"): lambda t: ("/v1/flows/rollback", {"to_version": t.flow_version}, staff(t)),
+    ("GET", "/v1/chat/<session_id>"): lambda t: (f"/v1/chat/{t.session_id}", None, visitor(t)),
+    ("POST", "/v1/chat/start"): lambda t: ("/v1/chat/start", {"session_id": t.session_id}, visitor(t)),
+    ("POST", "/v1/chat/send"): lambda t: ("/v1/chat/send", {"session_id": t.session_id, "text": "hola"}, visitor(t)),
+    ("POST", "/v1/chat/<session_id>/attachments"): lambda t: (
+        f"/v1/chat/{t.session_id}/attachments",
+        "FILE",
+        visitor(t),
+    ),
+}
+# Routes without ids: their answers must simply never contain tenant B's things.
+OWN_LISTS = {
+    ("GET", "/v1/appointments"),
+    ("POST", "/v1/appointments"),
+    ("GET", "/v1/agenda/slots"),
+    ("GET", "/v1/flows"),
+    ("POST", "/v1/flows"),
+    ("GET", "/v1/config/<kind>"),
+    ("PUT", "/v1/config/<kind>"),
+    ("GET", "/v1/config/<kind>/versions"),
+}
+
+
+def api_routes(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/v1")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_api_route_is_public_or_walked(app: Flask) -> None:
+    unwalked = api_routes(app) - PUBLIC - set(FOREIGN_CALLS) - OWN_LISTS
+    assert unwalked == set(), f"add these routes to the tenant-wall walk: {sorted(unwalked)}"
+
+
+@pytest.mark.parametrize("route", sorted(FOREIGN_CALLS), ids=lambda r: f"{r[0]} {r[1]}")
+def test_another_stores_ids_are_404(client: FlaskClient, theirs: Theirs, route: tuple[str, str]) -> None:
+    path, body, headers = FOREIGN_CALLS[route](theirs)
+    method = route[0].lower()
+    if body == "FILE":
+        response = client.post(
+            path,
+            data={"file": (io.BytesIO(b"\xff\xd8\xff" + b"\0" * 100), "a.jpg")},
+            headers=headers,
+            content_type="multipart/form-data",
+        )
+    else:
+        response = getattr(client, method)(path, json=body, headers=headers)
+    assert response.status_code == 404, (route, response.get_json())
+    text = response.get_data(as_text=True)
+    assert theirs.appointment_id not in text
+    assert "B's second flow" not in text
+
+
+def test_nothing_of_theirs_changed(client: FlaskClient, theirs: Theirs, cast: Cast) -> None:
+    for route in FOREIGN_CALLS:
+        if route[0] != "GET":
+            path, body, headers = FOREIGN_CALLS[route](theirs)
+            if body != "FILE":
+                getattr(client, route[0].lower())(path, json=body, headers=headers)
+    charlie = {"Authorization": f"Bearer {cast.charlie_token}"}
+    appointment = client.get(f"/v1/appointments/{theirs.appointment_id}", headers=charlie).get_json()
+    flows = {f["version"]: f["state"] for f in client.get("/v1/flows", headers=charlie).get_json()["items"]}
+    assert appointment["status"] == "booked"
+    assert flows == {1: "published", theirs.flow_version: "draft"}
+
+
+def test_lists_show_only_the_callers_own_things(client: FlaskClient, theirs: Theirs) -> None:
+    headers = staff(theirs)
+    day = date.today()
+    listed = client.get(f"/v1/appointments?from={day}&to={day + timedelta(days=60)}", headers=headers).get_json()
+    assert listed["items"] == []
+    assert [f["version"] for f in client.get("/v1/flows", headers=headers).get_json()["items"]] == [1]
+    assert client.get("/v1/config/scoring/versions", headers=headers).get_json()["items"][0]["version"] == 1
