@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,7 +54,6 @@ def init_runtime(app: Flask, settings: Settings) -> Runtime:
         queue=TaskQueue(app, make_huey(settings)),
     )
     app.extensions[EXTENSION] = rt
-    app.teardown_appcontext(_close_request_session)
     return rt
 
 
@@ -66,16 +65,3 @@ def runtime_of(app: Flask) -> Runtime:
 def current_runtime() -> Runtime:
     """Return the runtime of the app handling the current request or task."""
     return runtime_of(current_app)
-
-
-def request_session() -> Session:
-    """Return this request's database session (opened on first use, closed at teardown)."""
-    if "db" not in g:
-        g.db = current_runtime().sessions()
-    return g.db
-
-
-def _close_request_session(_exc: BaseException | None) -> None:
-    session = g.pop("db", None)
-    if session is not None:
-        session.close()

@@ -46,10 +46,6 @@ class KeyRing:
         except InvalidToken:
             raise DecryptionError("a stored file cannot be decrypted with the configured keys") from None
 
-    def rotate(self, token: str) -> str:
-        """Return ``token`` re-encrypted under the newest key."""
-        return self._fernet.rotate(token.encode("ascii")).decode("ascii")
-
     def lookup_hash(self, value: str) -> str:
         """Return a keyed hash of a normalised value, so encrypted fields can still be searched."""
         return hmac.new(self._lookup_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
