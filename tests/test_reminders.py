@@ -23,13 +23,13 @@ from flask import Flask
 from appliance.agenda import ics
 from appliance.agenda.reminders import due_reminders, invite_ics, send_invitation, send_reminder
 from appliance.config import load_settings
+from appliance.configs.service import save as save_config
 from appliance.db import Appointment, Lead, Tenant, utcnow
 from appliance.mail import MailError, send_mail
 from appliance.observability import configure_logging
 from appliance.runtime import Runtime
 from appliance.scheduler import JOBS
 from appliance.tenants.directory import forget, forget_config
-from appliance.tenants.service import save_config
 from tests.conftest import Cast
 from tests.mailbox import Inbox, free_port
 from tests.test_agenda_api import auth, booking, first_slot

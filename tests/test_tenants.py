@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from appliance.configs.service import save as save_config
 from appliance.db import ApiToken, Config, utcnow
 from appliance.errors import Conflict, Invalid
 from appliance.runtime import Runtime
-from appliance.tenants.service import TenantSpec, create_tenant, find_api_token, latest_config, save_config
+from appliance.tenants.service import TenantSpec, create_tenant, find_api_token, latest_config
 
 
 def test_a_new_tenant_has_a_widget_key_and_default_agenda_scoring_and_retention(rt: Runtime) -> None:
@@ -57,9 +58,9 @@ def test_saving_an_unchanged_config_adds_no_version(rt: Runtime, make_tenant) ->
     tenant = make_tenant()
     with rt.transaction() as session:
         payload = latest_config(session, tenant.id, "scoring")
-        assert save_config(session, tenant.id, "scoring", payload) == 1
+        assert save_config(session, tenant.id, "scoring", payload, skip_unchanged=True)["version"] == 1
         changed = {"weights": {**payload["weights"], "budget": 35, "style": 15}}
-        assert save_config(session, tenant.id, "scoring", changed) == 2
+        assert save_config(session, tenant.id, "scoring", changed, skip_unchanged=True)["version"] == 2
 
 
 def test_revoked_and_expired_tokens_are_not_found(rt: Runtime, cast) -> None:

@@ -11,7 +11,6 @@ from appliance.api.models import Page
 from appliance.configs import service
 from appliance.errors import ErrorEnvelope
 from appliance.runtime import current_runtime
-from appliance.tenants.directory import forget, forget_config, tenant_info
 
 api = APIBlueprint("config", __name__, abp_tags=[Tag(name="config")])
 STAFF = [{"apiToken": []}]
@@ -54,14 +53,8 @@ def put_config(path: KindPath) -> Response:
     """Save a new version; a payload with problems is refused with every problem listed."""
     staff = current_staff("OWNER", "ADMIN")
     kind = service.check_kind(path.kind)
-    rt = current_runtime()
-    with rt.transaction() as db:
-        saved = service.save(db, staff.tenant_id, kind, request.get_json(silent=True), staff.user_id)
-    forget_config(rt, staff.tenant_id, kind)
-    info = tenant_info(rt, staff.tenant_id)
-    if info is not None:
-        forget(rt, info)
-    return jsonify(saved)
+    payload = request.get_json(silent=True)
+    return jsonify(service.put(current_runtime(), staff.tenant_id, kind, payload, staff.user_id))
 
 
 @api.get("/config/<kind>/versions", responses={200: Page, **ERRORS}, security=STAFF)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -13,6 +13,10 @@ from appliance.configs.schemas import MODELS, defaults_of
 from appliance.db import Config, Tenant, utcnow
 from appliance.errors import Invalid, NotFound
 from appliance.scoring import parse_scoring
+from appliance.tenants.directory import forget, forget_config, tenant_info
+
+if TYPE_CHECKING:
+    from appliance.runtime import Runtime
 
 _SUBPATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$")
 
@@ -66,11 +70,23 @@ def current(db: Session, tenant_id: str, kind: str) -> dict[str, Any]:
     return {"kind": kind, "version": 0, "payload": default, "created_at": None, "created_by": None}
 
 
-def save(db: Session, tenant_id: str, kind: str, payload: Any, user_id: str | None) -> dict[str, Any]:
-    """Validate and store ``payload`` as the next version; raise Invalid with every problem."""
+def save(
+    db: Session, tenant_id: str, kind: str, payload: Any, user_id: str | None = None, *, skip_unchanged: bool = False
+) -> dict[str, Any]:
+    """Validate and store ``payload`` as the next version; raise Invalid with every problem.
+
+    Every save through the API is a new version; seeding passes ``skip_unchanged`` so running it
+    again adds no version when nothing changed.
+    """
     normalised, problems = parse_config(kind, payload)
     if normalised is None:
         raise Invalid(problems, f"The {kind} configuration has problems; nothing was saved.")
+    if skip_unchanged:
+        newest_row = db.scalars(
+            select(Config).where(Config.tenant_id == tenant_id, Config.kind == kind).order_by(Config.version.desc())
+        ).first()
+        if newest_row is not None and parse_config(kind, newest_row.payload)[0] == normalised:
+            return config_json(newest_row)
     newest = db.scalar(select(func.max(Config.version)).where(Config.tenant_id == tenant_id, Config.kind == kind))
     row = Config(
         tenant_id=tenant_id,
@@ -107,3 +123,14 @@ def config_json(row: Config) -> dict[str, Any]:
         "created_at": row.created_at.isoformat(),
         "created_by": row.created_by,
     }
+
+
+def put(rt: Runtime, tenant_id: str, kind: str, payload: Any, user_id: str | None) -> dict[str, Any]:
+    """Save a new version and make it apply to the next request (cached copies are dropped)."""
+    with rt.transaction() as db:
+        saved = save(db, tenant_id, kind, payload, user_id)
+    forget_config(rt, tenant_id, kind)
+    info = tenant_info(rt, tenant_id)
+    if info is not None:
+        forget(rt, info)  # branding lives on the tenant too
+    return saved

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from appliance.configs.service import save as save_config
 from appliance.db import Tenant
 from appliance.errors import NotFound
 from appliance.security.passwords import generate_password
@@ -18,7 +19,6 @@ from appliance.tenants.service import (
     ensure_published_flow,
     get_tenant_by_slug,
     revoke_tokens_named,
-    save_config,
     upsert_user,
 )
 
@@ -53,8 +53,8 @@ def seed_demo(session: Session, public_url: str) -> dict[str, Any]:
     tenant.allowed_origins = list(DEMO_ORIGINS)
     tenant.status = "active"
     tenant.branding = dict(DEMO_BRANDING)
-    save_config(session, tenant.id, "branding", tenant.branding)
-    save_config(session, tenant.id, "agenda", _demo_agenda())
+    save_config(session, tenant.id, "branding", tenant.branding, skip_unchanged=True)
+    save_config(session, tenant.id, "agenda", _demo_agenda(), skip_unchanged=True)
     ensure_published_flow(session, tenant)
     owner_password, admin_password = generate_password(), generate_password()
     owner = upsert_user(session, OWNER_EMAIL, owner_password, name="Marta Ferrer")

@@ -124,18 +124,6 @@ def latest_config(session: Session | Connection, tenant_id: str, kind: str) -> d
     )
 
 
-def save_config(session: Session, tenant_id: str, kind: str, payload: dict[str, Any]) -> int:
-    """Store ``payload`` as the next version of a config unless it equals the newest; return its version."""
-    newest = session.scalars(
-        select(Config).where(Config.tenant_id == tenant_id, Config.kind == kind).order_by(Config.version.desc())
-    ).first()
-    if newest is not None and newest.payload == payload:
-        return newest.version
-    version = 1 if newest is None else newest.version + 1
-    session.add(Config(tenant_id=tenant_id, kind=kind, version=version, payload=payload))
-    return version
-
-
 def upsert_user(
     session: Session, email: str, password: str, *, name: str = "", platform_role: str | None = None
 ) -> User:
