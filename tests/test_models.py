@@ -12,8 +12,9 @@ from appliance.ids import new_id
 from appliance.runtime import Runtime
 
 # Tables that are not a tenant's business data: the tenants themselves, global identities,
-# access tokens (platform tokens have no tenant) and the audit trail (outlives a purged tenant).
-NOT_TENANT_DATA = {"tenants", "users", "api_tokens", "audits"}
+# access tokens (platform tokens have no tenant), the audit trail (outlives a purged tenant) and
+# the operator's recent-errors log (an error may happen before any tenant is known).
+NOT_TENANT_DATA = {"tenants", "users", "api_tokens", "audits", "error_events"}
 
 
 def business_tables():

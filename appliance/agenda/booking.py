@@ -12,11 +12,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, insert, select, text
 
 from appliance.agenda.availability import Busy, blocked_span, in_service_area, is_offered, service_of
-from appliance.db import Appointment, Audit, utcnow
+from appliance.audit import Actor, record
+from appliance.db import Appointment, utcnow
 from appliance.errors import Conflict, Invalid, NotFound
 from appliance.ids import new_id
 
 _TABLE = Appointment.__table__
+
+
+VISITOR = Actor(label="visitor (chat)")
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ def book(conn: Connection, tenant_id: str, agenda: dict[str, Any], request: Book
     row = _row(tenant_id, agenda, request, now)
     conn.execute(insert(_TABLE).values(**row))
     details = {"service": request.service, "start": request.start.isoformat()}
-    _audit(conn, tenant_id, request.actor_user_id, request.actor, "appointment.booked", row["id"], details, now)
+    _audit(conn, tenant_id, request.actor, "appointment.booked", row["id"], details)
     return appointment_json(row, ZoneInfo(agenda.get("timezone", "UTC")))
 
 
@@ -104,12 +108,10 @@ def change(
         _audit(
             conn,
             tenant_id,
-            what.actor_user_id,
             "staff",
             action,
             appointment_id,
             {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items() if k != "notes"},
-            now,
         )
     return appointment_json(current | values, ZoneInfo(agenda.get("timezone", "UTC")))
 
@@ -155,30 +157,11 @@ def _moved(conn: Connection, tenant_id: str, agenda: dict[str, Any], current: di
     }
 
 
-def _audit(
-    conn: Connection,
-    tenant_id: str,
-    user_id: str | None,
-    label: str,
-    action: str,
-    target: str,
-    details: dict[str, Any],
-    now: datetime,
-) -> None:
-    conn.execute(
-        insert(Audit.__table__).values(
-            id=new_id("au"),
-            tenant_id=tenant_id,
-            actor_user_id=user_id,
-            actor_label=label,
-            impersonated=False,
-            action=action,
-            target_type="appointment",
-            target_id=target,
-            details=details,
-            created_at=now,
-        )
-    )
+def _audit(conn: Connection, tenant_id: str, by: str, action: str, target: str, details: dict[str, Any]) -> None:
+    # Staff changes are signed by the request's actor (token, login or impersonation); a
+    # visitor booking from the chat has no account behind it.
+    actor = VISITOR if by == "visitor" else None
+    record(conn, action, tenant_id=tenant_id, target_type="appointment", target_id=target, details=details, actor=actor)
 
 
 def _check_request(agenda: dict[str, Any], request: BookingRequest) -> None:

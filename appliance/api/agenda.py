@@ -82,7 +82,7 @@ def get_slots(query: SlotsQuery) -> Response:
 @api.get("/appointments", responses={200: Page, **ERRORS}, security=STAFF)
 def list_appointments(query: RangeQuery) -> Response:
     """List the appointments starting between two days, earliest first."""
-    staff = current_staff()
+    staff = current_staff("agenda.read")
     items = service.appointments(current_runtime(), staff.tenant_id, query.from_, query.to)
     return jsonify({"items": items, "next_cursor": None})
 
@@ -95,7 +95,7 @@ def list_appointments(query: RangeQuery) -> Response:
 )
 def create_appointment(body: AppointmentBody) -> tuple[Response, int]:
     """Book a slot; 409 slot_taken if it was just taken (never more visits than the capacity)."""
-    staff = current_staff("OWNER", "ADMIN", "AGENT")
+    staff = current_staff("agenda.write")
     booking = BookingRequest(
         service=body.service,
         start=body.start,
@@ -133,7 +133,7 @@ class AppointmentChange(Body):
 @api.get("/appointments/<appointment_id>", responses={200: AppointmentOut, **ERRORS}, security=STAFF)
 def get_appointment(path: AppointmentPath) -> Response:
     """Return one appointment."""
-    staff = current_staff()
+    staff = current_staff("agenda.read")
     return jsonify(service.one(current_runtime(), staff.tenant_id, path.appointment_id))
 
 
@@ -144,7 +144,7 @@ def get_appointment(path: AppointmentPath) -> Response:
 )
 def change_appointment(path: AppointmentPath, body: AppointmentChange) -> Response:
     """Reschedule (409 slot_taken if the new time is full), cancel, mark a no-show, add notes."""
-    staff = current_staff("OWNER", "ADMIN", "AGENT")
+    staff = current_staff("agenda.write")
     what = Change(start=body.start, status=body.status, notes=body.notes, actor_user_id=staff.user_id)
     return jsonify(service.update(current_runtime(), staff.tenant_id, path.appointment_id, what))
 
@@ -156,7 +156,7 @@ def change_appointment(path: AppointmentPath, body: AppointmentChange) -> Respon
 )
 def get_invite(path: AppointmentPath) -> Response:
     """Return the calendar invitation (RFC 5545) of an appointment, a cancellation once cancelled."""
-    staff = current_staff()
+    staff = current_staff("agenda.read")
     calendar = invite_ics(current_runtime(), staff.tenant_id, path.appointment_id)
     response = Response(calendar, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{path.appointment_id}.ics"'

@@ -8,9 +8,12 @@ from datetime import timedelta
 from flask import g, request
 from structlog.contextvars import bind_contextvars
 
+from appliance.audit import Actor, record
 from appliance.db import ApiToken, utcnow
 from appliance.errors import Forbidden, Unauthorized
 from appliance.runtime import current_runtime
+from appliance.security.impersonation import looks_like_impersonation, read_impersonation_token
+from appliance.security.permissions import allowed
 from appliance.security.tokens import TOKEN_PREFIX
 from appliance.security.visitor import VisitorClaims, read_visitor_token
 from appliance.tenants.service import find_api_token
@@ -20,12 +23,13 @@ LAST_USE_GRANULARITY = timedelta(minutes=1)
 
 @dataclass(frozen=True)
 class Staff:
-    """A store's staff member or script, acting through an api token."""
+    """A store's staff member or script (api token), or an operator impersonating the store."""
 
     tenant_id: str
     role: str
-    token_id: str
+    token_id: str | None
     user_id: str | None
+    impersonated: bool = False
 
 
 def bearer_token() -> str:
@@ -63,19 +67,44 @@ def current_visitor(session_id: str | None = None) -> VisitorClaims:
     return claims
 
 
-def current_staff(*roles: str) -> Staff:
-    """Return the staff caller, refusing tokens without one of ``roles`` (any role when none given)."""
+def current_staff(permission: str | None = None) -> Staff:
+    """Return the store staff caller (api token or impersonating operator), refusing those whose role
+    lacks ``permission`` (see appliance.security.permissions; any staff when None)."""
     rt = current_runtime()
-    with rt.transaction() as db:
-        token = find_api_token(db, bearer_token())
-        if token is None or token.tenant_id is None:
-            raise Unauthorized("That api token is not valid for a store.", code="invalid_token")
-        _touch(token)
-        staff = Staff(tenant_id=token.tenant_id, role=token.role, token_id=token.id, user_id=token.user_id)
-    if roles and staff.role not in roles:
+    token = bearer_token()
+    if looks_like_impersonation(token):
+        staff = _impersonating(rt.settings.secret_key or "", token)
+    else:
+        with rt.transaction() as db:
+            row = find_api_token(db, token)
+            if row is None or row.tenant_id is None:
+                raise Unauthorized("That api token is not valid for a store.", code="invalid_token")
+            _touch(row)
+            staff = Staff(tenant_id=row.tenant_id, role=row.role, token_id=row.id, user_id=row.user_id)
+        g.actor = Actor(user_id=staff.user_id, token_id=staff.token_id, label=f"api token {staff.token_id}")
+    if permission is not None and not allowed(staff.role, permission):
         raise Forbidden(f"Your role ({staff.role.lower()}) may not do this.")
     g.staff = staff
     bind_contextvars(tenant_id=staff.tenant_id)
+    return staff
+
+
+def _impersonating(secret: str, token: str) -> Staff:
+    claims = read_impersonation_token(secret, token)
+    staff = Staff(
+        tenant_id=claims.tenant_id, role="OWNER", token_id=None, user_id=claims.admin_user_id, impersonated=True
+    )
+    g.actor = Actor(user_id=claims.admin_user_id, label=claims.admin_label, impersonated=True)
+    # Every request made while impersonating leaves a trace, reads included.
+    with current_runtime().transaction() as db:
+        record(
+            db,
+            "impersonation.request",
+            tenant_id=claims.tenant_id,
+            target_type="impersonation",
+            target_id=claims.token_id,
+            details={"method": request.method, "path": request.path},
+        )
     return staff
 
 
@@ -88,6 +117,7 @@ def _touch(token: ApiToken) -> None:
 
 def current_tenant_of_any_caller() -> str:
     """Return the tenant of a staff api token or of a visitor token (for endpoints both may call)."""
-    if bearer_token().startswith(TOKEN_PREFIX):
+    token = bearer_token()
+    if token.startswith(TOKEN_PREFIX) or looks_like_impersonation(token):
         return current_staff().tenant_id
     return current_visitor().tenant_id

@@ -37,7 +37,7 @@ class ConfigOut(BaseModel):
 @api.get("/config/<kind>", responses={200: ConfigOut, **ERRORS}, security=STAFF)
 def get_config(path: KindPath) -> Response:
     """Return the configuration in force (version 0 means the defaults, never saved)."""
-    staff = current_staff()
+    staff = current_staff("config.read")
     kind = service.check_kind(path.kind)
     with current_runtime().sessions() as db:
         return jsonify(service.current(db, staff.tenant_id, kind))
@@ -51,7 +51,7 @@ def get_config(path: KindPath) -> Response:
 )
 def put_config(path: KindPath) -> Response:
     """Save a new version; a payload with problems is refused with every problem listed."""
-    staff = current_staff("OWNER", "ADMIN")
+    staff = current_staff("config.write")
     kind = service.check_kind(path.kind)
     payload = request.get_json(silent=True)
     return jsonify(service.put(current_runtime(), staff.tenant_id, kind, payload, staff.user_id))
@@ -60,7 +60,7 @@ def put_config(path: KindPath) -> Response:
 @api.get("/config/<kind>/versions", responses={200: Page, **ERRORS}, security=STAFF)
 def list_versions(path: KindPath) -> Response:
     """List every saved version, newest first."""
-    staff = current_staff()
+    staff = current_staff("config.read")
     kind = service.check_kind(path.kind)
     with current_runtime().sessions() as db:
         return jsonify({"items": service.versions(db, staff.tenant_id, kind), "next_cursor": None})

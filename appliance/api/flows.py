@@ -17,7 +17,6 @@ from appliance.runtime import current_runtime
 
 api = APIBlueprint("flows", __name__, abp_tags=[Tag(name="flows")])
 STAFF = [{"apiToken": []}]
-EDITORS = ("OWNER", "ADMIN")
 ERRORS = {401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope}
 FLOW_BODY = {
     "requestBody": {
@@ -67,7 +66,7 @@ def flow_json(flow: Flow, *, with_document: bool = False) -> dict[str, Any]:
 @api.get("/flows", responses={200: Page, **ERRORS}, security=STAFF)
 def list_flows() -> Response:
     """List every version, newest first, with who published when."""
-    staff = current_staff()
+    staff = current_staff("flows.read")
     with current_runtime().sessions() as db:
         items = [flow_json(f) for f in service.list_flows(db, staff.tenant_id)]
     return jsonify({"items": items, "next_cursor": None})
@@ -76,7 +75,7 @@ def list_flows() -> Response:
 @api.get("/flows/<int:version>", responses={200: FlowOut, **ERRORS}, security=STAFF)
 def get_flow(path: VersionPath) -> Response:
     """Return one version with its document."""
-    staff = current_staff()
+    staff = current_staff("flows.read")
     with current_runtime().sessions() as db:
         return jsonify(flow_json(service.get_version(db, staff.tenant_id, path.version), with_document=True))
 
@@ -86,7 +85,7 @@ def get_flow(path: VersionPath) -> Response:
 )
 def create_flow() -> tuple[Response, int]:
     """Save a new draft version; a document with problems is refused with every problem listed."""
-    staff = current_staff(*EDITORS)
+    staff = current_staff("flows.write")
     with current_runtime().transaction() as db:
         draft = service.create_draft(db, staff.tenant_id, request.get_json(silent=True), staff.user_id)
         return jsonify(flow_json(draft, with_document=True)), 201
@@ -95,7 +94,7 @@ def create_flow() -> tuple[Response, int]:
 @api.post("/flows/<int:version>/publish", responses={200: FlowOut, **ERRORS}, security=STAFF)
 def publish_flow(path: VersionPath) -> Response:
     """Make this version the one new conversations use (conversations in progress keep theirs)."""
-    staff = current_staff(*EDITORS)
+    staff = current_staff("flows.write")
     with current_runtime().transaction() as db:
         return jsonify(flow_json(service.publish(db, staff.tenant_id, path.version, staff.user_id)))
 
@@ -103,7 +102,7 @@ def publish_flow(path: VersionPath) -> Response:
 @api.post("/flows/<int:version>/unpublish", responses={200: FlowOut, **ERRORS}, security=STAFF)
 def unpublish_flow(path: VersionPath) -> Response:
     """Take this version offline."""
-    staff = current_staff(*EDITORS)
+    staff = current_staff("flows.write")
     with current_runtime().transaction() as db:
         return jsonify(flow_json(service.unpublish(db, staff.tenant_id, path.version)))
 
@@ -111,6 +110,6 @@ def unpublish_flow(path: VersionPath) -> Response:
 @api.post("/flows/rollback", responses={200: FlowOut, **ERRORS}, security=STAFF)
 def rollback_flow(body: RollbackBody) -> Response:
     """Publish again an earlier version."""
-    staff = current_staff(*EDITORS)
+    staff = current_staff("flows.write")
     with current_runtime().transaction() as db:
         return jsonify(flow_json(service.rollback(db, staff.tenant_id, body.to_version, staff.user_id)))

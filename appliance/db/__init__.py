@@ -10,7 +10,7 @@ from appliance.db.conversations import ChatSession, IdempotencyKey, Message
 from appliance.db.files import File
 from appliance.db.flows import Flow
 from appliance.db.leads import Lead
-from appliance.db.privacy import Audit, Consent
+from appliance.db.privacy import Audit, Consent, ErrorEvent
 from appliance.db.tenants import ApiToken, Membership, Tenant, User
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "ChatSession",
     "Config",
     "Consent",
+    "ErrorEvent",
     "File",
     "Flow",
     "IdempotencyKey",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
@@ -36,6 +37,8 @@ class Lead(IdMixin, TenantScoped, Timestamps, Base):
     channel: Mapped[str] = mapped_column(String(16), default="web")
     notes: Mapped[str | None] = mapped_column(EncryptedText)
     assignee_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL"))
+    # Set when the person was erased (GDPR art. 17): the anonymous fields stay for the aggregates.
+    erased_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index(None, "tenant_id", "created_at"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from appliance.db.base import ID_LENGTH, Base, IdMixin, TenantScoped, utcnow
@@ -51,6 +51,25 @@ class Audit(IdMixin, Base):
     target_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ip: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index(None, "tenant_id", "created_at"), Index(None, "created_at"))
+
+
+class ErrorEvent(IdMixin, Base):
+    """A request or task that failed on our side (5xx), kept for the operator's recent-errors view.
+    Never holds request bodies: only where it happened and the error's code."""
+
+    __tablename__ = "error_events"
+    id_prefix = "er"
+
+    tenant_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("tenants.id", ondelete="CASCADE"))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    method: Mapped[str | None] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(255))
+    status: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index(None, "tenant_id", "created_at"), Index(None, "created_at"))

@@ -35,6 +35,8 @@ class Tenant(IdMixin, Timestamps, Base):
     widget_key: Mapped[str] = mapped_column(String(64), unique=True)
     maintenance: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ai_monthly_cap_eur: Mapped[int | None] = mapped_column(Integer)
+    # Per-tenant overrides of the plan's rate limits, e.g. {"tenant_per_minute": 240}.
+    limits: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     __table_args__ = (
         CheckConstraint(f"plan IN {PLANS}", name="plan"),
@@ -55,6 +57,8 @@ class User(IdMixin, Timestamps, Base):
     language: Mapped[str] = mapped_column(String(8), default="es")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    # Two-factor is on only once the user proved the secret with a first code.
+    totp_confirmed_at: Mapped[datetime | None]
     recovery_codes: Mapped[list[Any]] = mapped_column(default=list)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]

@@ -1,0 +1,77 @@
+"""The audit trail: every staff and operator change, with who, which store, what, when and from where.
+
+Call ``record`` inside the transaction that makes the change, so the entry and the change land
+(or vanish) together. The actor comes from the request: an api token, a panel login, an
+impersonating operator, or the command line when there is no request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import g, has_request_context, request
+from sqlalchemy import Connection, insert
+from sqlalchemy.orm import Session
+
+from appliance.db import Audit, utcnow
+from appliance.ids import new_id
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change; ``label`` is a human-readable name kept even after the user is deleted."""
+
+    user_id: str | None = None
+    token_id: str | None = None
+    label: str = ""
+    impersonated: bool = False
+
+
+COMMAND_LINE = Actor(label="command line")
+
+
+def current_actor() -> Actor:
+    """Return the actor of the current request (set by the auth layer as ``g.actor``)."""
+    if has_request_context():
+        actor = g.get("actor")
+        if actor is not None:
+            return actor
+        return Actor(label="anonymous")
+    return COMMAND_LINE
+
+
+def client_ip() -> str | None:
+    """Return the caller's address (after ProxyFix, when a trusted proxy is configured)."""
+    return request.remote_addr if has_request_context() else None
+
+
+def record(
+    db: Session | Connection,
+    action: str,
+    *,
+    tenant_id: str | None,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    details: dict[str, Any] | None = None,
+    actor: Actor | None = None,
+) -> str:
+    """Add one audit entry to ``db``'s transaction (ORM session or Core connection) and return its id.
+    ``details`` must not hold personal data."""
+    who = actor or current_actor()
+    entry_id = new_id(Audit.id_prefix)
+    values = {
+        "id": entry_id,
+        "tenant_id": tenant_id,
+        "actor_user_id": who.user_id,
+        "actor_token_id": who.token_id,
+        "actor_label": who.label[:255],
+        "impersonated": who.impersonated,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "details": details or {},
+        "ip": client_ip(),
+        "created_at": utcnow(),
+    }
+    db.execute(insert(Audit.__table__).values(**values))
+    return entry_id
