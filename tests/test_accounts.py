@@ -169,3 +169,23 @@ def test_every_tenant_role_may_read_leads_but_only_managers_change_settings(role
     assert allowed(role, "leads.read")
     assert allowed(role, "config.write") == (role != "AGENT")
     assert not allowed(role, "admin.read")
+
+
+def test_staff_changes_to_flows_and_settings_are_audited(client, rt: Runtime, cast: Cast) -> None:
+    from appliance.flows.presets import preset
+
+    alice = {"Authorization": f"Bearer {cast.alice_token}"}
+    version = client.post("/v1/flows", json=preset("base"), headers=alice).get_json()["version"]
+    assert client.post(f"/v1/flows/{version}/publish", headers=alice).status_code == 200
+    branding = client.get("/v1/config/branding", headers=alice).get_json()["payload"]
+    assert client.put("/v1/config/branding", json=branding, headers=alice).status_code == 200
+    with rt.transaction() as db:
+        entries = db.scalars(
+            select(Audit).where(Audit.tenant_id == cast.tenant_a.id, Audit.actor_token_id.is_not(None))
+        ).all()
+    assert {(e.action, e.target_id) for e in entries} >= {
+        ("flow.draft_created", str(version)),
+        ("flow.published", str(version)),
+        ("config.saved", "branding"),
+    }
+    assert all(e.actor_user_id == cast.alice.id and e.ip for e in entries)

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from appliance.audit import record
 from appliance.configs.schemas import MODELS, defaults_of
 from appliance.db import Config, Tenant, utcnow
 from appliance.errors import Invalid, NotFound
@@ -103,6 +104,9 @@ def save(
         if tenant is not None:
             tenant.branding = normalised
     db.flush()
+    record(
+        db, "config.saved", tenant_id=tenant_id, target_type="config", target_id=kind, details={"version": row.version}
+    )
     return config_json(row)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from appliance.audit import record
 from appliance.db import Flow, utcnow
 from appliance.errors import Conflict, Invalid, NotFound
 from appliance.flows.schema import FlowDocument
@@ -34,6 +35,7 @@ def create_draft(db: Session, tenant_id: str, document: Any, user_id: str | None
     )
     db.add(draft)
     db.flush()
+    _audit(db, "flow.draft_created", draft)
     return draft
 
 
@@ -71,6 +73,7 @@ def publish(db: Session, tenant_id: str, version: int, user_id: str | None = Non
     target.published_at = utcnow()
     target.published_by = user_id
     db.flush()
+    _audit(db, "flow.published", target)
     return target
 
 
@@ -81,6 +84,7 @@ def unpublish(db: Session, tenant_id: str, version: int) -> Flow:
         raise Conflict(f"Version {version} is not published.", code="not_published")
     target.state = "archived"
     db.flush()
+    _audit(db, "flow.unpublished", target)
     return target
 
 
@@ -89,7 +93,13 @@ def rollback(db: Session, tenant_id: str, to_version: int, user_id: str | None =
     target = get_version(db, tenant_id, to_version)
     if target.published_at is None:
         raise Conflict(f"Version {to_version} was never published; publish it instead.", code="never_published")
-    return publish(db, tenant_id, to_version, user_id)
+    published = publish(db, tenant_id, to_version, user_id)
+    _audit(db, "flow.rolled_back", published)
+    return published
+
+
+def _audit(db: Session, action: str, flow: Flow) -> None:
+    record(db, action, tenant_id=flow.tenant_id, target_type="flow", target_id=str(flow.version))
 
 
 class DocumentCache:
