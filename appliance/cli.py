@@ -222,6 +222,23 @@ def tenant_resume(slug: str) -> None:
     _set_status(slug, "active")
 
 
+@tenant.command("purge")
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="Confirm: everything of this store is deleted for good.")
+@reports_errors
+def tenant_purge(slug: str, yes: bool) -> None:
+    """Delete a store for good: every row, every file, staff who work nowhere else (the audit trail stays)."""
+    from appliance.privacy.purge import purge_tenant
+    from appliance.tenants.service import get_tenant_by_slug
+
+    if not yes:
+        _fail(f"this deletes everything of {slug!r} for good; add --yes to confirm", 1)
+    with _transaction() as (rt, session):
+        tenant_id = get_tenant_by_slug(session, slug).id
+    counts = purge_tenant(rt, tenant_id)
+    click.echo(json.dumps({"purged": slug, "deleted": counts}))
+
+
 def _set_status(slug: str, status: str) -> None:
     from appliance.tenants.service import get_tenant_by_slug, set_tenant_status
 
@@ -239,6 +256,30 @@ def _tenant_row(t: Any) -> dict[str, Any]:
         "plan": t.plan,
         "widget_key": t.widget_key,
     }
+
+
+@main.group()
+def keys() -> None:
+    """Encryption keys (EBANISTA_ENCRYPTION_KEYS: the first encrypts, all decrypt)."""
+
+
+@keys.command("new")
+def keys_new() -> None:
+    """Print a new encryption key, to put first in EBANISTA_ENCRYPTION_KEYS."""
+    from cryptography.fernet import Fernet
+
+    click.echo(Fernet.generate_key().decode("ascii"))
+
+
+@keys.command("rotate")
+@reports_errors
+def keys_rotate() -> None:
+    """Re-encrypt everything stored (database values and files) under the first key; then old keys can go."""
+    from appliance.privacy.keys import rotate_keys
+
+    counts = rotate_keys(runtime_of(_app()))
+    for name, count in counts.items():
+        click.echo(f"{name:<32} {count}")
 
 
 @main.group()

@@ -51,8 +51,12 @@ class Settings(BaseModel):
     tasks_immediate: bool = False
     smtp_url: str | None = Field(default=None, repr=False)
     mail_from: str = Field(default="Ebanista <no-reply@localhost>", max_length=200)
+    # "off" only for load tests and benchmarks: start-up then logs a warning.
+    rate_limits: Literal["on", "off"] = "on"
+    # Reverse proxies in front of us whose X-Forwarded-For/-Proto are trusted (0: the socket peer is the client).
+    trusted_proxies: int = Field(default=0, ge=0, le=10)
 
-    @field_validator("mode", "log_level", "log_format", mode="before")
+    @field_validator("mode", "log_level", "log_format", "rate_limits", mode="before")
     @classmethod
     def _fold_case(cls, value: Any) -> Any:
         if not isinstance(value, str):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -156,7 +156,9 @@ def wants_json() -> bool:
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Answer every error under /v1 with the envelope, and never leak a stack trace."""
+    """Answer every error under /v1 with the envelope, and never leak a stack trace; count every
+    answer and record each 5xx for the operator (appliance.admin.telemetry)."""
+    app.after_request(_note_outcome)
 
     @app.errorhandler(AppError)
     def _app_error(exc: AppError) -> Response:
@@ -180,6 +182,16 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response | tuple[str, int]:
         log.exception("unhandled_error", error_type=type(exc).__name__)
+        # The operator's error list gets the exception's type only: its text may quote personal data.
+        g.failure = ("internal_error", type(exc).__name__)
         if not wants_json():
             return "Something went wrong on our side. Please try again.", 500
         return envelope(500, "internal_error", "Something went wrong on our side. Please try again.")
+
+
+def _note_outcome(response: Response) -> Response:
+    # Imported here: the telemetry module reaches the database, which imports this module.
+    from appliance.admin.telemetry import track_response
+
+    track_response(response)
+    return response

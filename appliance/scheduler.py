@@ -7,6 +7,7 @@ cache lets exactly one of them enqueue each run, and a node that dies hands over
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import structlog
@@ -17,11 +18,15 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
+DAILY = 86400
+DAILY_JOB_START_DELAY = 300
+
 # (task name, interval in seconds)
 JOBS: list[tuple[str, int]] = [
     ("purge_expired_idempotency_keys", 3600),
     ("expire_idle_sessions", 3600),
     ("enqueue_due_reminders", 300),
+    ("apply_retention", DAILY),
 ]
 
 
@@ -29,8 +34,18 @@ def make_scheduler(rt: Runtime) -> BackgroundScheduler:
     """Return a scheduler (not started) with every job of JOBS."""
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     for name, seconds in JOBS:
-        scheduler.add_job(enqueue_once, "interval", seconds=seconds, args=(rt, name, seconds), id=name)
+        first = _first_run(seconds)
+        scheduler.add_job(enqueue_once, "interval", seconds=seconds, args=(rt, name, seconds), id=name, **first)
     return scheduler
+
+
+def _first_run(seconds: int) -> dict[str, datetime]:
+    # An interval job first runs one interval after start: a daily job on a store's PC that is
+    # switched off every night would never run, so daily jobs also run shortly after start
+    # (the per-tick lock still lets only one node enqueue them).
+    if seconds < DAILY:
+        return {}
+    return {"next_run_time": datetime.now(UTC) + timedelta(seconds=DAILY_JOB_START_DELAY)}
 
 
 def enqueue_once(rt: Runtime, name: str, interval: int) -> bool:

@@ -99,3 +99,4 @@ def expire_idle_sessions(rt: Runtime) -> int:
 
 # Modules that declare tasks register them when imported; importing them here makes every TaskQueue complete.
 import appliance.agenda.reminders  # noqa: E402, F401
+from appliance.privacy import retention as _retention  # noqa: E402, F401

@@ -25,6 +25,7 @@ from appliance.db import Base, Tenant, User
 from appliance.db.migrate import upgrade
 from appliance.runtime import Runtime, runtime_of
 from appliance.security import passwords
+from appliance.security.crypto import install_keyring
 from appliance.tenants.service import TenantSpec, add_membership, create_api_token, create_tenant, upsert_user
 from tests.backends import (
     BACKEND,
@@ -40,7 +41,7 @@ from tests.backends import (
 for _name in [n for n in os.environ if n.startswith("EBANISTA_") and not n.startswith("EBANISTA_TEST_")]:
     del os.environ[_name]
 
-pytest_plugins = ["tests.mailbox", "tests.livesite"]
+pytest_plugins = ["tests.mailbox", "tests.livesite", "tests.panel"]
 
 PASSWORD = "correct horse battery"
 
@@ -82,7 +83,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    return settings_for(database_url, tmp_path_factory.mktemp("data"))
+    # The suite calls the API from one address far faster than any visitor; tests/test_rate_limits.py
+    # turns the limits on for its own apps.
+    return settings_for(database_url, tmp_path_factory.mktemp("data")) | {"rate_limits": "off"}
 
 
 @pytest.fixture(scope="session")
@@ -96,6 +99,8 @@ def _migrated_app(app_settings: dict[str, object]) -> Flask:
 def app(_migrated_app: Flask) -> Flask:
     """The app, on a database emptied before each test (and an empty Redis on the platform)."""
     rt = runtime_of(_migrated_app)
+    # The key ring is process-wide; a test that built another app (another secret) must not leave its ring.
+    install_keyring(rt.keyring)
     with rt.transaction() as session:
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(delete(table))
@@ -194,7 +199,7 @@ def fresh_app(tmp_path: Path, database_url: str) -> Callable[..., Flask]:
     """Build another app on the test database with some settings changed."""
 
     def build(**changes: object) -> Flask:
-        overrides = settings_for(database_url, tmp_path / "fresh-data")
+        overrides = settings_for(database_url, tmp_path / "fresh-data") | {"rate_limits": "off"}
         overrides.update(changes)
         return create_app(overrides)
 

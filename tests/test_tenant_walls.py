@@ -43,6 +43,8 @@ class Theirs:
     session_id: str
     alice: str
     alice_visitor: Visitor
+    lead_id: str = ""
+    file_id: str = ""
 
 
 @pytest.fixture
@@ -70,9 +72,17 @@ def theirs(client: FlaskClient, cast: Cast, rt: Runtime) -> Theirs:
     theirs_visitor.start()
     while theirs_visitor.waiting_for != "photos":
         theirs_visitor.send(**BASE_ANSWERS[theirs_visitor.waiting_for])
+    attached = client.post(
+        f"/v1/chat/{theirs_visitor.session_id}/attachments",
+        data={"file": (io.BytesIO(b"\xff\xd8\xff" + b"\0" * 100), "b.jpg")},
+        headers=theirs_visitor.headers(),
+        content_type="multipart/form-data",
+    ).get_json()
     mine = Visitor(client, cast.tenant_a.widget_key)
     mine.open()
-    return Theirs(booked["id"], version, theirs_visitor.session_id, cast.alice_token, mine)
+    theirs = Theirs(booked["id"], version, theirs_visitor.session_id, cast.alice_token, mine)
+    theirs.lead_id, theirs.file_id = theirs_visitor.last["lead"]["id"], attached["id"]
+    return theirs
 
 
 def staff(t: Theirs) -> dict[str, str]:
@@ -108,6 +118,21 @@ FOREIGN_CALLS: dict[tuple[str, str], Any] = {
         "FILE",
         visitor(t),
     ),
+    ("GET", "/v1/privacy/subjects/<lead_id>/export"): lambda t: (
+        f"/v1/privacy/subjects/{t.lead_id}/export",
+        None,
+        staff(t),
+    ),
+    ("GET", "/v1/privacy/subjects/<lead_id>/files/<file_id>"): lambda t: (
+        f"/v1/privacy/subjects/{t.lead_id}/files/{t.file_id}",
+        None,
+        staff(t),
+    ),
+    ("DELETE", "/v1/privacy/subjects/<lead_id>"): lambda t: (f"/v1/privacy/subjects/{t.lead_id}", None, staff(t)),
+    ("GET", "/v1/leads/<lead_id>"): lambda t: (f"/v1/leads/{t.lead_id}", None, staff(t)),
+    ("PATCH", "/v1/leads/<lead_id>"): lambda t: (f"/v1/leads/{t.lead_id}", {"status": "lost"}, staff(t)),
+    ("GET", "/v1/leads/<lead_id>/transcript"): lambda t: (f"/v1/leads/{t.lead_id}/transcript", None, staff(t)),
+    ("GET", "/v1/leads/<lead_id>/summary.pdf"): lambda t: (f"/v1/leads/{t.lead_id}/summary.pdf", None, staff(t)),
 }
 # Routes without ids: their answers must simply never contain tenant B's things.
 OWN_LISTS = {
@@ -119,6 +144,24 @@ OWN_LISTS = {
     ("GET", "/v1/config/<kind>"),
     ("PUT", "/v1/config/<kind>"),
     ("GET", "/v1/config/<kind>/versions"),
+    ("GET", "/v1/leads"),
+    ("GET", "/v1/leads/export.csv"),
+    ("GET", "/v1/analytics/kpis"),
+    ("GET", "/v1/usage/ai"),
+}
+# The platform operator's routes: no store's credential reaches them, whatever store the ids name.
+PLATFORM = {
+    ("GET", "/v1/admin/audit"),
+    ("GET", "/v1/admin/errors"),
+    ("POST", "/v1/admin/impersonate/<tenant_id>"),
+    ("GET", "/v1/admin/overview"),
+    ("GET", "/v1/admin/tenants"),
+    ("POST", "/v1/admin/tenants"),
+    ("GET", "/v1/admin/tenants/<tenant_id>"),
+    ("PATCH", "/v1/admin/tenants/<tenant_id>"),
+    ("PUT", "/v1/admin/tenants/<tenant_id>/maintenance"),
+    ("DELETE", "/v1/admin/tenants/<tenant_id>/purge"),
+    ("POST", "/v1/admin/tenants/<tenant_id>/widget-key/rotate"),
 }
 
 
@@ -132,7 +175,7 @@ def api_routes(app: Flask) -> set[tuple[str, str]]:
 
 
 def test_every_api_route_is_public_or_walked(app: Flask) -> None:
-    unwalked = api_routes(app) - PUBLIC - set(FOREIGN_CALLS) - OWN_LISTS
+    unwalked = api_routes(app) - PUBLIC - set(FOREIGN_CALLS) - OWN_LISTS - PLATFORM
     assert unwalked == set(), f"add these routes to the tenant-wall walk: {sorted(unwalked)}"
 
 
@@ -165,6 +208,7 @@ def test_nothing_of_theirs_changed(client: FlaskClient, theirs: Theirs, cast: Ca
     appointment = client.get(f"/v1/appointments/{theirs.appointment_id}", headers=charlie).get_json()
     flows = {f["version"]: f["state"] for f in client.get("/v1/flows", headers=charlie).get_json()["items"]}
     assert appointment["status"] == "booked"
+    assert client.get(f"/v1/leads/{theirs.lead_id}", headers=charlie).get_json()["status"] == "new"
     assert flows == {1: "published", theirs.flow_version: "draft"}
 
 
@@ -175,3 +219,15 @@ def test_lists_show_only_the_callers_own_things(client: FlaskClient, theirs: The
     assert listed["items"] == []
     assert [f["version"] for f in client.get("/v1/flows", headers=headers).get_json()["items"]] == [1]
     assert client.get("/v1/config/scoring/versions", headers=headers).get_json()["items"][0]["version"] == 1
+    assert client.get("/v1/leads", headers=headers).get_json()["items"] == []
+    assert theirs.lead_id not in client.get("/v1/leads/export.csv", headers=headers).get_data(as_text=True)
+    assert client.get("/v1/analytics/kpis", headers=headers).get_json()["leads"] == 0
+
+
+@pytest.mark.parametrize("route", sorted(PLATFORM), ids=lambda r: f"{r[0]} {r[1]}")
+def test_store_staff_cannot_reach_the_platform_routes(client: FlaskClient, cast: Cast, route: tuple[str, str]) -> None:
+    for tenant in (cast.tenant_a, cast.tenant_b):
+        path = route[1].replace("<tenant_id>", tenant.id)
+        response = client.open(path, method=route[0], json={}, headers={"Authorization": f"Bearer {cast.alice_token}"})
+        assert response.status_code == 404, (route, tenant.slug, response.get_json())
+        assert response.get_json()["error"]["code"] == "not_found"

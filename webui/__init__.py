@@ -6,7 +6,10 @@ from flask import Blueprint, Flask, render_template
 
 from appliance.runtime import current_runtime
 from appliance.version import __version__
+from webui.admin import register_admin
+from webui.panel import register_panel
 from webui.public import public
+from webui.ui import init_ui
 
 home = Blueprint("home", __name__, template_folder="templates")
 
@@ -22,3 +25,6 @@ def register_webui(app: Flask) -> None:
     """Attach the web interfaces to ``app``."""
     app.register_blueprint(home)
     app.register_blueprint(public)
+    init_ui(app)
+    register_panel(app)
+    register_admin(app)

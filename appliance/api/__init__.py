@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_openapi3 import APIBlueprint, OpenAPI
 
-from appliance.api import agenda, chat, config, flows, health, widget
+from appliance.api import admin, agenda, analytics, chat, config, flows, health, leads, privacy, widget
 from appliance.api.cors import init_cors
 from appliance.errors import BadRequest, UnsupportedMediaType, wants_json
 
@@ -16,10 +16,11 @@ MULTIPART_SUFFIXES = ("/attachments",)
 def register_api(app: OpenAPI) -> None:
     """Attach every /v1 resource to ``app``."""
     api = APIBlueprint("v1", __name__, url_prefix="/v1")
-    for resource in (health, widget, chat, flows, config, agenda):
+    for resource in (health, widget, chat, flows, config, agenda, admin, leads, analytics, privacy):
         api.register_api(resource.api)
     app.register_api(api)
     init_cors(app)
+    app.before_request(admin.guard_admin_surface)  # before body checks: they would disclose routes
     app.before_request(require_json_body)
 
 

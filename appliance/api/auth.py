@@ -10,7 +10,7 @@ from structlog.contextvars import bind_contextvars
 
 from appliance.audit import Actor, record
 from appliance.db import ApiToken, utcnow
-from appliance.errors import Forbidden, Unauthorized
+from appliance.errors import Forbidden, NotFound, Unauthorized
 from appliance.runtime import current_runtime
 from appliance.security.impersonation import looks_like_impersonation, read_impersonation_token
 from appliance.security.permissions import allowed
@@ -121,3 +121,40 @@ def current_tenant_of_any_caller() -> str:
     if token.startswith(TOKEN_PREFIX) or looks_like_impersonation(token):
         return current_staff().tenant_id
     return current_visitor().tenant_id
+
+
+# The admin surface is not disclosed: whoever is not platform staff gets what an unknown address gets.
+NOT_DISCLOSED = "There is nothing at this address."
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Platform staff calling the admin API with a platform api token."""
+
+    role: str
+    token_id: str
+    user_id: str | None
+
+
+def current_operator(permission: str) -> Operator:
+    """Return the platform caller (a SUPER_ADMIN or INTERNAL api token). Anyone else, with a store's
+    token, a visitor's or none, gets 404; platform staff whose role lacks ``permission`` get 403."""
+    operator = g.get("operator") or _platform_caller()
+    g.operator = operator
+    g.actor = Actor(user_id=operator.user_id, token_id=operator.token_id, label=f"platform token {operator.token_id}")
+    if not allowed(operator.role, permission):
+        raise Forbidden(f"Your role ({operator.role.lower()}) may only read the admin pages.")
+    return operator
+
+
+def _platform_caller() -> Operator:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token.startswith(TOKEN_PREFIX):
+        raise NotFound(NOT_DISCLOSED)
+    with current_runtime().transaction() as db:
+        row = find_api_token(db, token)
+        if row is None or row.tenant_id is not None or not allowed(row.role, "admin.read"):
+            raise NotFound(NOT_DISCLOSED)
+        _touch(row)
+        return Operator(role=row.role, token_id=row.id, user_id=row.user_id)

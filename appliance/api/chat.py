@@ -8,6 +8,7 @@ from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field, model_validator
 
+from appliance.admin.maintenance import refuse_closed_chat
 from appliance.api.auth import current_visitor
 from appliance.api.models import IDEMPOTENCY_KEY, Body, Language, TurnAnswer
 from appliance.conversations import attachments, runtime
@@ -15,6 +16,7 @@ from appliance.errors import ErrorEnvelope
 from appliance.flows.answers import Reply
 from appliance.idempotency import check_key
 from appliance.runtime import current_runtime
+from appliance.security.visitor import VisitorClaims
 
 api = APIBlueprint("chat", __name__, abp_tags=[Tag(name="chat")])
 VISITOR = [{"visitorToken": []}]
@@ -55,6 +57,14 @@ class SendBody(Body):
         return Reply("language", self.lang)
 
 
+def open_store_visitor(session_id: str, lang: str | None = None) -> VisitorClaims:
+    """Return the visitor's claims for ``session_id``; while the store is in maintenance, answer 503
+    with its message in the visitor's language instead."""
+    claims = current_visitor(session_id)
+    refuse_closed_chat(current_runtime(), claims, lang, request.headers.get("Accept-Language"))
+    return claims
+
+
 class SessionPath(BaseModel):
     """The conversation in the path."""
 
@@ -64,7 +74,7 @@ class SessionPath(BaseModel):
 @api.post("/chat/start", responses={200: TurnAnswer, **ERRORS}, security=VISITOR)
 def start_chat(body: StartBody) -> Response:
     """Start the conversation (the bot's first messages); on a started one, say where it stands."""
-    claims = current_visitor(body.session_id)
+    claims = open_store_visitor(body.session_id, body.lang)
     return jsonify(runtime.start(current_runtime(), claims, body.lang))
 
 
@@ -76,7 +86,7 @@ def start_chat(body: StartBody) -> Response:
 )
 def send_chat(body: SendBody) -> Response:
     """Send the visitor's reply; a wrong value is explained by the bot (200), never an error."""
-    claims = current_visitor(body.session_id)
+    claims = open_store_visitor(body.session_id, body.lang)
     visit = runtime.Visit(claims=claims, reply=body.reply(), language=body.lang)
     key = check_key(request.headers.get("Idempotency-Key"))
     answer, replayed = runtime.send(current_runtime(), visit, key, request.get_json())
@@ -89,7 +99,7 @@ def send_chat(body: SendBody) -> Response:
 @api.get("/chat/<session_id>", responses={200: TurnAnswer, **ERRORS}, security=VISITOR)
 def get_chat(path: SessionPath) -> Response:
     """Return the whole conversation (visitor and bot) and what it waits for."""
-    claims = current_visitor(path.session_id)
+    claims = open_store_visitor(path.session_id)
     return jsonify(runtime.transcript(current_runtime(), claims))
 
 
@@ -118,7 +128,7 @@ class AttachmentOut(BaseModel):
 )
 def upload_attachment(path: SessionPath) -> tuple[Response, int]:
     """Attach a photo or a plan (JPG, PNG or PDF up to 5 MB, checked by content) to the conversation."""
-    claims = current_visitor(path.session_id)
+    claims = open_store_visitor(path.session_id)
     upload = request.files.get("file")
     data = upload.read(attachments.MAX_BYTES + 1) if upload else None
     stored = attachments.attach(current_runtime(), claims, data, upload.filename if upload else None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
@@ -41,5 +41,6 @@ class SessionOut(BaseModel):
 )
 def create_session(body: SessionBody) -> Response:
     """Open or resume a conversation for a page whose origin the store allows (call again to renew)."""
-    visit = open_visit(current_runtime(), body.widget_key, request_origin(), body.session_id, body.lang)
+    languages = request.headers.get("Accept-Language")
+    visit = open_visit(current_runtime(), body.widget_key, request_origin(), body.session_id, body.lang, languages)
     return jsonify(visit)

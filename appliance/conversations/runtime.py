@@ -18,10 +18,11 @@ from appliance import idempotency
 from appliance.conversations import positions
 from appliance.conversations.context import served_area, turn_context, wished_day
 from appliance.conversations.leads import sync_lead
+from appliance.conversations.preview import is_preview
 from appliance.conversations.records import MESSAGE_FIELDS, message_json, messages, record
 from appliance.conversations.store import Conversation, lock_conversation, save_conversation
 from appliance.db import ChatSession, Message, utcnow
-from appliance.errors import NotFound, Unavailable
+from appliance.errors import NotFound, Unauthorized, Unavailable
 from appliance.flows.answers import Reply
 from appliance.flows.engine import Turn, step
 from appliance.flows.personalise import CLOSING_VARIABLE, personalised
@@ -50,7 +51,7 @@ def start(rt: Runtime, claims: VisitorClaims, language: str | None) -> dict[str,
     if known and known["state"].get("started"):
         return _standing(rt, info, claims.session_id, known)
     with rt.engine.begin() as db:
-        chat = lock_conversation(db, info.id, claims.session_id)
+        chat = _still_open(lock_conversation(db, info.id, claims.session_id))
         if not chat.state.get("started") and language in info.languages:
             chat.state = {**chat.state, "language": language, "language_source": "visitor"}
         answer = _turn(rt, db, info, chat, Reply("start"), visitor=None)
@@ -66,7 +67,7 @@ def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str,
     turned: list[Conversation] = []
 
     def turn(db: Connection) -> dict[str, Any]:
-        chat = lock_conversation(db, info.id, visit.claims.session_id)
+        chat = _still_open(lock_conversation(db, info.id, visit.claims.session_id))
         turned.append(chat)
         return _send(rt, db, info, chat, visit, understood)
 
@@ -99,6 +100,14 @@ def transcript(rt: Runtime, claims: VisitorClaims) -> dict[str, Any]:
             state = {**chat.state, "vars": dict(chat.variables)}
             waiting = _waiting(rt, db, info, chat.flow_id, state)
         return turn_answer(chat.id, chat.language, chat.status, chat.state, messages, waiting)
+
+
+def _still_open(chat: Conversation) -> Conversation:
+    # An expired or erased conversation takes no more turns, even from a tab left open with a valid
+    # token: the 401 makes the widget open a session again, which begins a new conversation.
+    if chat.expires_at <= utcnow():
+        raise Unauthorized("This conversation has ended; a new one will begin.", code="session_expired")
+    return chat
 
 
 def _live_tenant(rt: Runtime, tenant_id: str) -> TenantInfo:
@@ -164,7 +173,9 @@ def _turn(
     variables |= served_area(tenant_config(rt, db, info.id, "agenda"), variables)
     state = {**chat.state, "vars": variables}
     wish = wished_day(flow, chat, info, reply)
-    ctx = turn_context(rt, db, info, chat.state, texts, booking_for=chat, day_wish=wish)
+    # A staff preview (appliance.conversations.preview) books nothing, makes no lead, counts for nothing.
+    real = not is_preview(chat.origin)
+    ctx = turn_context(rt, db, info, chat.state, texts, booking_for=chat if real else None, day_wish=wish)
     turn = step(flow, state, reply, ctx, facts)
     now = utcnow()
     rows = messages(flow, chat, turn, visitor, now)
@@ -172,9 +183,10 @@ def _turn(
         db.execute(insert(Message), rows)
     before = state["vars"]
     _save_state(rt, chat, turn, now)
-    events = turn.events + sync_lead(db, rt, chat, before)
+    events = (turn.events + sync_lead(db, rt, chat, before)) if real else []
     save_conversation(db, chat, now)
-    record(db, chat, events, now)
+    if real:
+        record(db, chat, events, now)
     bot = [row for row in rows if row["role"] == "bot"]
     return turn_answer(chat.id, chat.language, chat.status, chat.state, bot, turn.input)
 

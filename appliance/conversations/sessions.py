@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from appliance.db import ChatSession, utcnow
+from appliance.db import ChatSession, Flow, utcnow
 from appliance.errors import Unavailable
 from appliance.flows.engine import new_state
 from appliance.flows.service import published_flow
@@ -34,6 +34,13 @@ def open_web_session(
     flow = published_flow(db, info.id)
     if flow is None:
         raise Unavailable("This chat is not available right now.", code="no_published_flow")
+    return start_session(db, info, flow, lang, origin, utcnow() + timedelta(days=idle_days)), True
+
+
+def start_session(
+    db: Session, info: TenantInfo, flow: Flow, lang: str | None, origin: str, expires_at: datetime
+) -> ChatSession:
+    """Start a new web conversation on ``flow``, in ``lang`` if the store speaks it."""
     language = pick_language(info, lang)
     state = new_state(language) | {"language_source": "hint" if lang == language else "default", "seq": 0}
     del state["vars"]
@@ -46,8 +53,8 @@ def open_web_session(
         state=state,
         variables={},
         origin=origin,
-        expires_at=utcnow() + timedelta(days=idle_days),
+        expires_at=expires_at,
     )
     db.add(chat)
     db.flush()
-    return chat, True
+    return chat

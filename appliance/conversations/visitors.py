@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from appliance.admin.maintenance import refuse_closed_visit
 from appliance.conversations import positions
 from appliance.conversations.sessions import open_web_session
 from appliance.errors import Forbidden, NotFound, Unavailable
@@ -14,9 +15,15 @@ from appliance.tenants.directory import TenantInfo, tenant_by_widget_key
 
 
 def open_visit(
-    rt: Runtime, widget_key: str, origin: str | None, session_id: str | None, lang: str | None
+    rt: Runtime,
+    widget_key: str,
+    origin: str | None,
+    session_id: str | None,
+    lang: str | None,
+    accept_language: str | None = None,
 ) -> dict[str, Any]:
-    """Return a visitor token, the conversation id and the widget's look, or refuse the page."""
+    """Return a visitor token, the conversation id and the widget's look, or refuse the page
+    (503 ``maintenance`` with the store's message in the visitor's language while it is closed)."""
     info = tenant_by_widget_key(rt, widget_key)
     if info is None:
         raise NotFound("This chat is not set up (unknown widget key).", code="unknown_widget_key")
@@ -25,6 +32,7 @@ def open_visit(
     if not origin_allowed(origin, info.allowed_origins):
         raise Forbidden("This website is not allowed to open this store's chat.", code="origin_not_allowed")
     known = positions.recall(rt, session_id, info.id) if session_id else None
+    refuse_closed_visit(info, lang, known["language"] if known else None, accept_language)
     if known and known["channel"] == "web":
         language = known["language"]
     else:

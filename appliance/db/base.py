@@ -82,6 +82,38 @@ class EncryptedJSON(TypeDecorator[Any]):
         return None if value is None else json.loads(current_keyring().decrypt(value))
 
 
+SEALED = "sealed"
+
+
+class SealedJSON(TypeDecorator[Any]):
+    """A JSON column whose document is encrypted as ``{"sealed": token}``.
+
+    For JSON columns that turned out to hold personal data (stored answers that repeat what a
+    visitor typed): the column stays JSON, so no migration is needed, but what it holds is a
+    ciphertext. Documents written before sealing are returned as they are.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return {SEALED: current_keyring().encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")))}
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, dict) and set(value) == {SEALED}:
+            return json.loads(current_keyring().decrypt(value[SEALED]))
+        return value
+
+
+# The column types whose stored values are ciphertexts (key rotation re-encrypts exactly these).
+ENCRYPTED_TYPES = (EncryptedText, EncryptedJSON, SealedJSON)
+
+
 class Base(DeclarativeBase):
     """The declarative base of every Ebanista table."""
 

@@ -14,7 +14,7 @@ from appliance.db.base import (
     EncryptedJSON,
     EncryptedText,
     IdMixin,
-    JSONType,
+    SealedJSON,
     TenantScoped,
     Timestamps,
     utcnow,
@@ -89,7 +89,8 @@ class IdempotencyKey(IdMixin, TenantScoped, Base):
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
-    response: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    # The first answer can repeat what a visitor typed (their name, a booking's contact), so it is sealed.
+    response: Mapped[Any] = mapped_column(SealedJSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
 

@@ -46,6 +46,20 @@ class KeyRing:
         except InvalidToken:
             raise DecryptionError("a stored file cannot be decrypted with the configured keys") from None
 
+    def rotate(self, token: str) -> str:
+        """Return ``token`` re-encrypted under the newest key (same plaintext, same timestamp)."""
+        try:
+            return self._fernet.rotate(token.encode("ascii")).decode("ascii")
+        except InvalidToken:
+            raise DecryptionError("a stored value cannot be decrypted with the configured keys") from None
+
+    def rotate_bytes(self, token: bytes) -> bytes:
+        """Return encrypted file bytes re-encrypted under the newest key."""
+        try:
+            return self._fernet.rotate(token)
+        except InvalidToken:
+            raise DecryptionError("a stored file cannot be decrypted with the configured keys") from None
+
     def lookup_hash(self, value: str) -> str:
         """Return a keyed hash of a normalised value, so encrypted fields can still be searched."""
         return hmac.new(self._lookup_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -56,13 +70,15 @@ class DecryptionError(Exception):
 
 
 def keyring_from_settings(settings: Settings) -> KeyRing:
-    """Build the key ring: explicit EBANISTA_ENCRYPTION_KEYS, else one key derived from the secret."""
+    """Build the key ring: explicit EBANISTA_ENCRYPTION_KEYS, else one key derived from the secret.
+
+    With explicit keys the derived key still comes last, for decrypting only: data written before
+    the keys were set stays readable, and `ebanista keys rotate` moves it to the new key.
+    """
     secret = (settings.secret_key or "").encode("utf-8")
-    if settings.encryption_keys:
-        keys = [k.encode("ascii") for k in split_keys(settings.encryption_keys)]
-    else:
-        keys = [base64.urlsafe_b64encode(_derive(secret, b"ebanista field encryption"))]
-    return KeyRing(keys, _derive(secret, b"ebanista lookup hash"))
+    derived = base64.urlsafe_b64encode(_derive(secret, b"ebanista field encryption"))
+    keys = [k.encode("ascii") for k in split_keys(settings.encryption_keys or "")]
+    return KeyRing([*keys, derived] if derived not in keys else keys, _derive(secret, b"ebanista lookup hash"))
 
 
 def _derive(secret: bytes, info: bytes) -> bytes:

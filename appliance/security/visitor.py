@@ -78,3 +78,10 @@ def _decode(secret: str, token: str) -> tuple[VisitorClaims, float]:
         raise Unauthorized("That chat token is not valid.", code="invalid_token") from None
     claims = VisitorClaims(session_id=payload["sub"], tenant_id=payload["tid"], origin=payload["org"])
     return claims, float(payload["exp"])
+
+
+def forget_session(session_id: str) -> None:
+    """Drop the remembered tokens of one conversation (after its visitor was erased)."""
+    with _lock:
+        for key in [k for k, (claims, _) in _verified.items() if claims.session_id == session_id]:
+            del _verified[key]

@@ -36,6 +36,8 @@ class TenantInfo:
     allowed_origins: list[str]
     branding: dict[str, Any] = field(default_factory=dict)
     maintenance: dict[str, Any] = field(default_factory=dict)
+    plan: str = "base"
+    limits: dict[str, Any] = field(default_factory=dict)  # rate-limit overrides (appliance.ratelimit)
 
     @classmethod
     def of(cls, tenant: Tenant) -> TenantInfo:
@@ -53,6 +55,8 @@ class TenantInfo:
             allowed_origins=list(tenant.allowed_origins),
             branding=dict(tenant.branding),
             maintenance=dict(tenant.maintenance),
+            plan=tenant.plan,
+            limits=dict(tenant.limits or {}),
         )
 
 

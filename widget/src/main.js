@@ -162,13 +162,18 @@ function boot() {
       if (e.status === 401 && !renewed) {
         renewed = true;
         if (await renew()) continue;
-      } else if ((!e.status || e.status === 429 || e.status >= 500) && e.code !== 'store_unavailable' && wait <= 16000) {
+      } else if ((!e.status || e.status === 429 || e.status >= 500) && e.code !== 'store_unavailable' && e.code !== 'maintenance' && wait <= 16000) {
         note(t('reconnecting'));
         await sleep(wait);
         wait *= 2;
         continue;
       }
-      note(e.message || t('notSent'));
+      if (e.code === 'maintenance') {
+        note('');
+        say('bot', e.message);
+        ui.composer.hidden = true;
+        ui.choices.replaceChildren();
+      } else note(e.message || t('notSent'));
       return r;
     }
   }
@@ -274,7 +279,8 @@ function boot() {
     ui.greeting.hidden = true;
     ui.launcher.setAttribute('aria-expanded', 'true');
     if (S.down) {
-      note(S.down);
+      // The store's own words (maintenance, closed): a message from the store, not an error line.
+      if (!ui.log.childElementCount) say('bot', S.down);
       ui.composer.hidden = true;
       ui.close.focus();
     } else if (!S.loaded) load();

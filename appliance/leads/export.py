@@ -1,0 +1,95 @@
+"""The CSV export of the leads matching the list's filters, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from appliance.audit import record
+from appliance.db import Lead
+from appliance.errors import Invalid
+from appliance.leads.query import LeadFilters, plan_for, scan, store_of
+from appliance.leads.views import local_iso, shown_contact
+
+COLUMNS = (
+    "id",
+    "created_at",
+    "status",
+    "score",
+    "temperature",
+    "project_type",
+    "budget_min_eur",
+    "budget_max_eur",
+    "area_m2",
+    "style",
+    "urgency",
+    "name",
+    "email",
+    "phone",
+    "language",
+    "channel",
+)
+# The whole file is built in memory, so one export holds at most this many leads (a few MB).
+EXPORT_MAX_ROWS = 20_000
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a leading
+# apostrophe makes it plain text. Tab and carriage return can start one in some programs too.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel opens UTF-8 without a byte order mark as the system code page and garbles "Núria".
+BOM = "\ufeff"
+
+
+def safe_cell(value: Any) -> str:
+    """Return ``value`` as a CSV cell a spreadsheet will not evaluate."""
+    if value is None:
+        return ""
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def export_csv(db: Session, tenant_id: str, filters: LeadFilters) -> str:
+    """Return every lead matching ``filters`` as CSV (header first, ``filters.sort`` order).
+
+    Too many leads for one file is a 422 asking to narrow the filters. Call it inside a
+    transaction: the export is written to the audit trail (filter names only, never ``q``'s text).
+    """
+    tenant = store_of(db, tenant_id)
+    plan = plan_for(filters, tenant)
+    found = scan(db, plan, None, want=EXPORT_MAX_ROWS + 1, budget=EXPORT_MAX_ROWS + 1)
+    if found.more:
+        problem = {"path": "query", "message": f"matches more than {EXPORT_MAX_ROWS} leads; narrow the filters"}
+        raise Invalid([problem], "Too many leads for one export. Narrow the dates or other filters.")
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for lead in found.leads:
+        writer.writerow([safe_cell(v) for v in _row(lead, plan.zone)])
+    used = sorted(k for k in LeadFilters.model_fields if k != "sort" and getattr(filters, k) is not None)
+    details = {"rows": len(found.leads), "filters": used}
+    record(db, "leads.exported", tenant_id=tenant_id, target_type="lead", details=details)
+    return out.getvalue()
+
+
+def _row(lead: Lead, zone: Any) -> list[Any]:
+    fields, contact = lead.fields or {}, shown_contact(lead)
+    return [
+        lead.id,
+        local_iso(lead.created_at, zone),
+        lead.status,
+        lead.score,
+        lead.temperature,
+        lead.project_type or fields.get("project_type"),
+        fields.get("budget_min_eur"),
+        fields.get("budget_max_eur"),
+        fields.get("area_m2"),
+        fields.get("style"),
+        fields.get("urgency"),
+        contact["name"],
+        contact["email"],
+        contact["phone"],
+        lead.language,
+        lead.channel,
+    ]

@@ -1,0 +1,125 @@
+"""One lead for staff: read it, change its status, notes or assignee, read its conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from appliance.agenda.booking import appointment_json
+from appliance.audit import record
+from appliance.db import Appointment, File, Lead, Membership, Message
+from appliance.db.leads import LEAD_STATUSES
+from appliance.errors import Conflict, Invalid, NotFound
+from appliance.leads.query import store_of
+from appliance.leads.views import lead_json, local_iso
+
+CHANGEABLE = ("status", "notes", "assignee_id")
+NOTES_MAX = 5000
+# A conversation is short by design; the bound keeps a runaway one from filling a page or a PDF.
+TRANSCRIPT_MAX = 1000
+
+
+def get_lead(db: Session, tenant_id: str, lead_id: str) -> Lead:
+    """Return the store's lead ``lead_id``; another store's is 404, like one that never existed."""
+    lead = db.scalar(select(Lead).where(Lead.id == lead_id, Lead.tenant_id == tenant_id))
+    if lead is None:
+        raise NotFound("This lead does not exist.")
+    return lead
+
+
+def lead_detail(db: Session, tenant_id: str, lead_id: str) -> dict[str, Any]:
+    """Return one lead as the API shows it, its times in the store's zone."""
+    zone = ZoneInfo(store_of(db, tenant_id).timezone)
+    return lead_json(get_lead(db, tenant_id, lead_id), zone)
+
+
+def update_lead(db: Session, tenant_id: str, lead_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Apply staff's changes (``status``, ``notes``, ``assignee_id``; None unassigns or clears notes),
+    record them in the audit trail without their text, and return the lead."""
+    _check(db, tenant_id, changes)
+    lead = get_lead(db, tenant_id, lead_id)
+    if "notes" in changes and lead.erased_at is not None and changes["notes"]:
+        raise Conflict("This person's data was erased; notes about them cannot be added.", code="lead_erased")
+    changed = sorted(k for k, v in changes.items() if getattr(lead, k) != v)
+    for key in changed:
+        setattr(lead, key, changes[key])
+    if changed:
+        db.flush()
+        details: dict[str, Any] = {"changed": changed}
+        details |= {k: changes[k] for k in ("status", "assignee_id") if k in changed}
+        record(db, "lead.updated", tenant_id=tenant_id, target_type="lead", target_id=lead.id, details=details)
+    return lead_json(lead, ZoneInfo(store_of(db, tenant_id).timezone))
+
+
+def _check(db: Session, tenant_id: str, changes: dict[str, Any]) -> None:
+    """Raise Invalid listing every problem of ``changes``."""
+    problems = [{"path": k, "message": "cannot be changed here"} for k in changes if k not in CHANGEABLE]
+    if not changes:
+        problems.append({"path": "body", "message": "give status, notes or assignee_id"})
+    if "status" in changes and changes["status"] not in LEAD_STATUSES:
+        problems.append({"path": "status", "message": f"must be one of {', '.join(LEAD_STATUSES)}"})
+    notes = changes.get("notes")
+    if notes is not None and (not isinstance(notes, str) or len(notes) > NOTES_MAX):
+        problems.append({"path": "notes", "message": f"must be a text of at most {NOTES_MAX} characters"})
+    assignee = changes.get("assignee_id")
+    if assignee is not None and not _is_member(db, tenant_id, assignee):
+        problems.append({"path": "assignee_id", "message": "is not a member of this store's team"})
+    if problems:
+        raise Invalid(problems, "The lead was not changed.")
+
+
+def _is_member(db: Session, tenant_id: str, user_id: Any) -> bool:
+    if not isinstance(user_id, str):
+        return False
+    found = db.scalar(select(Membership.id).where(Membership.tenant_id == tenant_id, Membership.user_id == user_id))
+    return found is not None
+
+
+def lead_transcript(db: Session, tenant_id: str, lead_id: str) -> list[dict[str, Any]]:
+    """Return the conversation that produced the lead, in order, with the files the visitor sent.
+
+    An erased person's conversation is gone: the answer is empty.
+    """
+    lead = get_lead(db, tenant_id, lead_id)
+    if lead.session_id is None or lead.erased_at is not None:
+        return []
+    zone = ZoneInfo(store_of(db, tenant_id).timezone)
+    rows = db.scalars(
+        select(Message)
+        .where(Message.tenant_id == tenant_id, Message.session_id == lead.session_id)
+        .order_by(Message.seq)
+        .limit(TRANSCRIPT_MAX)
+    ).all()
+    files = {
+        f.id: {"id": f.id, "content_type": f.content_type, "size": f.size}
+        for f in db.scalars(select(File).where(File.tenant_id == tenant_id, File.session_id == lead.session_id))
+    }
+    return [_message(row, files, zone) for row in rows]
+
+
+def _message(row: Message, files: dict[str, dict[str, Any]], zone: ZoneInfo) -> dict[str, Any]:
+    value = row.data.get("value") if isinstance(row.data, dict) else None
+    ids = value if isinstance(value, list) else [value]
+    return {
+        "id": row.id,
+        "role": row.role,
+        "text": row.text,
+        "block_id": row.block_id,
+        "created_at": local_iso(row.created_at, zone),
+        "attachments": [files[i] for i in ids if isinstance(i, str) and i in files],
+    }
+
+
+def lead_appointments(db: Session, tenant_id: str, lead_id: str) -> list[dict[str, Any]]:
+    """Return the appointments booked for the lead, earliest first, in the store's zone."""
+    get_lead(db, tenant_id, lead_id)
+    zone = ZoneInfo(store_of(db, tenant_id).timezone)
+    rows = db.scalars(
+        select(Appointment)
+        .where(Appointment.tenant_id == tenant_id, Appointment.lead_id == lead_id)
+        .order_by(Appointment.start_at)
+    )
+    return [appointment_json(row, zone) for row in rows]

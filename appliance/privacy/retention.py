@@ -1,0 +1,148 @@
+"""Retention (GDPR art. 5(1)(e)): personal data is kept only as long as each store's policy says.
+
+By default conversations go after 90 days without activity, leads and appointments after two
+years; a store changes that with its `retention` configuration. A daily task walks every tenant
+in batches, each batch in its own short transaction, so a large store never holds a long lock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from pydantic import ValidationError
+from sqlalchemy import Connection, delete, select
+
+from appliance.configs.schemas import RetentionConfig
+from appliance.db import Appointment, ChatSession, File, IdempotencyKey, Lead, Message, Tenant, utcnow
+from appliance.tasks import task
+from appliance.tenants.service import latest_config
+
+if TYPE_CHECKING:
+    from appliance.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+TENANT_BATCH = 100
+ROW_BATCH = 500
+COUNTED = ("tenants", "tenants_failed", "conversations", "messages", "files", "leads", "appointments")
+
+
+@task
+def apply_retention(rt: Runtime, now: datetime | None = None) -> dict[str, int]:
+    """Delete what every tenant's retention policy says is too old at ``now``; return the counts."""
+    now = now or utcnow()
+    counts: Counter[str] = Counter()
+    for tenant_ids in _tenant_batches(rt):
+        for tenant_id in tenant_ids:
+            try:
+                counts.update(_apply_to_tenant(rt, tenant_id, now))
+            except Exception:
+                # One store's failure must not keep every store after it from being cleaned; what
+                # was already deleted stays deleted, and tomorrow's run tries this store again.
+                log.exception("retention_failed", tenant_id=tenant_id)
+                counts["tenants_failed"] += 1
+            counts["tenants"] += 1
+    result = {name: counts[name] for name in COUNTED}
+    log.info("retention_applied", **result)
+    return result
+
+
+def policy(conn: Connection, tenant_id: str) -> RetentionConfig:
+    """Return a tenant's retention policy (the defaults where it has none, or an unreadable one)."""
+    payload = latest_config(conn, tenant_id, "retention") or {}
+    try:
+        return RetentionConfig.model_validate(payload)
+    except ValidationError:
+        known = {k: v for k, v in payload.items() if k in RetentionConfig.model_fields}
+        try:
+            return RetentionConfig.model_validate(known)
+        except ValidationError:
+            return RetentionConfig()
+
+
+def _tenant_batches(rt: Runtime) -> Iterator[list[str]]:
+    after = ""
+    while True:
+        with rt.engine.connect() as conn:
+            ids = list(conn.scalars(select(Tenant.id).where(Tenant.id > after).order_by(Tenant.id).limit(TENANT_BATCH)))
+        if not ids:
+            return
+        yield ids
+        after = ids[-1]
+
+
+def _apply_to_tenant(rt: Runtime, tenant_id: str, now: datetime) -> Counter[str]:
+    with rt.engine.connect() as conn:
+        rules = policy(conn, tenant_id)
+    counts: Counter[str] = Counter()
+    conversations_before = now - timedelta(days=rules.conversations_days)
+    stale = (ChatSession.tenant_id == tenant_id, ChatSession.last_activity_at < conversations_before)
+    counts += _in_batches(rt, select(ChatSession.id).where(*stale), lambda c, ids: _delete_conversations(rt, c, ids))
+    leads_before = now - timedelta(days=rules.leads_days)
+    old_leads = select(Lead.id).where(Lead.tenant_id == tenant_id, Lead.updated_at < leads_before)
+    counts += _in_batches(rt, old_leads, lambda c, ids: _delete_leads(rt, c, tenant_id, ids))
+    appointments_before = now - timedelta(days=rules.appointments_days)
+    old_appointments = select(Appointment.id).where(
+        Appointment.tenant_id == tenant_id, Appointment.end_at < appointments_before
+    )
+    counts += _in_batches(rt, old_appointments, _delete_appointments)
+    return counts
+
+
+def _in_batches(rt: Runtime, query: Any, work: Any) -> Counter[str]:
+    """Run ``work(conn, ids)`` on the ids ``query`` selects, a batch per transaction, until none is left.
+
+    Deleted rows no longer match, so each batch simply takes the first ones again.
+    """
+    counts: Counter[str] = Counter()
+    while True:
+        files: list[str] = []
+        with rt.engine.begin() as conn:
+            ids = list(conn.scalars(query.limit(ROW_BATCH)))
+            if not ids:
+                return counts
+            batch_counts, files = work(conn, ids)
+            counts += batch_counts
+        # Bytes go only once their rows are gone for good; a failed batch leaves both in place.
+        for key in files:
+            rt.storage.delete(key)
+
+
+def _delete_conversations(rt: Runtime, conn: Connection, session_ids: list[str]) -> tuple[Counter[str], list[str]]:
+    """Delete conversations with their messages, files and stored answers; leads keep their fields."""
+    files = list(conn.scalars(select(File.storage_key).where(File.session_id.in_(session_ids))))
+    counts: Counter[str] = Counter(files=len(files))
+    conn.execute(delete(File).where(File.session_id.in_(session_ids)))
+    counts["messages"] = conn.execute(delete(Message).where(Message.session_id.in_(session_ids))).rowcount or 0
+    scopes = [f"chat.send:{session_id}" for session_id in session_ids]
+    conn.execute(delete(IdempotencyKey).where(IdempotencyKey.scope.in_(scopes)))
+    counts["conversations"] = conn.execute(delete(ChatSession).where(ChatSession.id.in_(session_ids))).rowcount or 0
+    # Imported here: this module is loaded by appliance.tasks, which the runtime itself imports.
+    from appliance.conversations import positions
+
+    for session_id in session_ids:
+        positions.forget(rt, session_id)
+    return counts, files
+
+
+def _delete_leads(rt: Runtime, conn: Connection, tenant_id: str, lead_ids: list[str]) -> tuple[Counter[str], list[str]]:
+    """Delete leads with their files and whatever is left of their conversations."""
+    sessions = [s for s in conn.scalars(select(Lead.session_id).where(Lead.id.in_(lead_ids))) if s]
+    files = list(conn.scalars(select(File.storage_key).where(File.tenant_id == tenant_id, File.lead_id.in_(lead_ids))))
+    conn.execute(delete(File).where(File.tenant_id == tenant_id, File.lead_id.in_(lead_ids)))
+    counts: Counter[str] = Counter(files=len(files))
+    counts["leads"] = conn.execute(delete(Lead).where(Lead.id.in_(lead_ids))).rowcount or 0
+    if sessions:
+        more, session_files = _delete_conversations(rt, conn, sessions)
+        counts += more
+        files += session_files
+    return counts, files
+
+
+def _delete_appointments(conn: Connection, appointment_ids: list[str]) -> tuple[Counter[str], list[str]]:
+    deleted = conn.execute(delete(Appointment).where(Appointment.id.in_(appointment_ids))).rowcount or 0
+    return Counter(appointments=deleted), []

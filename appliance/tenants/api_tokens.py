@@ -1,0 +1,69 @@
+"""A store's api tokens as its managers see them: issue (shown once), list with last use, revoke.
+
+A token is stored only as a hash; its plaintext exists once, in the answer that creates it.
+Nobody can issue a token stronger than their own role, so a token never escalates a person.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from appliance.audit import record
+from appliance.db import ApiToken, Tenant, User, utcnow
+from appliance.db.tenants import TENANT_ROLES
+from appliance.errors import Forbidden, Invalid, NotFound
+from appliance.tenants.service import create_api_token
+
+MAX_NAME = 100
+
+
+def tenant_tokens(db: Session, tenant_id: str) -> list[ApiToken]:
+    """Return the store's live tokens, newest first (revoked ones are history, in the audit trail)."""
+    query = select(ApiToken).where(ApiToken.tenant_id == tenant_id, ApiToken.revoked_at.is_(None))
+    return list(db.scalars(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def issue_token(
+    db: Session, tenant_id: str, name: str, role: str, by_role: str, user_id: str | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for the store; return it and its only plaintext copy.
+
+    ``by_role`` is the role of whoever asks: the token's role may not be above it.
+    """
+    name, role = name.strip(), role.upper()
+    problems = []
+    if not name or len(name) > MAX_NAME:
+        problems.append({"path": "name", "message": f"give the token a name of 1-{MAX_NAME} characters"})
+    if role not in TENANT_ROLES:
+        problems.append({"path": "role", "message": f"must be one of {', '.join(TENANT_ROLES)}"})
+    if problems:
+        raise Invalid(problems)
+    if by_role not in TENANT_ROLES or TENANT_ROLES.index(role) < TENANT_ROLES.index(by_role):
+        raise Forbidden("You cannot create a token with more rights than your own role.", code="role_too_high")
+    tenant = db.get(Tenant, tenant_id)
+    if tenant is None:
+        raise NotFound("This store does not exist.")
+    user = db.get(User, user_id) if user_id else None
+    token, plaintext = create_api_token(db, tenant, role, name=name, user=user)
+    record(
+        db,
+        "api_token.created",
+        tenant_id=tenant_id,
+        target_type="api_token",
+        target_id=token.id,
+        details={"role": role},
+    )
+    return token, plaintext
+
+
+def revoke_token(db: Session, tenant_id: str, token_id: str) -> ApiToken:
+    """Revoke one of the store's tokens at once (a token of another store is 404)."""
+    token = db.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.tenant_id == tenant_id))
+    if token is None:
+        raise NotFound("There is no such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record(db, "api_token.revoked", tenant_id=tenant_id, target_type="api_token", target_id=token.id)
+    db.flush()
+    return token

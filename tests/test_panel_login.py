@@ -1,0 +1,269 @@
+"""Signing in to /panel: passwords, lockout, two-factor, store picking, invitations, sign-out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pyotp
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from appliance.accounts.invitations import make_invitation_token
+from appliance.db import Audit, Tenant, User, utcnow
+from appliance.runtime import Runtime
+from appliance.security.passwords import verify_password
+from appliance.tenants.service import add_membership
+from tests.conftest import Cast
+from tests.panel import csrf_token, post_form, sign_in
+
+
+def test_it_redirects_strangers_to_the_login_page(client: FlaskClient) -> None:
+    response = client.get("/panel/leads?status=new")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/panel/login?next=/panel/leads?status%3Dnew"
+
+
+def test_it_signs_in_with_email_and_password_and_goes_to_the_one_store(client: FlaskClient, cast: Cast) -> None:
+    response = sign_in(client, "alice@example.com")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/panel"
+    page = client.get("/panel")
+    assert page.status_code == 200
+    assert cast.tenant_a.name in page.get_data(as_text=True)
+
+
+def test_it_returns_to_the_page_asked_for_before_signing_in(client: FlaskClient, cast: Cast) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/panel/login",
+        data={
+            "email": "bob@example.com",
+            "password": "correct horse battery",
+            "csrf_token": token,
+            "next": "/panel/leads",
+        },
+    )
+    assert response.headers["Location"] == "/panel/leads"
+
+
+def test_it_never_redirects_to_another_site_after_signing_in(client: FlaskClient, cast: Cast) -> None:
+    token = csrf_token(client)
+    data = {"email": "bob@example.com", "password": "correct horse battery", "csrf_token": token}
+    response = client.post("/panel/login", data={**data, "next": "//evil.example/x"})
+    assert response.headers["Location"] == "/panel"
+
+
+def test_it_refuses_a_wrong_password_without_saying_which_part_was_wrong(client: FlaskClient, cast: Cast) -> None:
+    response = sign_in(client, "alice@example.com", "wrong password")
+    assert response.status_code == 401
+    assert "do not match an account" in response.get_data(as_text=True)
+    assert client.get("/panel").status_code == 302
+
+
+def test_it_locks_the_account_after_five_wrong_passwords_and_says_until_when(
+    client: FlaskClient, cast: Cast, rt: Runtime
+) -> None:
+    for _ in range(4):
+        assert sign_in(client, "alice@example.com", "wrong password").status_code == 401
+    response = sign_in(client, "alice@example.com", "wrong password")
+    assert response.status_code == 423
+    assert "locked for 15 minutes, until" in response.get_data(as_text=True)
+    # Even the right password is refused while locked.
+    assert sign_in(client, "alice@example.com").status_code == 423
+    with rt.sessions() as db:
+        assert db.get(User, cast.alice.id).locked_until > utcnow() + timedelta(minutes=14)
+
+
+def _turn_on_two_factor(rt: Runtime, user_id: str) -> str:
+    secret = pyotp.random_base32()
+    with rt.transaction() as db:
+        user = db.get(User, user_id)
+        user.totp_secret = secret
+        user.totp_confirmed_at = utcnow()
+    return secret
+
+
+def test_it_asks_for_the_second_factor_and_accepts_a_current_code(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    secret = _turn_on_two_factor(rt, cast.alice.id)
+    response = sign_in(client, "alice@example.com")
+    assert response.headers["Location"] == "/panel/login/code"
+    assert client.get("/panel").status_code == 302  # not signed in yet
+    token = csrf_token(client, "/panel/login/code")
+    wrong = client.post("/panel/login/code", data={"code": "000000", "csrf_token": token})
+    assert wrong.status_code == 401
+    right = client.post("/panel/login/code", data={"code": pyotp.TOTP(secret).now(), "csrf_token": token})
+    assert right.headers["Location"] == "/panel"
+    assert client.get("/panel").status_code == 200
+
+
+def test_the_code_step_needs_the_password_step_first(client: FlaskClient, cast: Cast) -> None:
+    response = client.get("/panel/login/code")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/panel/login"
+
+
+def test_a_person_turns_two_factor_on_gets_recovery_codes_and_then_needs_a_code(
+    panel_login: Callable[..., FlaskClient], cast: Cast, rt: Runtime
+) -> None:
+    client = panel_login("alice@example.com")
+    page = post_form(client, "/panel/account/two-factor").get_data(as_text=True)
+    assert 'data-testid="totp-secret"' in page
+    with rt.sessions() as db:
+        secret = db.get(User, cast.alice.id).totp_secret
+    done = post_form(client, "/panel/account/two-factor/confirm", {"code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 200
+    assert done.get_data(as_text=True).count("<li><code>") == 10
+    fresh = client.application.test_client()
+    assert sign_in(fresh, "alice@example.com").headers["Location"] == "/panel/login/code"
+
+
+def _signed_in_with_code(app: Flask, rt: Runtime, email: str, secret: str) -> FlaskClient:
+    client = app.test_client()
+    sign_in(client, email)
+    token = csrf_token(client, "/panel/login/code")
+    client.post("/panel/login/code", data={"code": pyotp.TOTP(secret).now(), "csrf_token": token})
+    return client
+
+
+def test_a_person_turns_two_factor_off_with_their_password(app: Flask, cast: Cast, rt: Runtime) -> None:
+    client = _signed_in_with_code(app, rt, "bob@example.com", _turn_on_two_factor(rt, cast.bob.id))
+    post_form(client, "/panel/account/two-factor/disable", {"password": "wrong"})
+    with rt.sessions() as db:
+        assert db.get(User, cast.bob.id).totp_confirmed_at is not None
+    post_form(client, "/panel/account/two-factor/disable", {"password": "correct horse battery"})
+    with rt.sessions() as db:
+        assert db.get(User, cast.bob.id).totp_secret is None
+
+
+def test_a_recovery_code_signs_in_once(app: Flask, cast: Cast, rt: Runtime) -> None:
+    client = app.test_client()
+    sign_in(client, "alice@example.com")
+    with rt.transaction() as db:
+        user = db.get(User, cast.alice.id)
+        from appliance.accounts import second_factor
+
+        second_factor.begin(user)
+        codes = second_factor.confirm(user, pyotp.TOTP(user.totp_secret).now(), utcnow())
+    client = app.test_client()
+    sign_in(client, "alice@example.com")
+    token = csrf_token(client, "/panel/login/code")
+    assert client.post("/panel/login/code", data={"code": codes[0], "csrf_token": token}).status_code == 302
+    again = app.test_client()
+    sign_in(again, "alice@example.com")
+    token = csrf_token(again, "/panel/login/code")
+    assert again.post("/panel/login/code", data={"code": codes[0], "csrf_token": token}).status_code == 401
+
+
+def test_a_person_with_several_stores_picks_one(app: Flask, cast: Cast, rt: Runtime) -> None:
+    with rt.transaction() as db:
+        add_membership(db, db.get(Tenant, cast.tenant_b.id), db.get(User, cast.alice.id), "AGENT")
+    client = app.test_client()
+    response = sign_in(client, "alice@example.com")
+    assert response.headers["Location"] == "/panel/stores"
+    assert client.get("/panel").headers["Location"].startswith("/panel/stores")
+    picked = post_form(client, "/panel/stores", {"tenant_id": cast.tenant_b.id}, page="/panel/stores")
+    assert picked.headers["Location"] == "/panel"
+    assert cast.tenant_b.name in client.get("/panel").get_data(as_text=True)
+
+
+def test_a_person_cannot_pick_a_store_they_do_not_work_for(app: Flask, cast: Cast, rt: Runtime) -> None:
+    with rt.transaction() as db:
+        add_membership(db, db.get(Tenant, cast.tenant_b.id), db.get(User, cast.alice.id), "AGENT")
+    client = app.test_client()
+    sign_in(client, "bob@example.com")
+    refused = post_form(client, "/panel/stores", {"tenant_id": cast.tenant_b.id}, page="/panel/stores")
+    assert refused.status_code == 404
+
+
+def test_signing_out_needs_a_post_and_ends_the_session(panel_login: Callable[..., FlaskClient], cast: Cast) -> None:
+    client = panel_login("alice@example.com")
+    assert client.get("/panel/logout").status_code in {404, 405}
+    assert client.get("/panel").status_code == 200
+    post_form(client, "/panel/logout")
+    assert client.get("/panel").status_code == 302
+
+
+def test_an_invited_person_sets_a_password_and_is_signed_in(
+    app: Flask, client: FlaskClient, cast: Cast, rt: Runtime
+) -> None:
+    with rt.transaction() as db:
+        user = User(email="dora@example.com", name="Dora", password_hash=None)
+        db.add(user)
+        db.flush()
+        add_membership(db, db.get(Tenant, cast.tenant_a.id), user, "AGENT")
+        user_id = user.id
+    token = make_invitation_token(app.config["SECRET_KEY"], user_id)
+    page = client.get(f"/panel/invite/{token}")
+    assert "dora@example.com" in page.get_data(as_text=True)
+    short = post_form(
+        client,
+        f"/panel/invite/{token}",
+        {"password": "short", "repeat_password": "short"},
+        page=f"/panel/invite/{token}",
+    )
+    assert short.status_code == 400
+    done = post_form(
+        client,
+        f"/panel/invite/{token}",
+        {"password": "a long new password", "repeat_password": "a long new password"},
+        page=f"/panel/invite/{token}",
+    )
+    assert done.headers["Location"] == "/panel"
+    assert client.get("/panel").status_code == 200
+    with rt.sessions() as db:
+        assert verify_password(db.get(User, user_id).password_hash, "a long new password")
+        assert db.scalar(select(Audit).where(Audit.action == "user.invitation_accepted")) is not None
+    # The link works once.
+    assert app.test_client().get(f"/panel/invite/{token}").status_code == 302
+
+
+def test_a_forged_invitation_is_refused(client: FlaskClient) -> None:
+    response = client.get("/panel/invite/not-a-token", headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert "not valid" in response.get_data(as_text=True)
+
+
+def test_a_person_changes_their_password(panel_login: Callable[..., FlaskClient], cast: Cast, rt: Runtime) -> None:
+    client = panel_login("bob@example.com")
+    post_form(
+        client,
+        "/panel/account/password",
+        {
+            "current_password": "correct horse battery",
+            "new_password": "another long one",
+            "repeat_password": "another long one",
+        },
+    )
+    with rt.sessions() as db:
+        assert verify_password(db.get(User, cast.bob.id).password_hash, "another long one")
+
+
+def test_an_account_that_must_have_two_factor_sets_it_up_before_entering(
+    fresh_app: Callable[..., Flask], cast: Cast, rt: Runtime
+) -> None:
+    from flask import Blueprint
+
+    from webui.ui.area import setup_area
+    from webui.ui.login import SignInArea, add_login_routes
+
+    app = fresh_app()
+    forced = Blueprint("forced", __name__, url_prefix="/forced")
+    setup_area(forced, name="forced", nav=None, home="panel.today", login="forced.login")
+    add_login_routes(forced, SignInArea("forced", lambda _db, _email: True, lambda _db, _user, _next: "/panel"))
+    app.register_blueprint(forced)
+    client = app.test_client()
+    response = sign_in(client, "alice@example.com", area="forced")
+    assert response.headers["Location"] == "/forced/login/setup"
+    page = client.get("/forced/login/setup").get_data(as_text=True)
+    secret = page.split('data-testid="totp-secret">')[1].split("<")[0]
+    assert client.get("/panel/account").status_code == 302  # not in until the code is proven
+    token = csrf_token(client, "/forced/login/setup")
+    wrong = client.post("/forced/login/setup", data={"code": "000000", "csrf_token": token})
+    assert wrong.status_code == 400
+    done = client.post("/forced/login/setup", data={"code": pyotp.TOTP(secret).now(), "csrf_token": token})
+    assert done.get_data(as_text=True).count("<li><code>") == 10
+    assert client.get("/panel/account").status_code == 200
+    with rt.sessions() as db:
+        assert db.get(User, cast.alice.id).totp_confirmed_at is not None

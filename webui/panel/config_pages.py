@@ -1,0 +1,8 @@
+"""The store panel's configuration pages (flow, widget & branding, settings): importing this module
+adds their routes and navigation links to the panel blueprint."""
+
+from __future__ import annotations
+
+from webui.panel import flow_pages, preview_pages, settings_pages, team_pages, widget_pages
+
+MODULES = (flow_pages, preview_pages, widget_pages, settings_pages, team_pages)

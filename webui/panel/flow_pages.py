@@ -1,0 +1,155 @@
+"""The Flow page: versions of the bot's conversation, publishing, rollback, the JSON editor and its preview."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from appliance.db import Flow, User
+from appliance.errors import Conflict, Invalid
+from appliance.flows import service
+from appliance.runtime import current_runtime
+from webui.panel.blueprint import panel, panel_nav
+from webui.panel.config_forms import FORM_PROBLEMS
+from webui.ui.auth import current_principal, require
+
+panel_nav.add("panel.flow", _l("Flow"), permission="flows.write", order=40)
+
+STATE_LABELS = {"draft": _l("Draft"), "published": _l("Live"), "archived": _l("Archived")}
+
+
+def _tenant_id() -> str:
+    return current_principal().tenant_id  # type: ignore[union-attr, return-value]
+
+
+def _user_id() -> str:
+    return current_principal().user_id  # type: ignore[union-attr]
+
+
+@panel.get("/flow")
+@require("flows.write")
+def flow() -> str:
+    """List every version with who created and published it, and what can be done with each."""
+    with current_runtime().sessions() as db:
+        versions = service.list_flows(db, _tenant_id())
+        people = _people(db, versions)
+        rows = [_row(f, people) for f in versions]
+    live = next((r for r in rows if r["state"] == "published"), None)
+    return render_template("panel/flow.html", rows=rows, live=live, state_labels=STATE_LABELS)
+
+
+@panel.route("/flow/edit", methods=["GET", "POST"])
+@require("flows.write")
+def flow_edit() -> Response | tuple[str, int] | str:
+    """Edit the flow as JSON: load a version, save the text as a new draft, or show every problem."""
+    if request.method == "POST":
+        return _save_draft()
+    with current_runtime().sessions() as db:
+        versions = service.list_flows(db, _tenant_id())
+        wanted = request.args.get("from", type=int)
+        source = next((f for f in versions if f.version == wanted), versions[0] if versions else None)
+        text = json.dumps(source.document, indent=2, ensure_ascii=False) if source else "{}"
+        loaded = _row(source, {}) if source else None
+    return render_template("panel/flow_edit.html", text=text, loaded=loaded, problems=[], state_labels=STATE_LABELS)
+
+
+def _save_draft() -> Response | tuple[str, int]:
+    text = request.form.get("document", "")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = _("line %(line)s, column %(column)s", line=exc.lineno, column=exc.colno)
+        problems = [{"path": where, "message": _("This is not valid JSON: %(reason)s.", reason=exc.msg)}]
+        return _editor_with_problems(text, problems)
+    try:
+        with current_runtime().transaction() as db:
+            draft = service.create_draft(db, _tenant_id(), document, _user_id())
+            version = draft.version
+    except Invalid as exc:
+        return _editor_with_problems(text, exc.details["problems"])
+    flash(
+        _("Saved as draft version %(version)s. Try it on the right, then publish it from the list.", version=version),
+        "success",
+    )
+    return redirect(url_for("panel.flow_edit", **{"from": version}))
+
+
+def _editor_with_problems(text: str, problems: list[dict[str, str]]) -> tuple[str, int]:
+    page = render_template("panel/flow_edit.html", text=text, loaded=None, problems=problems, state_labels=STATE_LABELS)
+    return page, FORM_PROBLEMS
+
+
+@panel.post("/flow/<int:version>/publish")
+@require("flows.write")
+def flow_publish(version: int) -> Response:
+    """Make a version the one new conversations use."""
+    done = _("Version %(version)s is live: new conversations use it.", version=version)
+    return _act(lambda db: service.publish(db, _tenant_id(), version, _user_id()), done, "success")
+
+
+@panel.post("/flow/<int:version>/unpublish")
+@require("flows.write")
+def flow_unpublish(version: int) -> Response:
+    """Take the live version offline (new visitors are told the chat is closed)."""
+    done = _(
+        "Version %(version)s is offline. The chat is closed to new visitors until you publish a version.",
+        version=version,
+    )
+    return _act(lambda db: service.unpublish(db, _tenant_id(), version), done, "warning")
+
+
+@panel.post("/flow/rollback")
+@require("flows.write")
+def flow_rollback() -> Response:
+    """Bring back a version that was live before, in one click."""
+    version = request.form.get("to_version", type=int)
+    if version is None:
+        flash(_("Choose the version to bring back."), "error")
+        return redirect(url_for("panel.flow"))
+    done = _("Version %(version)s is live again.", version=version)
+    return _act(lambda db: service.rollback(db, _tenant_id(), version, _user_id()), done, "success")
+
+
+def _act(change: Callable[[Session], object], done: str, category: str) -> Response:
+    """Run one change of the flow's versions and say how it went on the list page."""
+    try:
+        with current_runtime().transaction() as db:
+            change(db)
+    except Conflict as exc:
+        refusals = {
+            "not_published": _("That version is not live, so it cannot be taken offline."),
+            "never_published": _("That version was never live; publish it instead."),
+        }
+        flash(refusals.get(exc.code, exc.message), "error")
+    else:
+        flash(done, category)
+    return redirect(url_for("panel.flow"))
+
+
+def _people(db: Session, versions: list[Flow]) -> dict[str, str]:
+    """Return the names (or e-mails) of the people who created or published ``versions``."""
+    ids = {i for f in versions for i in (f.created_by, f.published_by) if i}
+    if not ids:
+        return {}
+    return {u.id: u.name or u.email for u in db.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def _row(version: Flow, people: dict[str, str]) -> dict[str, Any]:
+    return {
+        "version": version.version,
+        "name": version.name,
+        "state": version.state,
+        "created_at": version.created_at,
+        "created_by": people.get(version.created_by or ""),
+        "published_at": version.published_at,
+        "published_by": people.get(version.published_by or ""),
+        "was_published": version.published_at is not None,
+    }

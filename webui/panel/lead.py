@@ -1,0 +1,115 @@
+"""One lead: what they want, the score in words, the conversation, photos, appointments, follow-up, GDPR."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from appliance.db.leads import LEAD_STATUSES
+from appliance.errors import Conflict, Invalid
+from appliance.leads.service import NOTES_MAX, lead_appointments, lead_detail, lead_transcript, update_lead
+from appliance.leads.summary import render_summary_pdf
+from appliance.privacy.erase import erase_subject
+from appliance.privacy.export import export_subject
+from appliance.runtime import current_runtime
+from appliance.tenants.team import members
+from webui.panel.blueprint import panel
+from webui.panel.photos import lead_file
+from webui.panel.present import facts, score_in_words, service_names, word
+from webui.ui.auth import in_store, require
+
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/heic"})
+
+
+@panel.get("/leads/<lead_id>")
+@require("leads.read")
+def lead(lead_id: str) -> str:
+    """Show everything about one lead."""
+    _principal, tenant_id = in_store()
+    lang, rt = str(get_locale()), current_runtime()
+    with rt.sessions() as db:
+        found = lead_detail(db, tenant_id, lead_id)
+        transcript = lead_transcript(db, tenant_id, lead_id)
+        context: dict[str, Any] = {
+            "lead": found,
+            "transcript": transcript,
+            "photos": [a for m in transcript for a in m["attachments"] if a["content_type"] in IMAGE_TYPES],
+            "appointments": lead_appointments(db, tenant_id, lead_id),
+            "services": service_names(rt, db, tenant_id, lang),
+            "score_rows": score_in_words(rt, db, tenant_id, found, lang),
+            "facts": facts(found["fields"], lang),
+            "team": members(db, tenant_id),
+        }
+    statuses = [(s, word("status", s, lang)) for s in LEAD_STATUSES]
+    return render_template("panel/lead.html", statuses=statuses, notes_max=NOTES_MAX, **context)
+
+
+@panel.post("/leads/<lead_id>")
+@require("leads.write")
+def lead_update(lead_id: str) -> Response:
+    """Change the lead's status, assignee and notes (the service audits what changed)."""
+    tenant_id = in_store()[1]
+    changes: dict[str, Any] = {
+        "status": request.form.get("status", ""),
+        "assignee_id": request.form.get("assignee_id") or None,
+    }
+    if "notes" in request.form:
+        changes["notes"] = request.form["notes"].strip() or None
+    try:
+        with current_runtime().transaction() as db:
+            update_lead(db, tenant_id, lead_id, changes)
+    except (Invalid, Conflict):
+        flash(_("The lead was not changed: check the status, the person assigned and the notes."), "error")
+    else:
+        flash(_("Saved."), "success")
+    return redirect(url_for("panel.lead", lead_id=lead_id))
+
+
+@panel.get("/leads/<lead_id>/files/<file_id>")
+@require("leads.read")
+def lead_photo(lead_id: str, file_id: str) -> Response:
+    """Send a file of the lead's conversation, decrypted (images shown inline, anything else downloaded)."""
+    data, content_type = lead_file(current_runtime(), in_store()[1], lead_id, file_id)
+    response = Response(data, mimetype=content_type if content_type in IMAGE_TYPES else "application/octet-stream")
+    disposition = "inline" if content_type in IMAGE_TYPES else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{file_id}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@panel.get("/leads/<lead_id>/summary.pdf")
+@require("leads.export")
+def lead_summary(lead_id: str) -> Response:
+    """Download the lead's branded PDF summary in the panel's language."""
+    pdf = render_summary_pdf(current_runtime(), in_store()[1], lead_id, str(get_locale()))
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{lead_id}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@panel.get("/leads/<lead_id>/export.json")
+@require("privacy.export")
+def lead_export(lead_id: str) -> Response:
+    """Download everything stored about the person as JSON (GDPR access; the service audits it)."""
+    document = export_subject(current_runtime(), in_store()[1], lead_id)
+    response = Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{lead_id}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@panel.post("/leads/<lead_id>/erase")
+@require("privacy.erase")
+def lead_erase(lead_id: str) -> Response:
+    """Erase the person everywhere (GDPR erasure), after the confirmation dialog."""
+    if request.form.get("confirm") != "erase":
+        flash(_("Nothing was erased: confirm in the dialog first."), "warning")
+        return redirect(url_for("panel.lead", lead_id=lead_id))
+    erase_subject(current_runtime(), in_store()[1], lead_id)
+    flash(_("The person's data was erased. The anonymous numbers stay in the statistics."), "success")
+    return redirect(url_for("panel.lead", lead_id=lead_id))

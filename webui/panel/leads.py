@@ -1,0 +1,131 @@
+"""Leads: the filtered, sorted, paged table, its CSV export, and new leads arriving while the page is open."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from pydantic import ValidationError
+
+from appliance.db.conversations import CHANNELS
+from appliance.db.leads import LEAD_STATUSES, TEMPERATURES
+from appliance.errors import Invalid
+from appliance.leads.export import export_csv
+from appliance.leads.query import LeadFilters, search_leads
+from appliance.runtime import current_runtime
+from webui.panel.blueprint import panel
+from webui.panel.live import live_response, position_of
+from webui.panel.present import project_choices, word
+from webui.ui.auth import in_store, require
+from webui.ui.i18n import LANGUAGE_NAMES, LANGUAGES
+
+PAGE_SIZE = 25
+FILTER_NAMES = tuple(name for name in LeadFilters.model_fields if name != "sort")
+
+
+def read_filters(args: Any) -> tuple[LeadFilters | None, list[str]]:
+    """Read the filters from a query string (empty fields are ignored); return them or the problems."""
+    given = {name: args.get(name) for name in (*FILTER_NAMES, "sort") if args.get(name, "").strip()}
+    try:
+        return LeadFilters.model_validate(given), []
+    except ValidationError as exc:
+        return None, sorted({_problem(str(error["loc"][0]) if error["loc"] else "") for error in exc.errors()})
+
+
+def _problem(name: str) -> str:
+    if name in {"score_min", "score_max", ""}:
+        return _("The score range must be between 0 and 100, the lowest first.")
+    if name in {"created_from", "created_to"}:
+        return _("Dates must look like 2026-03-01.")
+    return _("One of the filters is not valid; it was ignored.")
+
+
+def query_args(filters: LeadFilters | None, **changes: Any) -> dict[str, Any]:
+    """Return the query string of the current filters with ``changes`` (None removes a key)."""
+    args = {k: v for k, v in (filters.model_dump(exclude_defaults=True) if filters else {}).items() if v is not None}
+    args = {k: v.isoformat() if isinstance(v, date) else v for k, v in args.items()}
+    args.update(changes)
+    return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+@panel.get("/leads")
+@require("leads.read")
+def leads() -> str:
+    """Show the store's leads with filters, sorting and paging; new ones arrive without reloading."""
+    _principal, tenant_id = in_store()
+    filters, problems = read_filters(request.args)
+    cursor = request.args.get("cursor") or None
+    items: list[dict[str, Any]] = []
+    next_cursor = None
+    if filters is not None:
+        with current_runtime().sessions() as db:
+            try:
+                items, next_cursor = search_leads(db, tenant_id, filters, PAGE_SIZE, cursor)
+            except Invalid:
+                # A cursor from another sort order or an old link: start again from the first page.
+                cursor = None
+                items, next_cursor = search_leads(db, tenant_id, filters, PAGE_SIZE)
+    live = filters is not None and filters.sort == "-created_at" and not cursor and not filters.q
+    return render_template(
+        "panel/leads.html",
+        items=items,
+        filters=filters or LeadFilters(),
+        problems=problems,
+        next_url=url_for("panel.leads", **query_args(filters, cursor=next_cursor)) if next_cursor else None,
+        first_url=url_for("panel.leads", **query_args(filters)) if cursor else None,
+        export_url=url_for("panel.leads_export", **query_args(filters)),
+        live_url=url_for("panel.leads_live", **query_args(filters, sort=None)) if live else None,
+        since=position_of(items[0]) if items else position_of(None),
+        sort_url=lambda column: _sort_url(filters, column),
+        choices=_choices(),
+    )
+
+
+def _sort_url(filters: LeadFilters | None, column: str) -> str:
+    current = filters.sort if filters else "-created_at"
+    wanted = column if current == f"-{column}" else f"-{column}"
+    return url_for("panel.leads", **query_args(filters, sort=wanted, cursor=None))
+
+
+def _choices() -> dict[str, list[tuple[str, str]]]:
+    lang = str(get_locale())
+    return {
+        "temperature": [(t, word("temperature", t, lang)) for t in TEMPERATURES],
+        "status": [(s, word("status", s, lang)) for s in LEAD_STATUSES],
+        "channel": [(c, word("channel", c, lang)) for c in CHANNELS],
+        "language": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        "project_type": project_choices(lang),
+    }
+
+
+@panel.get("/leads/export.csv")
+@require("leads.export")
+def leads_export() -> Response:
+    """Download every lead matching the filters as CSV (the service audits the export)."""
+    _principal, tenant_id = in_store()
+    filters, problems = read_filters(request.args)
+    if filters is None:
+        flash(problems[0], "error")
+        return redirect(url_for("panel.leads"))
+    try:
+        with current_runtime().transaction() as db:
+            text = export_csv(db, tenant_id, filters)
+    except Invalid:
+        flash(_("Too many leads for one file. Narrow the dates or other filters and try again."), "error")
+        return redirect(url_for("panel.leads", **query_args(filters)))
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="leads-{date.today().isoformat()}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@panel.get("/leads/live")
+@require("leads.read")
+def leads_live() -> Response:
+    """Stream the leads that arrive from now on and match the filters (server-sent events)."""
+    _principal, tenant_id = in_store()
+    filters, _problems = read_filters(request.args)
+    return live_response(tenant_id, filters or LeadFilters())

@@ -1,0 +1,34 @@
+"""The store picker, for people who work for several stores."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from appliance.accounts.login import workplaces
+from appliance.runtime import current_runtime
+from webui.panel.blueprint import panel
+from webui.ui.auth import choose_store, require, safe_next, signed_in
+
+
+@panel.get("/stores")
+@require(store=False)
+def stores() -> str:
+    """List the stores the signed-in person works for."""
+    principal = signed_in()
+    with current_runtime().sessions() as db:
+        places = workplaces(db, principal.user_id)
+    return render_template("panel/stores.html", places=places, next=request.args.get("next", ""))
+
+
+@panel.post("/stores")
+@require(store=False)
+def pick_store() -> Response:
+    """Work in the chosen store (only one the person belongs to)."""
+    principal = signed_in()
+    chosen = request.form.get("tenant_id", "")
+    with current_runtime().sessions() as db:
+        if chosen not in {place.tenant_id for place in workplaces(db, principal.user_id)}:
+            abort(404)
+    choose_store(chosen)
+    return redirect(safe_next(request.form.get("next"), url_for("panel.today")))

@@ -1,0 +1,181 @@
+"""Settings → Team and Settings → API tokens: who works in the store, and the keys scripts use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from appliance.db import User
+from appliance.db.tenants import TENANT_ROLES
+from appliance.errors import AppError
+from appliance.runtime import current_runtime
+from appliance.tenants import team
+from appliance.tenants.api_tokens import issue_token, revoke_token, tenant_tokens
+from webui.panel.blueprint import panel
+from webui.ui.auth import Principal, current_principal, require
+
+
+def _principal() -> Principal:
+    return current_principal()  # type: ignore[return-value]  # @require let only store staff in
+
+
+def role_names() -> dict[str, str]:
+    """Return the roles' names in the panel's language."""
+    return {"OWNER": _("Owner"), "ADMIN": _("Manager"), "AGENT": _("Agent")}
+
+
+def _grantable(principal: Principal) -> list[str]:
+    """Return the roles this person may give (only an owner makes owners)."""
+    return [r for r in TENANT_ROLES if r != team.OWNER or principal.role == team.OWNER]
+
+
+def _refusal(exc: AppError) -> str:
+    messages = {
+        "owner_only": _("Only an owner can make someone an owner, or change or remove an owner."),
+        "last_owner": _("The store needs at least one owner. Make someone else an owner first."),
+        "already_member": _("This person is already in the team."),
+        "role_too_high": _("You cannot create a token with more rights than your own role."),
+        "not_found": _("That is no longer there. Reload the page."),
+        "invalid": _("Check the e-mail address and the role."),
+    }
+    return messages.get(exc.code, exc.message)
+
+
+# --- team -------------------------------------------------------------------------------------------
+
+
+@panel.get("/settings/team")
+@require("team.manage")
+def settings_team(invitation: dict[str, Any] | None = None) -> str:
+    """List the team with their roles, and invite someone new."""
+    principal = _principal()
+    with current_runtime().sessions() as db:
+        members = team.members(db, principal.tenant_id or "")
+    return render_template(
+        "panel/settings_team.html",
+        members=members,
+        roles=role_names(),
+        grantable=_grantable(principal),
+        invitation=invitation,
+    )
+
+
+@panel.post("/settings/team/invite")
+@require("team.manage")
+def settings_team_invite() -> Response | str:
+    """Add someone to the team and show the link they use to choose their password."""
+    principal = _principal()
+    email, role = request.form.get("email", ""), request.form.get("role", "AGENT")
+    rt = current_runtime()
+    try:
+        with rt.transaction() as db:
+            tenant_id, by_role = principal.tenant_id or "", principal.role or ""
+            invitation = team.invite(rt, db, tenant_id, email, role, by_role, base_url=request.host_url)
+    except AppError as exc:
+        flash(_refusal(exc), "error")
+        return redirect(url_for("panel.settings_team"))
+    return settings_team(invitation)
+
+
+@panel.post("/settings/team/<user_id>/role")
+@require("team.manage")
+def settings_team_role(user_id: str) -> Response:
+    """Give a team member another role."""
+    principal = _principal()
+    role = request.form.get("role", "")
+
+    def change(db: Any) -> None:
+        team.change_role(db, principal.tenant_id or "", user_id, role, principal.role or "")
+
+    return _team_change(change, _("The role is changed."))
+
+
+@panel.post("/settings/team/<user_id>/remove")
+@require("team.manage")
+def settings_team_remove(user_id: str) -> Response:
+    """Take someone out of the team (they can no longer open this store's panel)."""
+    principal = _principal()
+
+    def change(db: Any) -> None:
+        team.remove(db, principal.tenant_id or "", user_id, principal.role or "")
+
+    return _team_change(change, _("They are no longer in the team."))
+
+
+def _team_change(change: Any, done: str) -> Response:
+    try:
+        with current_runtime().transaction() as db:
+            change(db)
+    except AppError as exc:
+        flash(_refusal(exc), "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("panel.settings_team"))
+
+
+# --- api tokens -------------------------------------------------------------------------------------
+
+
+@panel.get("/settings/tokens")
+@require("tokens.manage")
+def settings_tokens(created: dict[str, str] | None = None) -> str:
+    """List the store's live tokens with their last use, and create one."""
+    principal = _principal()
+    with current_runtime().sessions() as db:
+        tokens = tenant_tokens(db, principal.tenant_id or "")
+        owners = {t.user_id for t in tokens if t.user_id}
+        people = {u.id: u.name or u.email for u in db.scalars(select(User).where(User.id.in_(owners)))}
+        rows = [
+            {
+                "id": t.id,
+                "name": t.name,
+                "role": t.role,
+                "prefix": t.display_prefix,
+                "created_at": t.created_at,
+                "last_used_at": t.last_used_at,
+                "created_by": people.get(t.user_id or ""),
+            }
+            for t in tokens
+        ]
+    grantable = TENANT_ROLES[TENANT_ROLES.index(principal.role) :] if principal.role in TENANT_ROLES else []
+    return render_template(
+        "panel/settings_tokens.html", tokens=rows, roles=role_names(), grantable=grantable, created=created
+    )
+
+
+@panel.post("/settings/tokens")
+@require("tokens.manage")
+def settings_tokens_create() -> Response | str:
+    """Create a token and show it once: only its hash is kept."""
+    principal = _principal()
+    name, role = request.form.get("name", ""), request.form.get("role", "AGENT")
+    try:
+        with current_runtime().transaction() as db:
+            token, plaintext = issue_token(
+                db, principal.tenant_id or "", name, role, principal.role or "", principal.user_id
+            )
+            created = {"name": token.name, "token": plaintext}
+    except AppError as exc:
+        message = _("Give the token a name.") if exc.code == "invalid" else _refusal(exc)
+        flash(message, "error")
+        return redirect(url_for("panel.settings_tokens"))
+    return settings_tokens(created)
+
+
+@panel.post("/settings/tokens/<token_id>/revoke")
+@require("tokens.manage")
+def settings_tokens_revoke(token_id: str) -> Response:
+    """Revoke a token: scripts using it are refused from the next request."""
+    principal = _principal()
+    try:
+        with current_runtime().transaction() as db:
+            revoke_token(db, principal.tenant_id or "", token_id)
+    except AppError as exc:
+        flash(_refusal(exc), "error")
+    else:
+        flash(_("The token is revoked. Anything still using it is refused from now on."), "success")
+    return redirect(url_for("panel.settings_tokens"))

@@ -1,0 +1,157 @@
+"""The Widget & branding page: colours, logo, greetings and way of speaking per language, position,
+the websites allowed to show the chat, the snippet to paste, and the widget key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response as FlaskResponse
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from appliance.admin.controls import rotate_widget_key
+from appliance.admin.tenants import snippet, update_store
+from appliance.configs import service as configs
+from appliance.configs.logos import read_logo, store_logo
+from appliance.db import Tenant
+from appliance.errors import AppError, NotFound
+from appliance.runtime import current_runtime
+from appliance.tenants.validation import origin_problem
+from webui.panel.blueprint import panel, panel_nav
+from webui.panel.config_forms import FORM_PROBLEMS, LANGUAGES, branding_from_form, origins_from_form, texts_from_form
+from webui.ui.auth import current_principal, require
+
+panel_nav.add("panel.widget", _l("Widget & branding"), permission="config.write", order=50)
+
+LOGO_CACHE = "public, max-age=31536000, immutable"  # a logo's address changes with each upload
+
+
+def _tenant_id() -> str:
+    return current_principal().tenant_id  # type: ignore[union-attr, return-value]
+
+
+def _user_id() -> str:
+    return current_principal().user_id  # type: ignore[union-attr]
+
+
+def _saved() -> dict[str, Any]:
+    """Return what the page shows when nothing was typed yet: the saved settings."""
+    with current_runtime().sessions() as db:
+        tenant = db.get(Tenant, _tenant_id())
+        if tenant is None:
+            raise NotFound("This store does not exist.")
+        return {
+            "branding": configs.current(db, tenant.id, "branding")["payload"],
+            "texts": configs.current(db, tenant.id, "texts")["payload"],
+            "origins": list(tenant.allowed_origins),
+            "widget_key": tenant.widget_key,
+            "languages": [lang for lang in tenant.languages if lang in LANGUAGES],
+            "default_language": tenant.default_language,
+        }
+
+
+def _page(values: dict[str, Any], problems: list[dict[str, str]], status: int = 200) -> tuple[str, int]:
+    rt = current_runtime()
+    html = render_template(
+        "panel/widget.html",
+        **values,
+        problems=problems,
+        snippet=snippet(rt.settings.public_url, values["widget_key"]),
+        language_names=_language_names(),
+    )
+    return html, status
+
+
+@panel.get("/widget")
+@require("config.write")
+def widget() -> tuple[str, int]:
+    """Show the widget's settings with a live preview."""
+    return _page(_saved(), [])
+
+
+@panel.post("/widget")
+@require("config.write")
+def widget_save() -> Response | tuple[str, int]:
+    """Save the look, greetings, way of speaking and allowed websites, or show every problem and keep the form."""
+    saved = _saved()
+    branding = branding_from_form(request.form, saved["branding"])
+    texts = texts_from_form(request.form, saved["texts"])
+    origins = origins_from_form(request.form)
+    problems = configs.parse_config("branding", branding)[1] + configs.parse_config("texts", texts)[1]
+    problems += [
+        {"path": "allowed_origins", "message": _origin_message(origin)} for origin in origins if origin_problem(origin)
+    ]
+    if problems:
+        return _page(saved | {"branding": branding, "texts": texts, "origins": origins}, problems, FORM_PROBLEMS)
+    rt = current_runtime()
+    changed = False
+    for kind, payload in (("branding", branding), ("texts", texts)):
+        if configs.parse_config(kind, payload)[0] != configs.parse_config(kind, saved[kind])[0]:
+            configs.put(rt, _tenant_id(), kind, payload, _user_id())
+            changed = True
+    if origins != saved["origins"]:
+        update_store(rt, _tenant_id(), {"allowed_origins": origins})
+        changed = True
+    if changed:
+        flash(_("Saved. Your website shows the changes the next time a page opens."), "success")
+    else:
+        flash(_("Nothing had changed."), "info")
+    return redirect(url_for("panel.widget"))
+
+
+def _origin_message(origin: str) -> str:
+    return _(
+        "%(origin)s is not a website address like https://www.mystore.es (a * may stand for any subdomain or port).",
+        origin=origin,
+    )
+
+
+@panel.post("/widget/logo")
+@require("config.write")
+def widget_logo() -> Response:
+    """Upload a new logo and show it in the widget at once."""
+    upload = request.files.get("logo")
+    rt = current_runtime()
+    try:
+        file_id = store_logo(rt, _tenant_id(), upload.read() if upload else None)
+    except AppError as exc:
+        refusals = {
+            "file_missing": _("Choose an image file for the logo."),
+            "file_too_large": _("The logo can be up to 1 MB. Try a smaller image."),
+            "file_type_not_allowed": _("The logo must be a PNG or JPG image."),
+        }
+        flash(refusals.get(exc.code, exc.message), "error")
+        return redirect(url_for("panel.widget"))
+    # The widget runs on the store's website, so the logo needs this server's full address.
+    branding = _saved()["branding"] | {"logo_url": url_for("panel.logo", file_id=file_id, _external=True)}
+    configs.put(rt, _tenant_id(), "branding", branding, _user_id())
+    flash(_("The new logo is saved."), "success")
+    return redirect(url_for("panel.widget"))
+
+
+@panel.get("/logos/<file_id>")
+def logo(file_id: str) -> FlaskResponse:
+    """Serve a store's logo to anyone: it is shown on the store's own website, in the widget."""
+    found = read_logo(current_runtime(), file_id)
+    response = FlaskResponse(found.data, mimetype=found.content_type)
+    response.headers["Cache-Control"] = LOGO_CACHE
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+@panel.post("/widget/rotate-key")
+@require("widget.rotate_key")
+def widget_rotate_key() -> Response:
+    """Give the widget a new key; the old one stops opening chats at once."""
+    rotate_widget_key(current_runtime(), _tenant_id())
+    flash(
+        _("The widget has a new key. Paste the new snippet into your website now: the old one no longer works."),
+        "warning",
+    )
+    return redirect(url_for("panel.widget") + "#snippet")
+
+
+def _language_names() -> dict[str, str]:
+    return {"es": _("Spanish"), "ca": _("Catalan"), "pt": _("Portuguese"), "en": _("English")}

@@ -1,0 +1,41 @@
+"""Template filters for dates and numbers in the person's language and the store's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import format_datetime, format_percent, format_timedelta
+
+from appliance.db import utcnow
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    # Services return ISO 8601 strings with an offset; the ORM returns aware datetimes.
+    if value is None or value == "":
+        return None
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def when(value: datetime | str | None, pattern: str = "d MMM y, HH:mm") -> str:
+    """Format a moment in the store's time zone ("3 dic 2026, 10:30" in Spanish)."""
+    moment = _moment(value)
+    return "" if moment is None else format_datetime(moment, pattern)
+
+
+def ago(value: datetime | str | None) -> str:
+    """Say how long ago a moment was ("hace 5 minutos")."""
+    moment = _moment(value)
+    if moment is None:
+        return ""
+    return format_timedelta(moment - utcnow(), granularity="minute", add_direction=True, threshold=0.9)
+
+
+def percent(value: float | None) -> str:
+    """Format a fraction as a percentage ("42 %"), or a dash when there is nothing to divide."""
+    return "—" if value is None else format_percent(value)
+
+
+def install_filters(app: Flask) -> None:
+    """Make the filters available to every template."""
+    app.jinja_env.filters.update(when=when, ago=ago, percent=percent)
