@@ -21,6 +21,8 @@ $(VENV)/.installed-test: pyproject.toml widget/package-lock.json | $(BIN)/python
 	cd widget && npm ci --no-audit --no-fund --silent
 	@touch $@ $(VENV)/.installed
 
+# The printed links, snippets and invitations use the address we serve on (unless one is set).
+run: export EBANISTA_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/ebanista migrate
 	$(BIN)/ebanista seed-demo

@@ -75,3 +75,16 @@ def record(
     }
     db.execute(insert(Audit.__table__).values(**values))
     return entry_id
+
+
+def record_for_tenant(
+    db: Session | Connection,
+    action: str,
+    tenant_id: str,
+    details: dict[str, Any] | None = None,
+    actor: Actor | None = None,
+) -> str:
+    """Record a change made to a store itself (the operator's actions on tenants)."""
+    return record(
+        db, action, tenant_id=tenant_id, target_type="tenant", target_id=tenant_id, details=details, actor=actor
+    )

@@ -227,6 +227,7 @@ def test_a_forged_invitation_is_refused(client: FlaskClient) -> None:
 
 def test_a_person_changes_their_password(panel_login: Callable[..., FlaskClient], cast: Cast, rt: Runtime) -> None:
     client = panel_login("bob@example.com")
+    elsewhere = panel_login("bob@example.com")
     post_form(
         client,
         "/panel/account/password",
@@ -238,6 +239,10 @@ def test_a_person_changes_their_password(panel_login: Callable[..., FlaskClient]
     )
     with rt.sessions() as db:
         assert verify_password(db.get(User, cast.bob.id).password_hash, "another long one")
+    # This session goes on; the one on another device has ended.
+    assert client.get("/panel/leads").status_code == 200
+    assert client.get("/panel/leads").status_code == 200
+    assert elsewhere.get("/panel/leads").headers["Location"].startswith("/panel/login")
 
 
 def test_an_account_that_must_have_two_factor_sets_it_up_before_entering(

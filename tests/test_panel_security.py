@@ -16,7 +16,7 @@ from appliance.runtime import Runtime
 from tests.conftest import Cast
 from tests.panel import csrf_token, post_form, sign_in
 from webui.ui.area import setup_area
-from webui.ui.auth import require
+from webui.ui.auth import password_mark, require
 
 Login = Callable[..., FlaskClient]
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -118,6 +118,7 @@ def test_every_nav_link_starts_with_panel_and_opens(panel_login: Login, cast: Ca
 def _impersonate(client: FlaskClient, operator: User, tenant_id: str, ends_in: float) -> None:
     with client.session_transaction() as session:
         session["uid"] = operator.id
+        session["pw"] = password_mark(operator)
         session["seen"] = int(time.time())
         session["lang"] = "en"
         session["imp"] = {

@@ -6,7 +6,7 @@ from typing import Any
 
 from appliance.admin.maintenance import maintenance_state
 from appliance.admin.tenants import load_tenant, tenant_json
-from appliance.audit import Actor, current_actor, record
+from appliance.audit import Actor, current_actor, record, record_for_tenant
 from appliance.ids import new_id
 from appliance.privacy.purge import purge_tenant
 from appliance.runtime import Runtime
@@ -24,15 +24,7 @@ def set_maintenance(
         tenant = load_tenant(db, tenant_id)
         tenant.maintenance = state
         details = {"enabled": state["enabled"], "languages": sorted(state["message"])}
-        record(
-            db,
-            "tenant.maintenance",
-            tenant_id=tenant.id,
-            target_type="tenant",
-            target_id=tenant.id,
-            details=details,
-            actor=actor,
-        )
+        record_for_tenant(db, "tenant.maintenance", tenant.id, details, actor)
         found = tenant_json(tenant, rt.settings.public_url)
         info = TenantInfo.of(tenant)
     # The directory caches a store for 30 s; visitors must see the switch on their next request.
@@ -46,7 +38,7 @@ def rotate_widget_key(rt: Runtime, tenant_id: str, actor: Actor | None = None) -
         tenant = load_tenant(db, tenant_id)
         old_key = tenant.widget_key
         tenant.widget_key = new_widget_key()
-        record(db, "widget_key.rotated", tenant_id=tenant.id, target_type="tenant", target_id=tenant.id, actor=actor)
+        record_for_tenant(db, "widget_key.rotated", tenant.id, actor=actor)
         info = TenantInfo.of(tenant)
     forget(rt, info, old_key)
     return info.widget_key

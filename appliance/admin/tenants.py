@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from appliance.accounts.invitations import LIFETIME_SECONDS, invitation_url, make_invitation_token
 from appliance.admin.usage import usage_by_tenant
-from appliance.audit import Actor, record
+from appliance.audit import Actor, record_for_tenant
 from appliance.db import Tenant, User
 from appliance.db.tenants import PLANS, TENANT_STATUSES
 from appliance.errors import Invalid, NotFound
@@ -91,15 +91,7 @@ def create_store(rt: Runtime, new: NewStore, actor: Actor | None = None) -> dict
         tenant = create_tenant(db, spec)
         invitation = _invite_owner(db, rt, tenant, new.owner_email) if new.owner_email else None
         details = {"slug": tenant.slug, "plan": tenant.plan, "owner_invited": invitation is not None}
-        record(
-            db,
-            "tenant.created",
-            tenant_id=tenant.id,
-            target_type="tenant",
-            target_id=tenant.id,
-            details=details,
-            actor=actor,
-        )
+        record_for_tenant(db, "tenant.created", tenant.id, details, actor)
         found = tenant_json(tenant, rt.settings.public_url)
     # New origins must reach the CORS preflight list at once.
     forget(rt, tenant)
@@ -173,15 +165,7 @@ def update_store(rt: Runtime, tenant_id: str, changes: dict[str, Any], actor: Ac
                 setattr(tenant, name, _cleaned(name, changes[name]))
                 changed.append(name)
         details = {"fields": changed}
-        record(
-            db,
-            "tenant.updated",
-            tenant_id=tenant.id,
-            target_type="tenant",
-            target_id=tenant.id,
-            details=details,
-            actor=actor,
-        )
+        record_for_tenant(db, "tenant.updated", tenant.id, details, actor)
         found = tenant_json(tenant, rt.settings.public_url, usage_by_tenant(db, [tenant.id])[tenant.id])
         info = TenantInfo.of(tenant)
     forget(rt, info)

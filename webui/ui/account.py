@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -13,7 +13,7 @@ from appliance.db import User, utcnow
 from appliance.errors import NotFound
 from appliance.runtime import current_runtime
 from appliance.security.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
-from webui.ui.auth import require, signed_in
+from webui.ui.auth import password_mark, require, signed_in
 from webui.ui.login import start_or_resume_setup
 
 
@@ -78,6 +78,7 @@ def change_password() -> Response:
             return _back()
         user.password_hash = hash_password(new)
         record(db, "user.password_changed", tenant_id=None, target_type="user", target_id=user.id)
+        session["pw"] = password_mark(user)  # this session stays; the others end
     flash(_("Your password has been changed."), "success")
     return _back()
 

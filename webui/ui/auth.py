@@ -8,6 +8,7 @@ Both panels use these helpers: /panel needs a store, /admin needs a platform rol
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,7 +92,8 @@ def _load_principal() -> Principal | None:
         session["seen"] = int(now)
     with current_runtime().sessions() as db:
         user = db.get(User, user_id)
-        if user is None or not user.is_active:
+        # A changed password (here or on another device) ends every other session of the person.
+        if user is None or not user.is_active or session.get("pw") != password_mark(user):
             sign_out()
             return None
         base = Principal(user.id, user.email, user.name, user.language, user.platform_role)
@@ -174,11 +176,17 @@ def sign_in(user: User, tenant_id: str | None = None) -> None:
     session.clear()
     session.permanent = True
     session["uid"] = user.id
+    session["pw"] = password_mark(user)
     session["seen"] = int(time.time())
     session[LANGUAGE_KEY] = language or user.language
     if tenant_id:
         session["tid"] = tenant_id
     g.pop("principal", None)
+
+
+def password_mark(user: User) -> str:
+    """Return a short fingerprint of the password hash (the cookie never holds the hash itself)."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
 def choose_store(tenant_id: str) -> None:

@@ -161,7 +161,12 @@ function boot() {
       if (!e) return note(''), r;
       if (e.status === 401 && !renewed) {
         renewed = true;
-        if (await renew()) continue;
+        const before = S.sid;
+        if (await renew()) {
+          // An ended conversation was replaced by a new one (accept() begins it): nothing to resend.
+          if (S.sid !== before) return { error: { code: 'restarted' } };
+          continue;
+        }
       } else if ((!e.status || e.status === 429 || e.status >= 500) && e.code !== 'store_unavailable' && e.code !== 'maintenance' && wait <= 16000) {
         note(t('reconnecting'));
         await sleep(wait);
