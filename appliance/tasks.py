@@ -98,5 +98,6 @@ def expire_idle_sessions(rt: Runtime) -> int:
 
 
 # Modules that declare tasks register them when imported; importing them here makes every TaskQueue complete.
+import appliance.accounts.invitation_mail  # noqa: E402
 import appliance.agenda.reminders  # noqa: E402, F401
 from appliance.privacy import retention as _retention  # noqa: E402, F401

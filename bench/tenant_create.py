@@ -32,7 +32,8 @@ DEFAULT_RUNS = 30
 
 def build_app(scratch: Path):
     """Return a migrated app on the configured database, or on SQLite in ``scratch``."""
-    overrides: dict[str, object] = {"rate_limits": "off", "data_dir": scratch}
+    # Request log lines would bury the figures.
+    overrides: dict[str, object] = {"rate_limits": "off", "data_dir": scratch, "log_level": "warning"}
     if not os.environ.get("EBANISTA_DATABASE_URL"):
         overrides["database_url"] = f"sqlite:///{scratch / 'bench.db'}"
     app = create_app(overrides)

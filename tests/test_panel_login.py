@@ -177,6 +177,13 @@ def test_a_person_cannot_pick_a_store_they_do_not_work_for(app: Flask, cast: Cas
     assert refused.status_code == 404
 
 
+def test_an_operator_without_a_store_is_sent_to_admin(app: Flask, make_user: Callable[..., User]) -> None:
+    make_user("ops@example.com", None, "INTERNAL")
+    client = app.test_client()
+    sign_in(client, "ops@example.com", area="admin")
+    assert client.get("/panel/stores").headers["Location"] == "/admin"
+
+
 def test_signing_out_needs_a_post_and_ends_the_session(panel_login: Callable[..., FlaskClient], cast: Cast) -> None:
     client = panel_login("alice@example.com")
     assert client.get("/panel/logout").status_code in {404, 405}

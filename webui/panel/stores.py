@@ -13,11 +13,14 @@ from webui.ui.auth import choose_store, require, safe_next, signed_in
 
 @panel.get("/stores")
 @require(store=False)
-def stores() -> str:
+def stores() -> str | Response:
     """List the stores the signed-in person works for."""
     principal = signed_in()
     with current_runtime().sessions() as db:
         places = workplaces(db, principal.user_id)
+    if not places and principal.platform_role:
+        # An operator works in a store only by impersonating it, which starts from /admin.
+        return redirect("/admin")
     return render_template("panel/stores.html", places=places, next=request.args.get("next", ""))
 
 
