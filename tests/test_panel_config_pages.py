@@ -280,6 +280,18 @@ def test_a_new_colour_reaches_the_widget_at_once(alice: FlaskClient, client: Fla
     assert config["position"] == "left"
 
 
+def test_the_store_makes_the_chat_open_by_itself(alice: FlaskClient, client: FlaskClient, cast: Cast) -> None:
+    values = form_of(alice, "/panel/widget", "/panel/widget")
+    values |= {"allowed_origins": ORIGIN, "open_on_load": "1", "open_delay_seconds": "5"}
+    assert alice.post("/panel/widget", data=values).status_code == 302
+    config = widget_config(client, cast.tenant_a).get_json()["config"]
+    assert (config["open_on_load"], config["open_delay_seconds"]) == (True, 5)
+    values |= {"open_delay_seconds": "soon"}
+    refused = alice.post("/panel/widget", data=values)
+    assert refused.status_code == 200
+    assert "open_delay_seconds" in refused.get_data(as_text=True)
+
+
 def test_a_bad_website_address_is_shown_and_nothing_is_saved(alice: FlaskClient, rt: Runtime, cast: Cast) -> None:
     values = form_of(alice, "/panel/widget", "/panel/widget")
     values |= {"primary": "#654321", "allowed_origins": "https://ok.example\nftp://nope"}

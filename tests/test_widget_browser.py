@@ -167,3 +167,21 @@ def test_a_lost_request_is_retried_with_the_same_key_and_nothing_is_doubled(page
     assert len(keys) == 3
     assert len(set(keys)) == 1
     expect(page.locator('[data-role="visitor"]', has_text="Cocina")).to_have_count(1)
+
+
+def test_the_store_may_open_the_chat_by_itself_until_the_visitor_closes_it(page: Page, site: Site) -> None:
+    owner = {"Authorization": f"Bearer {site.demo['api_token']}"}
+    saved = page.request.put(
+        f"{site.url}/v1/config/widget", data={"open_on_load": True, "open_delay_seconds": 0}, headers=owner
+    )
+    assert saved.status == 200
+    page.goto(f"{site.url}/demo")
+    expect(page.locator('[part="panel"]')).to_be_visible(timeout=WAIT)
+    bot_says(page, "consent")
+    # Opened by the store, not by the visitor: the page keeps its focus.
+    assert page.evaluate("document.activeElement.id") != "ebanista-widget"
+    click(page, 'button[part="close"]')
+    page.reload()
+    expect(page.locator('button[part="launcher"]')).to_be_visible(timeout=WAIT)
+    page.wait_for_timeout(500)
+    expect(page.locator('[part="panel"]')).to_be_hidden()

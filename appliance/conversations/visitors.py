@@ -11,7 +11,7 @@ from appliance.errors import Forbidden, NotFound, Unavailable
 from appliance.runtime import Runtime
 from appliance.security.origins import origin_allowed
 from appliance.security.visitor import LIFETIME_SECONDS, VisitorClaims, issue_visitor_token
-from appliance.tenants.directory import TenantInfo, tenant_by_widget_key
+from appliance.tenants.directory import TenantInfo, tenant_by_widget_key, tenant_config
 
 
 def open_visit(
@@ -44,11 +44,17 @@ def open_visit(
         "token": token,
         "expires_in": LIFETIME_SECONDS,
         "session_id": session_id,
-        "config": widget_config(info, language),
+        "config": widget_config(info, language, _opening(rt, info.id)),
     }
 
 
-def widget_config(info: TenantInfo, language: str) -> dict[str, Any]:
+def _opening(rt: Runtime, tenant_id: str) -> dict[str, Any]:
+    # A Session connects only when used: a cached config costs no database round trip.
+    with rt.sessions() as db:
+        return tenant_config(rt, db, tenant_id, "widget")
+
+
+def widget_config(info: TenantInfo, language: str, opening: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return what the widget needs to look like the store and greet in the visitor's language."""
     branding = info.branding
     greeting = branding.get("greeting") or {}
@@ -61,4 +67,7 @@ def widget_config(info: TenantInfo, language: str) -> dict[str, Any]:
         "languages": info.languages,
         "default_language": info.default_language,
         "language": language,
+        # The store's "widget" settings: open the chat by itself, after a delay (never in a preview).
+        "open_on_load": bool((opening or {}).get("open_on_load", False)),
+        "open_delay_seconds": int((opening or {}).get("open_delay_seconds", 0)),
     }

@@ -60,6 +60,15 @@ def branding_from_form(form: Form, current: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+def opening_from_form(form: Form, current: dict[str, Any]) -> dict[str, Any]:
+    """Return the widget payload: whether the chat opens by itself, and after how many seconds."""
+    payload = copy.deepcopy(current)
+    payload["open_on_load"] = bool(form.get("open_on_load"))
+    delay = _text(form, "open_delay_seconds")
+    payload["open_delay_seconds"] = int(delay) if delay.isdigit() else delay or 0
+    return payload
+
+
 def texts_from_form(form: Form, current: dict[str, Any]) -> dict[str, Any]:
     """Return the texts payload (tone and length per language, the closing); own texts are kept."""
     payload = copy.deepcopy(current)

@@ -20,7 +20,14 @@ from appliance.errors import AppError, NotFound
 from appliance.runtime import current_runtime
 from appliance.tenants.validation import origin_problem
 from webui.panel.blueprint import panel, panel_nav
-from webui.panel.config_forms import FORM_PROBLEMS, LANGUAGES, branding_from_form, origins_from_form, texts_from_form
+from webui.panel.config_forms import (
+    FORM_PROBLEMS,
+    LANGUAGES,
+    branding_from_form,
+    opening_from_form,
+    origins_from_form,
+    texts_from_form,
+)
 from webui.ui.auth import current_principal, require
 
 panel_nav.add("panel.widget", _l("Widget & branding"), permission="config.write", order=50)
@@ -45,6 +52,7 @@ def _saved() -> dict[str, Any]:
         return {
             "branding": configs.current(db, tenant.id, "branding")["payload"],
             "texts": configs.current(db, tenant.id, "texts")["payload"],
+            "opening": configs.current(db, tenant.id, "widget")["payload"],
             "origins": list(tenant.allowed_origins),
             "widget_key": tenant.widget_key,
             "languages": [lang for lang in tenant.languages if lang in LANGUAGES],
@@ -78,17 +86,20 @@ def widget_save() -> Response | tuple[str, int]:
     saved = _saved()
     branding = branding_from_form(request.form, saved["branding"])
     texts = texts_from_form(request.form, saved["texts"])
+    opening = opening_from_form(request.form, saved["opening"])
     origins = origins_from_form(request.form)
-    problems = configs.parse_config("branding", branding)[1] + configs.parse_config("texts", texts)[1]
+    problems = [p for kind, payload in _kinds(branding, texts, opening) for p in configs.parse_config(kind, payload)[1]]
     problems += [
         {"path": "allowed_origins", "message": _origin_message(origin)} for origin in origins if origin_problem(origin)
     ]
     if problems:
-        return _page(saved | {"branding": branding, "texts": texts, "origins": origins}, problems, FORM_PROBLEMS)
+        typed = {"branding": branding, "texts": texts, "opening": opening, "origins": origins}
+        return _page(saved | typed, problems, FORM_PROBLEMS)
     rt = current_runtime()
     changed = False
-    for kind, payload in (("branding", branding), ("texts", texts)):
-        if configs.parse_config(kind, payload)[0] != configs.parse_config(kind, saved[kind])[0]:
+    for kind, payload in _kinds(branding, texts, opening):
+        before = saved["opening" if kind == "widget" else kind]
+        if configs.parse_config(kind, payload)[0] != configs.parse_config(kind, before)[0]:
             configs.put(rt, _tenant_id(), kind, payload, _user_id())
             changed = True
     if origins != saved["origins"]:
@@ -99,6 +110,13 @@ def widget_save() -> Response | tuple[str, int]:
     else:
         flash(_("Nothing had changed."), "info")
     return redirect(url_for("panel.widget"))
+
+
+def _kinds(
+    branding: dict[str, Any], texts: dict[str, Any], opening: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    # The page edits three configuration kinds; "widget" holds when the chat opens by itself.
+    return [("branding", branding), ("texts", texts), ("widget", opening)]
 
 
 def _origin_message(origin: str) -> str:

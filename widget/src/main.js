@@ -29,6 +29,15 @@ function boot() {
       return null;
     }
   })();
+  const CLOSED = `ebanista:${KEY}:closed`;
+  const closedHere = (set) => {
+    try {
+      if (set) sessionStorage.setItem(CLOSED, '1');
+      return !!sessionStorage.getItem(CLOSED);
+    } catch (e) {
+      return false;
+    }
+  };
   const remember = (id) => {
     try {
       localStorage.setItem(STORE, id);
@@ -147,6 +156,9 @@ function boot() {
     S.resumed = !!remembered && remembered === r.data.session_id;
     accept(r.data);
     configure(r.data.config || {});
+    const cfg = r.data.config || {};
+    // The store may open the chat by itself, once per visit: never again after the visitor closed it.
+    if (cfg.open_on_load && !closedHere()) setTimeout(() => open(true), (cfg.open_delay_seconds || 0) * 1000);
   })();
 
   // --- talking to the conversation -------------------------------------------------------------
@@ -204,7 +216,7 @@ function boot() {
     ui.composer.hidden = !spec && answer.status === 'completed';
     // The new choices take room from the log: keep its newest message in view.
     scroll();
-    if (S.open && lost) focusFirst();
+    if (S.open && lost && !S.quiet) focusFirst();
   }
 
   function focusFirst() {
@@ -223,12 +235,13 @@ function boot() {
     typing(false);
     if (r.error) S.loaded = false;
     else show(r.data, true);
-    if (S.open) focusFirst();
+    if (S.open && !S.quiet) focusFirst();
   }
 
   async function send(body, label, fromBox) {
     if (S.busy || !S.loaded) return false;
     S.busy = true;
+    S.quiet = false; // the visitor is talking now: follow the conversation with the focus
     const mine = label != null ? say('visitor', label) : null;
     typing(true);
     const r = await talk('POST', '/v1/chat/send', body, uuid());
@@ -276,10 +289,12 @@ function boot() {
   }
 
   // --- open and close --------------------------------------------------------------------------
-  async function open() {
+  // ``quiet``: opened by the store's setting, not by the visitor, so the page keeps its focus.
+  async function open(quiet) {
     await ready;
     if (S.dead || S.open) return;
     S.open = true;
+    S.quiet = !!quiet;
     ui.panel.hidden = false;
     ui.greeting.hidden = true;
     ui.launcher.setAttribute('aria-expanded', 'true');
@@ -295,6 +310,8 @@ function boot() {
   function close(refocus) {
     if (!S.open) return;
     S.open = false;
+    S.quiet = false;
+    closedHere(true);
     ui.panel.hidden = true;
     ui.launcher.setAttribute('aria-expanded', 'false');
     if (refocus || shadow.activeElement) ui.launcher.focus();
