@@ -35,9 +35,11 @@ test: $(VENV)/.installed-test lint browser
 	EBANISTA_TEST_BACKEND=sqlite $(BIN)/pytest
 	EBANISTA_TEST_BACKEND=platform $(BIN)/pytest
 
-# Browser tests drive Debian's Chromium with Playwright (its own browser download is not used).
+# Browser tests drive Debian's Chromium with Playwright (its own browser download is not used);
+# the PDF summaries need Pango (WeasyPrint). CI runs as root, so it can install what is missing.
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@ldconfig -p | grep -q libpangoft2-1.0 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
