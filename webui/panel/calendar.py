@@ -206,6 +206,7 @@ def appointment(appointment_id: str) -> str:
 def appointment_change(appointment_id: str) -> Response:
     """Reschedule (a new free time), cancel, mark a no-show, mark done or restore an appointment."""
     principal, tenant_id = in_store()
+    agenda.one(current_runtime(), tenant_id, appointment_id)  # another store's appointment is a 404, not a message
     action = request.form.get("action", "")
     try:
         if action == "reschedule":
@@ -229,6 +230,7 @@ def appointment_change(appointment_id: str) -> Response:
 def appointment_move(appointment_id: str) -> tuple[Response, int] | Response:
     """Move an appointment dragged in the calendar (JSON in, JSON out; the client undoes a refused move)."""
     principal, tenant_id = in_store()
+    agenda.one(current_runtime(), tenant_id, appointment_id)
     body = request.get_json(silent=True) or {}
     try:
         start = _store_time(str(body.get("start", "")), principal)

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from appliance.db import User
 from appliance.db.tenants import TENANT_ROLES
-from appliance.errors import AppError
+from appliance.errors import AppError, NotFound
 from appliance.runtime import current_runtime
 from appliance.tenants import team
 from appliance.tenants.api_tokens import issue_token, revoke_token, tenant_tokens
@@ -113,6 +113,8 @@ def _team_change(change: Any, done: str) -> Response:
     try:
         with current_runtime().transaction() as db:
             change(db)
+    except NotFound:
+        raise  # another store's person, like a made-up id, is a 404 page
     except AppError as exc:
         flash(_refusal(exc), "error")
     else:
@@ -177,6 +179,8 @@ def settings_tokens_revoke(token_id: str) -> Response:
     try:
         with current_runtime().transaction() as db:
             revoke_token(db, principal.tenant_id or "", token_id)
+    except NotFound:
+        raise
     except AppError as exc:
         flash(_refusal(exc), "error")
     else:
