@@ -185,3 +185,19 @@ def test_the_store_may_open_the_chat_by_itself_until_the_visitor_closes_it(page:
     expect(page.locator('button[part="launcher"]')).to_be_visible(timeout=WAIT)
     page.wait_for_timeout(500)
     expect(page.locator('[part="panel"]')).to_be_hidden()
+
+
+def test_a_rate_limit_is_said_at_once_instead_of_retried(page: Page, site: Site) -> None:
+    sent = []
+    refusal = {"error": {"code": "rate_limited", "message": "Demasiados mensajes seguidos.", "details": {}}}
+
+    def refuse(route: Any) -> None:
+        sent.append(route.request.url)
+        route.fulfill(status=429, headers={"Retry-After": "600"}, json=refusal)
+
+    open_chat(page, site)
+    page.route("**/v1/chat/send", refuse)
+    click(page, 'button[data-option-id="kitchen"]')
+    expect(page.locator('[part="status"]')).to_have_text("Demasiados mensajes seguidos.", timeout=WAIT)
+    page.wait_for_timeout(1500)
+    assert len(sent) == 1

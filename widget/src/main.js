@@ -163,7 +163,7 @@ function boot() {
 
   // --- talking to the conversation -------------------------------------------------------------
   // Retries network errors and 5xx with the same Idempotency-Key (0.5 s, 1 s, 2 s … ≈ 30 s in all)
-  // and renews an expired token once.
+  // and renews an expired token once. A 429 is said at once: its block lasts minutes, not seconds.
   async function talk(method, path, body, key) {
     let wait = 500;
     let renewed = false;
@@ -179,7 +179,7 @@ function boot() {
           if (S.sid !== before) return { error: { code: 'restarted' } };
           continue;
         }
-      } else if ((!e.status || e.status === 429 || e.status >= 500) && e.code !== 'store_unavailable' && e.code !== 'maintenance' && wait <= 16000) {
+      } else if ((!e.status || e.status >= 500) && e.code !== 'store_unavailable' && e.code !== 'maintenance' && wait <= 16000) {
         note(t('reconnecting'));
         await sleep(wait);
         wait *= 2;
