@@ -139,7 +139,9 @@ def test_an_impersonating_operator_acts_as_owner_with_a_banner_and_every_request
     assert f"You are acting as {cast.tenant_a.name}" in html
     client.get("/panel")
     with rt.sessions() as db:
-        entries = db.scalars(select(Audit).where(Audit.action == "impersonation.request")).all()
+        entries = db.scalars(
+            select(Audit).where(Audit.action == "impersonation.request").order_by(Audit.created_at)
+        ).all()
         assert [(e.tenant_id, e.impersonated, e.actor_user_id, e.details["path"]) for e in entries] == [
             (cast.tenant_a.id, True, operator.id, "/panel/leads"),
             (cast.tenant_a.id, True, operator.id, "/panel"),
