@@ -32,12 +32,18 @@ class Staff:
     impersonated: bool = False
 
 
+def bearer_token_or_none() -> str | None:
+    """Return the bearer token of the request, or None when it sends none."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
 def bearer_token() -> str:
     """Return the bearer token of the request, or raise 401."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token_or_none()
+    if token is None:
         raise Unauthorized("Send a token as 'Authorization: Bearer <token>'.")
-    return token.strip()
+    return token
 
 
 def request_origin() -> str | None:
@@ -148,9 +154,8 @@ def current_operator(permission: str) -> Operator:
 
 
 def _platform_caller() -> Operator:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token.startswith(TOKEN_PREFIX):
+    token = bearer_token_or_none()
+    if token is None or not token.startswith(TOKEN_PREFIX):
         raise NotFound(NOT_DISCLOSED)
     with current_runtime().transaction() as db:
         row = find_api_token(db, token)

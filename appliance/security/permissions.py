@@ -40,8 +40,3 @@ ROLES = TENANT_ROLES + PLATFORM_ROLES
 def allowed(role: str | None, permission: str) -> bool:
     """Return whether ``role`` may do ``permission`` (an unknown permission is a programming error)."""
     return role in PERMISSIONS[permission]
-
-
-def roles_with(permission: str) -> list[str]:
-    """Return the roles holding ``permission``, in the documented order (for messages and docs)."""
-    return [role for role in ROLES if role in PERMISSIONS[permission]]

@@ -18,6 +18,7 @@ import structlog
 from flask import Response, current_app, request
 from sqlalchemy import select
 
+from appliance.api.auth import bearer_token_or_none
 from appliance.db import ApiToken
 from appliance.errors import RateLimited, Unauthorized, wants_json
 from appliance.ratelimit import (
@@ -34,6 +35,7 @@ from appliance.security.impersonation import looks_like_impersonation, read_impe
 from appliance.security.tokens import TOKEN_PREFIX, hash_token
 from appliance.security.visitor import read_visitor_token
 from appliance.tenants.directory import TenantInfo, tenant_by_widget_key, tenant_info
+from appliance.tenants.validation import LANGUAGES
 
 log = structlog.get_logger(__name__)
 
@@ -45,7 +47,6 @@ LOGIN_PREFIXES = ("/panel/login", "/admin/login")
 BOOKING_PATH = "/v1/appointments"
 TEN_MINUTES = 600
 TOKEN_TENANT_TTL = 60
-LANGUAGES = ("es", "ca", "pt", "en")
 
 # Visitors see this in the widget, in their language; it must not sound like an error of theirs.
 VISITOR_MESSAGES = {
@@ -131,9 +132,8 @@ def request_tenant(rt: Runtime) -> TenantInfo | None:
 
 
 def _token_tenant_id(rt: Runtime) -> str | None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token_or_none()
+    if token is None:
         return None
     if token.startswith(TOKEN_PREFIX):
         return _api_token_tenant_id(rt, token)
