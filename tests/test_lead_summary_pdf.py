@@ -139,9 +139,11 @@ def test_the_stores_name_colours_and_stored_logo_brand_the_pdf(client: FlaskClie
             **tenant.branding,
             "store_name": "Cuines Alícia",
             "colors": {"primary": "#8b2252", "text": "#fffff0"},
+            "logo_url": "http://127.0.0.1:8000/panel/logos/f_testlogo",
         }
         db.add(
             File(
+                id="f_testlogo",
                 tenant_id=tenant.id,
                 kind="logo",
                 content_type="image/png",
@@ -158,6 +160,26 @@ def test_the_stores_name_colours_and_stored_logo_brand_the_pdf(client: FlaskClie
     assert "Cuines Alícia" in html
     pdf = pdf_of(client, cast.alice_token, lead_id, "ca")
     assert _inflated_has(pdf, b"/Subtype /Image")  # the logo is drawn
+
+
+def test_a_removed_logo_is_not_drawn_even_though_its_file_remains(cast: Cast, rt: Runtime) -> None:
+    png = tiny_png()
+    rt.storage.put(f"{cast.tenant_a.id}/logos/old.png", png)
+    with rt.transaction() as db:
+        tenant = db.get(Tenant, cast.tenant_a.id)
+        tenant.branding = {**tenant.branding, "logo_url": None}
+        db.add(
+            File(
+                tenant_id=tenant.id,
+                kind="logo",
+                content_type="image/png",
+                size=len(png),
+                sha256="0" * 64,
+                storage_key=f"{cast.tenant_a.id}/logos/old.png",
+            )
+        )
+    html = html_of(rt, cast.tenant_a.id, add_lead(rt, cast.tenant_a.id), "es")
+    assert "data:image/png;base64," not in html
 
 
 def _inflated_has(pdf: bytes, needle: bytes) -> bool:

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from appliance.audit import record
 from appliance.conversations.attachments import sniff
@@ -68,11 +69,19 @@ def store_logo(rt: Runtime, tenant_id: str, data: bytes | None) -> str:
 def read_logo(rt: Runtime, file_id: str) -> Logo:
     """Return a logo by its id; anything that is not a logo is not found."""
     with rt.sessions() as db:
-        row = db.scalar(select(File).where(File.id == file_id, File.kind == "logo"))
-        if row is None:
-            raise NotFound("There is no such logo.")
-        key, content_type = row.storage_key, row.content_type
+        return load_logo(rt, db, file_id)
+
+
+def load_logo(rt: Runtime, db: Session, file_id: str, tenant_id: str | None = None) -> Logo:
+    """Return a logo through ``db`` (of ``tenant_id`` when given: logos are public, but a store's PDF
+    shows only its own); anything that is not a logo is not found."""
+    query = select(File).where(File.id == file_id, File.kind == "logo")
+    if tenant_id is not None:
+        query = query.where(File.tenant_id == tenant_id)
+    row = db.scalar(query)
+    if row is None:
+        raise NotFound("There is no such logo.")
     try:
-        return Logo(rt.storage.get(key), content_type)
+        return Logo(rt.storage.get(row.storage_key), row.content_type)
     except StorageError:
         raise NotFound("There is no such logo.") from None

@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 import structlog
 from jinja2 import Environment
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from appliance.db import File, Tenant
+from appliance.configs.logos import load_logo
+from appliance.db import Tenant
+from appliance.errors import NotFound
 from appliance.flows.summary import budget, square_metres, when
 from appliance.flows.texts import PROJECTS, STYLES, URGENCIES
 from appliance.leads.labels import LABELS, LANGUAGES, label, value_word
@@ -28,8 +29,6 @@ from appliance.leads.service import get_lead, lead_appointments, lead_transcript
 from appliance.leads.summary_template import CSS, TEMPLATE
 from appliance.leads.views import lead_json
 from appliance.scoring import FACTORS, ScoringConfig
-from appliance.security.crypto import DecryptionError
-from appliance.storage import StorageError
 from appliance.tenants.directory import tenant_config
 
 if TYPE_CHECKING:
@@ -37,8 +36,6 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
-LOGO_TYPES = frozenset({"image/png", "image/jpeg", "image/svg+xml", "image/webp", "image/gif"})
-LOGO_MAX_BYTES = 1_000_000
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 _TEMPLATE = _ENV.from_string(TEMPLATE)
@@ -121,24 +118,17 @@ def _colour(value: Any, default: str) -> str:
 
 
 def logo_uri(rt: Runtime, db: Session, tenant_id: str, branding: dict[str, Any]) -> str | None:
-    """Return the store's logo as a data: URI: an inline logo_url, else the newest stored logo file."""
+    """Return the logo the branding names (inline, or a stored logo of this store) as a data: URI."""
     url = branding.get("logo_url")
-    if isinstance(url, str) and url.startswith("data:image/"):
+    if not isinstance(url, str) or not url:
+        return None
+    if url.startswith("data:image/"):
         return url
-    row = db.scalars(
-        select(File).where(File.tenant_id == tenant_id, File.kind == "logo").order_by(File.created_at.desc())
-    ).first()
-    if row is None or row.content_type not in LOGO_TYPES or row.size > LOGO_MAX_BYTES:
-        return None
     try:
-        data = rt.storage.get(row.storage_key)
-        # Files may be stored encrypted like visitors' attachments (a Fernet token starts "gAAAAA").
-        if data.startswith(b"gAAAAA"):
-            data = rt.keyring.decrypt_bytes(data)
-    except (StorageError, DecryptionError):
-        log.warning("summary_logo_unreadable", tenant_id=tenant_id, file_id=row.id)
-        return None
-    return f"data:{row.content_type};base64,{base64.b64encode(data).decode('ascii')}"
+        logo = load_logo(rt, db, url.rstrip("/").rsplit("/", 1)[-1], tenant_id=tenant_id)
+    except NotFound:
+        return None  # another address: the PDF renderer fetches nothing from the network
+    return f"data:{logo.content_type};base64,{base64.b64encode(logo.data).decode('ascii')}"
 
 
 def _lead(lead: dict[str, Any], name: str, lang: str) -> dict[str, Any]:
