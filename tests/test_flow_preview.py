@@ -97,3 +97,23 @@ def test_the_preview_token_works_only_from_the_panel_page(client: FlaskClient, r
     v.origin = "https://www.prova.es"
     response = client.post("/v1/chat/start", json={"session_id": v.session_id}, headers=v.headers())
     assert response.status_code == 403
+
+
+def test_the_public_widget_never_resumes_a_preview(client: FlaskClient, rt: Runtime, store: Tenant) -> None:
+    draft = previewer(client, rt, store, make_draft(rt, store))
+    draft.start()  # its position is now cached too
+    visitor = Visitor(client, store.widget_key, origin="https://www.prova.es")
+    assert visitor.open(session_id=draft.session_id)["session_id"] != draft.session_id
+    assert visitor.start()["messages"][0]["text"] != DRAFT_WELCOME
+
+
+def test_a_preview_keeps_its_short_life_after_a_turn(client: FlaskClient, rt: Runtime, store: Tenant) -> None:
+    from datetime import timedelta
+
+    from appliance.db import ChatSession, utcnow
+
+    v = previewer(client, rt, store)
+    v.start()
+    v.send(**BASE_ANSWERS[v.waiting_for])
+    with rt.sessions() as db:
+        assert db.get(ChatSession, v.session_id).expires_at <= utcnow() + timedelta(days=1)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from appliance.conversations.sessions import PREVIEW_ORIGIN
 from appliance.db import AnalyticsEvent, Appointment, ChatSession, Lead, Tenant, utcnow
 from appliance.db.leads import TEMPERATURES
 from appliance.errors import Invalid, NotFound
@@ -142,6 +143,7 @@ def _drop_off(db: Session, tenant_id: str, p: Period, now: datetime) -> list[dic
             ChatSession.status != "completed",
             ChatSession.current_block.is_not(None),
             ChatSession.last_activity_at < now - ABANDONED_AFTER,
+            ChatSession.origin.is_distinct_from(PREVIEW_ORIGIN),  # staff trying a draft are not visitors
         )
         .group_by(ChatSession.current_block)
     ).all()

@@ -11,6 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from appliance.conversations.sessions import is_preview
 from appliance.db import ChatSession, utcnow
 from appliance.runtime import Runtime
 
@@ -23,6 +24,7 @@ def remember(rt: Runtime, chat: ChatSession) -> None:
         "tenant_id": chat.tenant_id,
         "flow_id": chat.flow_id,
         "channel": chat.channel,
+        "preview": is_preview(chat.origin),
         "status": chat.status,
         "language": chat.language,
         "state": chat.state,

@@ -9,13 +9,12 @@ public widget API cannot ask for a version.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from appliance.conversations.sessions import start_session
+from appliance.conversations.sessions import PREVIEW_LIFETIME, PREVIEW_ORIGIN, is_preview, start_session
 from appliance.conversations.visitors import widget_config
 from appliance.db import ChatSession, Flow, utcnow
 from appliance.errors import NotFound, Unavailable
@@ -23,14 +22,6 @@ from appliance.flows.service import get_version, published_flow
 from appliance.runtime import Runtime
 from appliance.security.visitor import LIFETIME_SECONDS, VisitorClaims, issue_visitor_token
 from appliance.tenants.directory import tenant_info
-
-PREVIEW_ORIGIN = "panel-preview"
-PREVIEW_LIFETIME = timedelta(days=1)
-
-
-def is_preview(origin: str | None) -> bool:
-    """Return whether a session with this stored origin is a staff preview."""
-    return origin == PREVIEW_ORIGIN
 
 
 def open_preview(

@@ -18,8 +18,8 @@ from appliance import idempotency
 from appliance.conversations import positions
 from appliance.conversations.context import served_area, turn_context, wished_day
 from appliance.conversations.leads import sync_lead
-from appliance.conversations.preview import is_preview
 from appliance.conversations.records import MESSAGE_FIELDS, message_json, messages, record
+from appliance.conversations.sessions import PREVIEW_LIFETIME, is_preview
 from appliance.conversations.store import Conversation, lock_conversation, save_conversation
 from appliance.db import ChatSession, Message, utcnow
 from appliance.errors import NotFound, Unauthorized, Unavailable
@@ -183,10 +183,10 @@ def _turn(
         db.execute(insert(Message), rows)
     before = state["vars"]
     _save_state(rt, chat, turn, now)
+    # A preview makes no lead and records nothing: it has no events.
     events = (turn.events + sync_lead(db, rt, chat, before)) if real else []
     save_conversation(db, chat, now)
-    if real:
-        record(db, chat, events, now)
+    record(db, chat, events, now)
     bot = [row for row in rows if row["role"] == "bot"]
     return turn_answer(chat.id, chat.language, chat.status, chat.state, bot, turn.input)
 
@@ -209,7 +209,9 @@ def _save_state(rt: Runtime, chat: Conversation, turn: Turn, now: datetime) -> N
     chat.language = state["language"]
     chat.status = "completed" if state["status"] == "completed" else "active"
     chat.last_activity_at = now
-    chat.expires_at = now + timedelta(days=rt.settings.session_idle_days)
+    chat.expires_at = now + (
+        PREVIEW_LIFETIME if is_preview(chat.origin) else timedelta(days=rt.settings.session_idle_days)
+    )
 
 
 def turn_answer(

@@ -29,12 +29,24 @@ def open_web_session(
     """
     if session_id:
         found = db.scalar(select(ChatSession).where(ChatSession.id == session_id, ChatSession.tenant_id == info.id))
-        if found is not None and found.channel == "web" and found.expires_at > utcnow() and found.status != "expired":
+        alive = found is not None and found.expires_at > utcnow() and found.status != "expired"
+        if alive and found.channel == "web" and not is_preview(found.origin):
             return found, False
     flow = published_flow(db, info.id)
     if flow is None:
         raise Unavailable("This chat is not available right now.", code="no_published_flow")
     return start_session(db, info, flow, lang, origin, utcnow() + timedelta(days=idle_days)), True
+
+
+# Staff previews (appliance.conversations.preview) are sessions marked by this stored origin: they
+# live a day, count for nothing, and the public widget never resumes one.
+PREVIEW_ORIGIN = "panel-preview"
+PREVIEW_LIFETIME = timedelta(days=1)
+
+
+def is_preview(origin: str | None) -> bool:
+    """Return whether a session with this stored origin is a staff preview."""
+    return origin == PREVIEW_ORIGIN
 
 
 def start_session(

@@ -33,7 +33,7 @@ def open_visit(
         raise Forbidden("This website is not allowed to open this store's chat.", code="origin_not_allowed")
     known = positions.recall(rt, session_id, info.id) if session_id else None
     refuse_closed_visit(info, lang, known["language"] if known else None, accept_language)
-    if known and known["channel"] == "web":
+    if known and known["channel"] == "web" and not known.get("preview"):
         language = known["language"]
     else:
         with rt.transaction() as db:
