@@ -12,16 +12,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from appliance.accounts.invitations import LIFETIME_SECONDS, invitation_url, make_invitation_token
 from appliance.admin.usage import usage_by_tenant
 from appliance.audit import Actor, record_for_tenant
-from appliance.db import Tenant, User
+from appliance.db import Tenant
 from appliance.db.tenants import PLANS, TENANT_STATUSES
 from appliance.errors import Invalid, NotFound
 from appliance.ratelimit import override_problems
 from appliance.runtime import Runtime
+from appliance.tenants import team
 from appliance.tenants.directory import TenantInfo, forget
-from appliance.tenants.service import TenantSpec, add_membership, create_tenant
+from appliance.tenants.service import TenantSpec, create_tenant
 from appliance.tenants.validation import email_problem, origin_problem
 
 MAX_PAGE = 200
@@ -89,7 +89,9 @@ def create_store(rt: Runtime, new: NewStore, actor: Actor | None = None) -> dict
         raise Invalid([*spec.problems(), {"path": "owner_email", "message": problem}])
     with rt.transaction() as db:
         tenant = create_tenant(db, spec)
-        invitation = _invite_owner(db, rt, tenant, new.owner_email) if new.owner_email else None
+        invitation = (
+            team.invite(rt, db, tenant.id, new.owner_email, "OWNER", by_role="OWNER") if new.owner_email else None
+        )
         details = {"slug": tenant.slug, "plan": tenant.plan, "owner_invited": invitation is not None}
         record_for_tenant(db, "tenant.created", tenant.id, details, actor)
         found = tenant_json(tenant, rt.settings.public_url)
@@ -100,22 +102,6 @@ def create_store(rt: Runtime, new: NewStore, actor: Actor | None = None) -> dict
         if invitation["url"]:
             rt.queue.enqueue("send_team_invitation", invitation["user_id"], found["id"])
     return found
-
-
-def _invite_owner(db: Session, rt: Runtime, tenant: Tenant, email: str) -> dict[str, Any]:
-    email = email.strip().lower()
-    user = db.scalar(select(User).where(User.email == email))
-    if user is None:
-        # No password: the person chooses one through the invitation link.
-        user = User(email=email, password_hash=None)
-        db.add(user)
-        db.flush()
-    add_membership(db, tenant, user, "OWNER")
-    # Someone who already has a password signs in with it; a link to set another is not handed out.
-    url = None
-    if user.password_hash is None:
-        url = invitation_url(rt.settings.public_url, make_invitation_token(rt.settings.secret_key or "", user.id))
-    return {"user_id": user.id, "email": user.email, "url": url, "expires_in": LIFETIME_SECONDS if url else None}
 
 
 def load_tenant(db: Session, tenant_id: str) -> Tenant:

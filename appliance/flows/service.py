@@ -63,6 +63,12 @@ def publish(db: Session, tenant_id: str, version: int, user_id: str | None = Non
 
     Sessions in progress keep the version they started on, so publishing never breaks them.
     """
+    published = _publish(db, tenant_id, version, user_id)
+    _audit(db, "flow.published", published)
+    return published
+
+
+def _publish(db: Session, tenant_id: str, version: int, user_id: str | None) -> Flow:
     # Lock the tenant's versions so two publishes at once cannot leave two published versions.
     db.scalars(select(Flow.id).where(Flow.tenant_id == tenant_id).with_for_update()).all()
     target = get_version(db, tenant_id, version)
@@ -73,7 +79,6 @@ def publish(db: Session, tenant_id: str, version: int, user_id: str | None = Non
     target.published_at = utcnow()
     target.published_by = user_id
     db.flush()
-    _audit(db, "flow.published", target)
     return target
 
 
@@ -93,7 +98,7 @@ def rollback(db: Session, tenant_id: str, to_version: int, user_id: str | None =
     target = get_version(db, tenant_id, to_version)
     if target.published_at is None:
         raise Conflict(f"Version {to_version} was never published; publish it instead.", code="never_published")
-    published = publish(db, tenant_id, to_version, user_id)
+    published = _publish(db, tenant_id, to_version, user_id)
     _audit(db, "flow.rolled_back", published)
     return published
 
