@@ -382,3 +382,9 @@ def test_another_stores_member_and_token_are_out_of_reach(alice: FlaskClient, rt
     with rt.sessions() as db:
         assert db.scalar(select(Membership.role).where(Membership.user_id == cast.charlie.id)) == "OWNER"
         assert db.get(ApiToken, foreign_token).revoked_at is None
+
+
+def test_a_tampered_row_count_keeps_the_agenda_page_answering(alice: FlaskClient) -> None:
+    values = form_of(alice, "/panel/settings/agenda", "/panel/settings/agenda")
+    values |= {"mon_rows": "many", "closure_rows": "-3", "service_rows": "x"}
+    assert alice.post("/panel/settings/agenda", data=values).status_code in {200, 302}

@@ -134,7 +134,6 @@ def put(rt: Runtime, tenant_id: str, kind: str, payload: Any, user_id: str | Non
     with rt.transaction() as db:
         saved = save(db, tenant_id, kind, payload, user_id)
     forget_config(rt, tenant_id, kind)
-    info = tenant_info(rt, tenant_id)
-    if info is not None:
+    if kind == "branding" and (info := tenant_info(rt, tenant_id)) is not None:
         forget(rt, info)  # branding lives on the tenant too
     return saved

@@ -81,7 +81,9 @@ def _apply_to_tenant(rt: Runtime, tenant_id: str, now: datetime) -> Counter[str]
     counts: Counter[str] = Counter()
     conversations_before = now - timedelta(days=rules.conversations_days)
     stale = (ChatSession.tenant_id == tenant_id, ChatSession.last_activity_at < conversations_before)
-    counts += _in_batches(rt, select(ChatSession.id).where(*stale), lambda c, ids: _delete_conversations(rt, c, ids))
+    counts += _in_batches(
+        rt, select(ChatSession.id).where(*stale), lambda c, ids: _delete_conversations(rt, c, tenant_id, ids)
+    )
     leads_before = now - timedelta(days=rules.leads_days)
     old_leads = select(Lead.id).where(Lead.tenant_id == tenant_id, Lead.updated_at < leads_before)
     counts += _in_batches(rt, old_leads, lambda c, ids: _delete_leads(rt, c, tenant_id, ids))
@@ -89,7 +91,7 @@ def _apply_to_tenant(rt: Runtime, tenant_id: str, now: datetime) -> Counter[str]
     old_appointments = select(Appointment.id).where(
         Appointment.tenant_id == tenant_id, Appointment.end_at < appointments_before
     )
-    counts += _in_batches(rt, old_appointments, _delete_appointments)
+    counts += _in_batches(rt, old_appointments, lambda c, ids: _delete_appointments(c, tenant_id, ids))
     return counts
 
 
@@ -112,15 +114,20 @@ def _in_batches(rt: Runtime, query: Any, work: Any) -> Counter[str]:
             rt.storage.delete(key)
 
 
-def _delete_conversations(rt: Runtime, conn: Connection, session_ids: list[str]) -> tuple[Counter[str], list[str]]:
+def _delete_conversations(
+    rt: Runtime, conn: Connection, tenant_id: str, session_ids: list[str]
+) -> tuple[Counter[str], list[str]]:
     """Delete conversations with their messages, files and stored answers; leads keep their fields."""
-    files = list(conn.scalars(select(File.storage_key).where(File.session_id.in_(session_ids))))
+    its_files = (File.tenant_id == tenant_id, File.session_id.in_(session_ids))
+    files = list(conn.scalars(select(File.storage_key).where(*its_files)))
     counts: Counter[str] = Counter(files=len(files))
-    conn.execute(delete(File).where(File.session_id.in_(session_ids)))
-    counts["messages"] = conn.execute(delete(Message).where(Message.session_id.in_(session_ids))).rowcount or 0
+    conn.execute(delete(File).where(*its_files))
+    messages = delete(Message).where(Message.tenant_id == tenant_id, Message.session_id.in_(session_ids))
+    counts["messages"] = conn.execute(messages).rowcount or 0
     scopes = [f"chat.send:{session_id}" for session_id in session_ids]
-    conn.execute(delete(IdempotencyKey).where(IdempotencyKey.scope.in_(scopes)))
-    counts["conversations"] = conn.execute(delete(ChatSession).where(ChatSession.id.in_(session_ids))).rowcount or 0
+    conn.execute(delete(IdempotencyKey).where(IdempotencyKey.tenant_id == tenant_id, IdempotencyKey.scope.in_(scopes)))
+    chats = delete(ChatSession).where(ChatSession.tenant_id == tenant_id, ChatSession.id.in_(session_ids))
+    counts["conversations"] = conn.execute(chats).rowcount or 0
     # Imported here: this module is loaded by appliance.tasks, which the runtime itself imports.
     from appliance.conversations import positions
 
@@ -131,18 +138,23 @@ def _delete_conversations(rt: Runtime, conn: Connection, session_ids: list[str])
 
 def _delete_leads(rt: Runtime, conn: Connection, tenant_id: str, lead_ids: list[str]) -> tuple[Counter[str], list[str]]:
     """Delete leads with their files and whatever is left of their conversations."""
-    sessions = [s for s in conn.scalars(select(Lead.session_id).where(Lead.id.in_(lead_ids))) if s]
+    sessions = [
+        s for s in conn.scalars(select(Lead.session_id).where(Lead.tenant_id == tenant_id, Lead.id.in_(lead_ids))) if s
+    ]
     files = list(conn.scalars(select(File.storage_key).where(File.tenant_id == tenant_id, File.lead_id.in_(lead_ids))))
     conn.execute(delete(File).where(File.tenant_id == tenant_id, File.lead_id.in_(lead_ids)))
     counts: Counter[str] = Counter(files=len(files))
-    counts["leads"] = conn.execute(delete(Lead).where(Lead.id.in_(lead_ids))).rowcount or 0
+    counts["leads"] = conn.execute(delete(Lead).where(Lead.tenant_id == tenant_id, Lead.id.in_(lead_ids))).rowcount or 0
     if sessions:
-        more, session_files = _delete_conversations(rt, conn, sessions)
+        more, session_files = _delete_conversations(rt, conn, tenant_id, sessions)
         counts += more
         files += session_files
     return counts, files
 
 
-def _delete_appointments(conn: Connection, appointment_ids: list[str]) -> tuple[Counter[str], list[str]]:
-    deleted = conn.execute(delete(Appointment).where(Appointment.id.in_(appointment_ids))).rowcount or 0
+def _delete_appointments(
+    conn: Connection, tenant_id: str, appointment_ids: list[str]
+) -> tuple[Counter[str], list[str]]:
+    old = delete(Appointment).where(Appointment.tenant_id == tenant_id, Appointment.id.in_(appointment_ids))
+    deleted = conn.execute(old).rowcount or 0
     return Counter(appointments=deleted), []

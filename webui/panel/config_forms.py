@@ -34,6 +34,12 @@ def _text(form: Form, name: str) -> str:
     return (form.get(name) or "").strip()
 
 
+def _rows(form: Form, name: str, default: int, cap: int) -> int:
+    # How many rows of a repeated group the page sent (a hidden field: anything odd means the default).
+    raw = _text(form, name)
+    return min(int(raw), cap) if raw.isdigit() else default
+
+
 def _whole(form: Form, name: str, problems: Problems, label: str) -> int | None:
     raw = _text(form, name)
     try:
@@ -168,8 +174,7 @@ def _notice_minutes(form: Form, problems: Problems) -> int | None:
 
 def _day_hours(form: Form, day: str, problems: Problems) -> list[list[str]]:
     spans = []
-    rows = int(form.get(f"{day}_rows") or OPENING_ROWS)
-    for i in range(min(rows, 12)):
+    for i in range(_rows(form, f"{day}_rows", OPENING_ROWS, 12)):
         opens, closes = _text(form, f"{day}_open_{i}"), _text(form, f"{day}_close_{i}")
         if not opens and not closes:
             continue
@@ -195,8 +200,7 @@ def _holidays(form: Form, problems: Problems) -> list[str]:
 def _closures(form: Form, zone: str, problems: Problems) -> list[dict[str, str]]:
     """Read closures given as whole days (first and last day closed), keeping untouched ones as they were."""
     found = []
-    rows = int(form.get("closure_rows") or 0)
-    for i in range(min(rows, 50)):
+    for i in range(_rows(form, "closure_rows", 0, 50)):
         first, last = _text(form, f"closure_start_{i}"), _text(form, f"closure_end_{i}")
         if not first and not last:
             continue
@@ -239,7 +243,7 @@ def _zone(name: str) -> ZoneInfo:
 def _services(form: Form, current: list[dict[str, Any]], problems: Problems) -> list[dict[str, Any]]:
     by_id = {s.get("id"): s for s in current}
     kept = []
-    for i in range(min(int(form.get("service_rows") or 0), 20)):
+    for i in range(_rows(form, "service_rows", 0, 20)):
         service_id = _text(form, f"service_id_{i}")
         names = {lang: text for lang in LANGUAGES if (text := _text(form, f"service_name_{lang}_{i}"))}
         if form.get(f"service_remove_{i}") or (not service_id and not names):
