@@ -143,6 +143,17 @@ def test_too_many_leads_for_one_file_is_422_asking_to_narrow(
     assert exported(client, cast.alice_token, "status=won") == []  # narrower filters export again
 
 
+def test_a_name_search_among_many_leads_exports_its_few_matches(
+    client: FlaskClient, cast: Cast, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "EXPORT_MAX_ROWS", 3)
+    for _ in range(5):
+        add_lead(rt, cast.tenant_a.id)
+    add_lead(rt, cast.tenant_a.id, name="Núria Vidal")
+    rows = exported(client, cast.alice_token, "q=nuria")
+    assert len(rows) == 1
+
+
 def test_export_csv_is_its_own_route_not_a_lead_called_export(client: FlaskClient, cast: Cast) -> None:
     response = client.get("/v1/leads/export.csv", headers=auth(cast.alice_token))
     assert response.status_code == 200
