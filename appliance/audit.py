@@ -88,3 +88,18 @@ def record_for_tenant(
     return record(
         db, action, tenant_id=tenant_id, target_type="tenant", target_id=tenant_id, details=details, actor=actor
     )
+
+
+def record_impersonated_request(
+    db: Session | Connection, tenant_id: str, impersonation_id: str, method: str, path: str
+) -> str:
+    """Record one request an operator made while acting as a store (API and panel alike), reads included."""
+    details = {"method": method, "path": path}
+    return record(
+        db,
+        "impersonation.request",
+        tenant_id=tenant_id,
+        target_type="impersonation",
+        target_id=impersonation_id,
+        details=details,
+    )

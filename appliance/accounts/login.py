@@ -45,10 +45,10 @@ def check_password(
     now = now or utcnow()
     user = db.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.is_active or not user.password_hash:
-        verify_password(_DUMMY_HASH, password)
+        refuse_in_equal_time(password)
         return LoginOutcome("invalid")
     if user.locked_until is not None and user.locked_until > now:
-        verify_password(_DUMMY_HASH, password)
+        refuse_in_equal_time(password)
         return LoginOutcome("locked", locked_until=user.locked_until)
     if not verify_password(user.password_hash, password):
         return register_failure(db, user, now, "password")
@@ -57,6 +57,12 @@ def check_password(
     if require_second_factor:
         return LoginOutcome("setup_second_factor", user.id)
     return complete(db, user, now)
+
+
+def refuse_in_equal_time(password: str) -> None:
+    """Spend the time a real password check takes, for a refusal decided without one (so timing
+    never tells which e-mails have accounts)."""
+    verify_password(_DUMMY_HASH, password)
 
 
 def check_second_factor(db: Session, user_id: str, code: str, *, now: datetime | None = None) -> LoginOutcome:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import g, request
 from structlog.contextvars import bind_contextvars
 
-from appliance.audit import Actor, record
+from appliance.audit import Actor, record_impersonated_request
 from appliance.db import ApiToken, utcnow
 from appliance.errors import Forbidden, NotFound, Unauthorized
 from appliance.runtime import current_runtime
@@ -103,14 +103,7 @@ def _impersonating(secret: str, token: str) -> Staff:
     g.actor = Actor(user_id=claims.admin_user_id, label=claims.admin_label, impersonated=True)
     # Every request made while impersonating leaves a trace, reads included.
     with current_runtime().transaction() as db:
-        record(
-            db,
-            "impersonation.request",
-            tenant_id=claims.tenant_id,
-            target_type="impersonation",
-            target_id=claims.token_id,
-            details={"method": request.method, "path": request.path},
-        )
+        record_impersonated_request(db, claims.tenant_id, claims.token_id, request.method, request.path)
     return staff
 
 

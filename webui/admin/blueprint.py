@@ -19,12 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from appliance.accounts.login import _DUMMY_HASH
+from appliance.accounts.login import refuse_in_equal_time
 from appliance.audit import Actor
 from appliance.db import Tenant, User
 from appliance.db.tenants import PLATFORM_ROLES
 from appliance.runtime import current_runtime
-from appliance.security.passwords import verify_password
 from webui.admin.labels import template_helpers
 from webui.ui.account import add_account_routes
 from webui.ui.area import setup_area
@@ -104,7 +103,7 @@ def _refuse_non_staff() -> tuple[str, int] | None:
         role = db.scalar(select(User.platform_role).where(User.email == email)) if email else None
     if role in PLATFORM_ROLES:
         return None
-    verify_password(_DUMMY_HASH, request.form.get("password", ""))
+    refuse_in_equal_time(request.form.get("password", ""))
     error = _("That e-mail and password do not match an account.")
     page = render_template("ui/login.html", email=email, next=request.form.get("next", ""), error=error)
     return page, 401

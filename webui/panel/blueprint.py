@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from appliance.accounts.login import workplaces
-from appliance.audit import record
+from appliance.audit import record, record_impersonated_request
 from appliance.db import User
 from appliance.runtime import current_runtime
 from webui.panel.present import project_word, word
@@ -65,14 +65,8 @@ def _audit_impersonation() -> None:
     if principal is None or principal.impersonation is None:
         return
     with current_runtime().transaction() as db:
-        record(
-            db,
-            "impersonation.request",
-            tenant_id=principal.tenant_id,
-            target_type="impersonation",
-            target_id=principal.impersonation.token_id,
-            details={"method": flask_request.method, "path": flask_request.path},
-        )
+        tenant_id, token_id = principal.impersonation.tenant_id, principal.impersonation.token_id
+        record_impersonated_request(db, tenant_id, token_id, flask_request.method, flask_request.path)
 
 
 setup_area(panel, name="panel", nav=panel_nav, home="panel.today", login="panel.login")
