@@ -74,3 +74,10 @@ def test_revoked_and_expired_tokens_are_not_found(rt: Runtime, cast) -> None:
         assert find_api_token(session, cast.alice_token) is None
         assert find_api_token(session, cast.bob_token) is None
         assert session.query(ApiToken).count() == 3
+
+
+def test_allowed_origins_typed_in_a_box_are_read_alike_in_both_panels() -> None:
+    from appliance.tenants.validation import parse_origins
+
+    typed = "https://www.store.es/\nhttps://*.store.es, http://localhost:*  https://www.store.es\n\n"
+    assert parse_origins(typed) == ["https://www.store.es", "https://*.store.es", "http://localhost:*"]

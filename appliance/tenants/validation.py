@@ -47,6 +47,17 @@ def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def parse_origins(text: str) -> list[str]:
+    """Return the allowed origins typed in a box: one per line, or separated by commas or spaces;
+    trailing slashes and repeats dropped (the store panel and the operator's panel read it alike)."""
+    found: list[str] = []
+    for part in text.replace(",", " ").split():
+        origin = part.strip().rstrip("/")
+        if origin and origin not in found:
+            found.append(origin)
+    return found
+
+
 def origin_problem(origin: str) -> str | None:
     """Say what is wrong with an allowed-origin pattern, if anything."""
     if not _ORIGIN.match(origin):

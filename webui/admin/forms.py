@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from appliance.admin.tenants import NewStore
 from appliance.errors import AppError
 from appliance.ratelimit import PLAN_LIMITS
-from appliance.tenants.validation import LANGUAGES
+from appliance.tenants.validation import LANGUAGES, parse_origins
 
 LIMIT_NAMES = tuple(sorted(PLAN_LIMITS["base"]))
 # What each field is called on the page, for the problems the services report by path.
@@ -55,11 +55,6 @@ class FormProblem(Exception):
         self.problems = problems
 
 
-def origins(text: str) -> list[str]:
-    """Return the allowed origins typed one per line (or separated by commas or spaces)."""
-    return [part.strip().rstrip("/") for part in text.replace(",", " ").split() if part.strip()]
-
-
 def new_store(form: MultiDict[str, str]) -> NewStore:
     """Return the store to create from the creation form."""
     return NewStore(
@@ -68,7 +63,7 @@ def new_store(form: MultiDict[str, str]) -> NewStore:
         plan=form.get("plan", "base"),
         default_language=form.get("default_language", "es"),
         timezone=form.get("timezone", "").strip() or "Europe/Madrid",
-        allowed_origins=origins(form.get("allowed_origins", "")),
+        allowed_origins=parse_origins(form.get("allowed_origins", "")),
         owner_email=form.get("owner_email", "").strip() or None,
     )
 
@@ -80,7 +75,7 @@ def store_changes(form: MultiDict[str, str]) -> dict[str, Any]:
         "name": form.get("name", ""),
         "plan": form.get("plan", ""),
         "status": form.get("status", ""),
-        "allowed_origins": origins(form.get("allowed_origins", "")),
+        "allowed_origins": parse_origins(form.get("allowed_origins", "")),
         "ai_monthly_cap_eur": _whole_number(form.get("ai_monthly_cap_eur", ""), "ai_monthly_cap_eur", problems),
     }
     limits = {}

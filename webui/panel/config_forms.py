@@ -84,16 +84,6 @@ def texts_from_form(form: Form, current: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def origins_from_form(form: Form) -> list[str]:
-    """Return the allowed origins typed one per line (blank lines and repeats dropped, trailing / removed)."""
-    found: list[str] = []
-    for line in (form.get("allowed_origins") or "").splitlines():
-        origin = line.strip().rstrip("/")
-        if origin and origin not in found:
-            found.append(origin)
-    return found
-
-
 # --- scoring and retention --------------------------------------------------------------------------
 
 

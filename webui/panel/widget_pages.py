@@ -18,14 +18,13 @@ from appliance.configs.logos import read_logo, store_logo
 from appliance.db import Tenant
 from appliance.errors import AppError, NotFound
 from appliance.runtime import current_runtime
-from appliance.tenants.validation import origin_problem
+from appliance.tenants.validation import origin_problem, parse_origins
 from webui.panel.blueprint import panel, panel_nav
 from webui.panel.config_forms import (
     FORM_PROBLEMS,
     LANGUAGES,
     branding_from_form,
     opening_from_form,
-    origins_from_form,
     texts_from_form,
 )
 from webui.ui.auth import current_principal, require
@@ -87,7 +86,7 @@ def widget_save() -> Response | tuple[str, int]:
     branding = branding_from_form(request.form, saved["branding"])
     texts = texts_from_form(request.form, saved["texts"])
     opening = opening_from_form(request.form, saved["opening"])
-    origins = origins_from_form(request.form)
+    origins = parse_origins(request.form.get("allowed_origins") or "")
     problems = [p for kind, payload in _kinds(branding, texts, opening) for p in configs.parse_config(kind, payload)[1]]
     problems += [
         {"path": "allowed_origins", "message": _origin_message(origin)} for origin in origins if origin_problem(origin)
