@@ -19,19 +19,11 @@ from appliance.flows import service
 from appliance.runtime import current_runtime
 from webui.panel.blueprint import panel, panel_nav
 from webui.panel.config_forms import FORM_PROBLEMS
-from webui.ui.auth import current_principal, require
+from webui.ui.auth import in_store, require
 
 panel_nav.add("panel.flow", _l("Flow"), permission="flows.write", order=40)
 
 STATE_LABELS = {"draft": _l("Draft"), "published": _l("Live"), "archived": _l("Archived")}
-
-
-def _tenant_id() -> str:
-    return current_principal().tenant_id  # type: ignore[union-attr, return-value]
-
-
-def _user_id() -> str:
-    return current_principal().user_id  # type: ignore[union-attr]
 
 
 @panel.get("/flow")
@@ -39,7 +31,7 @@ def _user_id() -> str:
 def flow() -> str:
     """List every version with who created and published it, and what can be done with each."""
     with current_runtime().sessions() as db:
-        versions = service.list_flows(db, _tenant_id())
+        versions = service.list_flows(db, in_store()[1])
         people = _people(db, versions)
         rows = [_row(f, people) for f in versions]
     live = next((r for r in rows if r["state"] == "published"), None)
@@ -53,7 +45,7 @@ def flow_edit() -> Response | tuple[str, int] | str:
     if request.method == "POST":
         return _save_draft()
     with current_runtime().sessions() as db:
-        versions = service.list_flows(db, _tenant_id())
+        versions = service.list_flows(db, in_store()[1])
         wanted = request.args.get("from", type=int)
         source = next((f for f in versions if f.version == wanted), versions[0] if versions else None)
         text = json.dumps(source.document, indent=2, ensure_ascii=False) if source else "{}"
@@ -71,7 +63,7 @@ def _save_draft() -> Response | tuple[str, int]:
         return _editor_with_problems(text, problems)
     try:
         with current_runtime().transaction() as db:
-            draft = service.create_draft(db, _tenant_id(), document, _user_id())
+            draft = service.create_draft(db, in_store()[1], document, in_store()[0].user_id)
             version = draft.version
     except Invalid as exc:
         return _editor_with_problems(text, exc.details["problems"])
@@ -92,7 +84,7 @@ def _editor_with_problems(text: str, problems: list[dict[str, str]]) -> tuple[st
 def flow_publish(version: int) -> Response:
     """Make a version the one new conversations use."""
     done = _("Version %(version)s is live: new conversations use it.", version=version)
-    return _act(lambda db: service.publish(db, _tenant_id(), version, _user_id()), done, "success")
+    return _act(lambda db: service.publish(db, in_store()[1], version, in_store()[0].user_id), done, "success")
 
 
 @panel.post("/flow/<int:version>/unpublish")
@@ -103,7 +95,7 @@ def flow_unpublish(version: int) -> Response:
         "Version %(version)s is offline. The chat is closed to new visitors until you publish a version.",
         version=version,
     )
-    return _act(lambda db: service.unpublish(db, _tenant_id(), version), done, "warning")
+    return _act(lambda db: service.unpublish(db, in_store()[1], version), done, "warning")
 
 
 @panel.post("/flow/rollback")
@@ -115,7 +107,7 @@ def flow_rollback() -> Response:
         flash(_("Choose the version to bring back."), "error")
         return redirect(url_for("panel.flow"))
     done = _("Version %(version)s is live again.", version=version)
-    return _act(lambda db: service.rollback(db, _tenant_id(), version, _user_id()), done, "success")
+    return _act(lambda db: service.rollback(db, in_store()[1], version, in_store()[0].user_id), done, "success")
 
 
 def _act(change: Callable[[Session], object], done: str, category: str) -> Response:

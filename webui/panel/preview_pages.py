@@ -25,7 +25,7 @@ from appliance.runtime import current_runtime
 from appliance.tenants.directory import tenant_info
 from webui.panel.blueprint import panel
 from webui.panel.config_forms import LANGUAGES, branding_from_form
-from webui.ui.auth import current_principal, require
+from webui.ui.auth import in_store, require
 
 # The preview page is framed by the panel's own flow and widget pages, and by nothing else.
 PREVIEW_CSP = (
@@ -73,7 +73,7 @@ def preview_session() -> Response:
     except ValidationError:
         raise BadRequest("The preview could not start.") from None
     origin = request.headers.get("Origin") or request.host_url.rstrip("/")
-    tenant_id = current_principal().tenant_id  # type: ignore[union-attr]
+    tenant_id = in_store()[1]
     opened = open_preview(current_runtime(), tenant_id, origin, wanted.version, wanted.lang, wanted.session_id)
     return jsonify(opened)
 
@@ -81,7 +81,7 @@ def preview_session() -> Response:
 def _unsaved_look(lang: str | None) -> dict[str, Any] | None:
     """Return the widget's look as the widget form in the query describes it (None when it is not valid)."""
     rt = current_runtime()
-    tenant_id = current_principal().tenant_id  # type: ignore[union-attr]
+    tenant_id = in_store()[1]
     info = tenant_info(rt, tenant_id)
     if info is None:
         raise NotFound("This store does not exist.")

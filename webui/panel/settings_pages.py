@@ -35,7 +35,7 @@ from webui.panel.config_forms import (
     temperature_label,
     weekday_name,
 )
-from webui.ui.auth import current_principal, require
+from webui.ui.auth import current_principal, in_store, require
 
 panel_nav.add("panel.settings", _l("Settings"), permission="config.write", order=60)
 
@@ -58,14 +58,6 @@ KIND_LABELS = {
     "retention": _l("Data retention"),
 }
 Problems = list[dict[str, str]]
-
-
-def _tenant_id() -> str:
-    return current_principal().tenant_id  # type: ignore[union-attr, return-value]
-
-
-def _user_id() -> str:
-    return current_principal().user_id  # type: ignore[union-attr]
 
 
 def settings_links() -> list[dict[str, Any]]:
@@ -94,10 +86,10 @@ def _current(kind: str) -> dict[str, Any]:
     """Return the configuration in force, with its save time as a datetime (for the page to show)."""
     with current_runtime().sessions() as db:
         try:
-            found = configs.current(db, _tenant_id(), kind)
+            found = configs.current(db, in_store()[1], kind)
         except NotFound:
             # Only the agenda has no defaults; every store gets one when created, so this is a fallback.
-            timezone = current_principal().tenant_timezone  # type: ignore[union-attr]
+            timezone = in_store()[0].tenant_timezone
             found = {"kind": kind, "version": 0, "payload": defaults.agenda(timezone), "created_at": None}
     when = found.get("created_at")
     return found | {"created_at": datetime.fromisoformat(when) if when else None}
@@ -107,7 +99,7 @@ def _save(kind: str, payload: dict[str, Any], problems: Problems, again: Callabl
     """Save ``payload`` unless the form had problems; on problems show the form again with them."""
     if not problems:
         try:
-            configs.put(current_runtime(), _tenant_id(), kind, payload, _user_id())
+            configs.put(current_runtime(), in_store()[1], kind, payload, in_store()[0].user_id)
         except Invalid as exc:
             problems = exc.details["problems"]
     if problems:

@@ -16,11 +16,7 @@ from appliance.runtime import current_runtime
 from appliance.tenants import team
 from appliance.tenants.api_tokens import issue_token, revoke_token, tenant_tokens
 from webui.panel.blueprint import panel
-from webui.ui.auth import Principal, current_principal, require
-
-
-def _principal() -> Principal:
-    return current_principal()  # type: ignore[return-value]  # @require let only store staff in
+from webui.ui.auth import Principal, in_store, require
 
 
 def role_names() -> dict[str, str]:
@@ -52,7 +48,7 @@ def _refusal(exc: AppError) -> str:
 @require("team.manage")
 def settings_team(invitation: dict[str, Any] | None = None) -> str:
     """List the team with their roles, and invite someone new."""
-    principal = _principal()
+    principal = in_store()[0]
     with current_runtime().sessions() as db:
         members = team.members(db, principal.tenant_id or "")
     return render_template(
@@ -68,7 +64,7 @@ def settings_team(invitation: dict[str, Any] | None = None) -> str:
 @require("team.manage")
 def settings_team_invite() -> Response | str:
     """Add someone to the team and show the link they use to choose their password."""
-    principal = _principal()
+    principal = in_store()[0]
     email, role = request.form.get("email", ""), request.form.get("role", "AGENT")
     rt = current_runtime()
     try:
@@ -88,7 +84,7 @@ def settings_team_invite() -> Response | str:
 @require("team.manage")
 def settings_team_role(user_id: str) -> Response:
     """Give a team member another role."""
-    principal = _principal()
+    principal = in_store()[0]
     role = request.form.get("role", "")
 
     def change(db: Any) -> None:
@@ -101,7 +97,7 @@ def settings_team_role(user_id: str) -> Response:
 @require("team.manage")
 def settings_team_remove(user_id: str) -> Response:
     """Take someone out of the team (they can no longer open this store's panel)."""
-    principal = _principal()
+    principal = in_store()[0]
 
     def change(db: Any) -> None:
         team.remove(db, principal.tenant_id or "", user_id, principal.role or "")
@@ -129,7 +125,7 @@ def _team_change(change: Any, done: str) -> Response:
 @require("tokens.manage")
 def settings_tokens(created: dict[str, str] | None = None) -> str:
     """List the store's live tokens with their last use, and create one."""
-    principal = _principal()
+    principal = in_store()[0]
     with current_runtime().sessions() as db:
         tokens = tenant_tokens(db, principal.tenant_id or "")
         owners = {t.user_id for t in tokens if t.user_id}
@@ -156,7 +152,7 @@ def settings_tokens(created: dict[str, str] | None = None) -> str:
 @require("tokens.manage")
 def settings_tokens_create() -> Response | str:
     """Create a token and show it once: only its hash is kept."""
-    principal = _principal()
+    principal = in_store()[0]
     name, role = request.form.get("name", ""), request.form.get("role", "AGENT")
     try:
         with current_runtime().transaction() as db:
@@ -175,7 +171,7 @@ def settings_tokens_create() -> Response | str:
 @require("tokens.manage")
 def settings_tokens_revoke(token_id: str) -> Response:
     """Revoke a token: scripts using it are refused from the next request."""
-    principal = _principal()
+    principal = in_store()[0]
     try:
         with current_runtime().transaction() as db:
             revoke_token(db, principal.tenant_id or "", token_id)

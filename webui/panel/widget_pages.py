@@ -27,25 +27,17 @@ from webui.panel.config_forms import (
     opening_from_form,
     texts_from_form,
 )
-from webui.ui.auth import current_principal, require
+from webui.ui.auth import in_store, require
 
 panel_nav.add("panel.widget", _l("Widget & branding"), permission="config.write", order=50)
 
 LOGO_CACHE = "public, max-age=31536000, immutable"  # a logo's address changes with each upload
 
 
-def _tenant_id() -> str:
-    return current_principal().tenant_id  # type: ignore[union-attr, return-value]
-
-
-def _user_id() -> str:
-    return current_principal().user_id  # type: ignore[union-attr]
-
-
 def _saved() -> dict[str, Any]:
     """Return what the page shows when nothing was typed yet: the saved settings."""
     with current_runtime().sessions() as db:
-        tenant = db.get(Tenant, _tenant_id())
+        tenant = db.get(Tenant, in_store()[1])
         if tenant is None:
             raise NotFound("This store does not exist.")
         return {
@@ -99,10 +91,10 @@ def widget_save() -> Response | tuple[str, int]:
     for kind, payload in _kinds(branding, texts, opening):
         before = saved["opening" if kind == "widget" else kind]
         if configs.parse_config(kind, payload)[0] != configs.parse_config(kind, before)[0]:
-            configs.put(rt, _tenant_id(), kind, payload, _user_id())
+            configs.put(rt, in_store()[1], kind, payload, in_store()[0].user_id)
             changed = True
     if origins != saved["origins"]:
-        update_store(rt, _tenant_id(), {"allowed_origins": origins})
+        update_store(rt, in_store()[1], {"allowed_origins": origins})
         changed = True
     if changed:
         flash(_("Saved. Your website shows the changes the next time a page opens."), "success")
@@ -132,7 +124,7 @@ def widget_logo() -> Response:
     upload = request.files.get("logo")
     rt = current_runtime()
     try:
-        file_id = store_logo(rt, _tenant_id(), upload.read() if upload else None)
+        file_id = store_logo(rt, in_store()[1], upload.read() if upload else None)
     except AppError as exc:
         refusals = {
             "file_missing": _("Choose an image file for the logo."),
@@ -143,7 +135,7 @@ def widget_logo() -> Response:
         return redirect(url_for("panel.widget"))
     # The widget runs on the store's website, so the logo needs this server's full address.
     branding = _saved()["branding"] | {"logo_url": url_for("panel.logo", file_id=file_id, _external=True)}
-    configs.put(rt, _tenant_id(), "branding", branding, _user_id())
+    configs.put(rt, in_store()[1], "branding", branding, in_store()[0].user_id)
     flash(_("The new logo is saved."), "success")
     return redirect(url_for("panel.widget"))
 
@@ -162,7 +154,7 @@ def logo(file_id: str) -> FlaskResponse:
 @require("widget.rotate_key")
 def widget_rotate_key() -> Response:
     """Give the widget a new key; the old one stops opening chats at once."""
-    rotate_widget_key(current_runtime(), _tenant_id())
+    rotate_widget_key(current_runtime(), in_store()[1])
     flash(
         _("The widget has a new key. Paste the new snippet into your website now: the old one no longer works."),
         "warning",
