@@ -23,7 +23,7 @@ from appliance.accounts import second_factor
 from appliance.accounts.login import LoginOutcome, check_password, check_second_factor, complete
 from appliance.db import User, utcnow
 from appliance.runtime import current_runtime
-from webui.ui.auth import safe_next, sign_in, sign_out
+from webui.ui.auth import sign_in, sign_out
 
 PENDING_SECONDS = 10 * 60
 
@@ -151,8 +151,3 @@ def start_or_resume_setup(user: User) -> tuple[str, str]:
         uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=second_factor.ISSUER)
         return user.totp_secret, uri
     return second_factor.begin(user)
-
-
-def next_or(next_url: str | None, default: str) -> str:
-    """Return the page the person asked for before signing in, when it is on this site."""
-    return safe_next(next_url, default)
