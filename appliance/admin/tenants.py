@@ -99,8 +99,7 @@ def create_store(rt: Runtime, new: NewStore, actor: Actor | None = None) -> dict
     forget(rt, tenant)
     if invitation is not None:
         found["owner_invitation"] = invitation
-        if invitation["url"]:
-            rt.queue.enqueue("send_team_invitation", invitation["user_id"], found["id"])
+        team.notify(rt, invitation, found["id"])
     return found
 
 

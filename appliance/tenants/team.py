@@ -88,6 +88,13 @@ def invite(
     }
 
 
+def notify(rt: Runtime, invitation: dict[str, Any], tenant_id: str, base_url: str | None = None) -> None:
+    """E-mail the invitation link, when one was made. Call it after the commit of ``invite``: the
+    mail task reads the new member from the database."""
+    if invitation["url"]:
+        rt.queue.enqueue("send_team_invitation", invitation["user_id"], tenant_id, base_url)
+
+
 def change_role(db: Session, tenant_id: str, user_id: str, role: str, by_role: str) -> Membership:
     """Give a team member another role; raise Forbidden, Conflict (last owner) or NotFound."""
     role = _checked_role(role, by_role)

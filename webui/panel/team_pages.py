@@ -74,9 +74,7 @@ def settings_team_invite() -> Response | str:
     except AppError as exc:
         flash(_refusal(exc), "error")
         return redirect(url_for("panel.settings_team"))
-    if invitation["url"]:
-        # After the commit: the mail task reads the new member from the database.
-        rt.queue.enqueue("send_team_invitation", invitation["user_id"], tenant_id, request.host_url)
+    team.notify(rt, invitation, tenant_id, request.host_url)
     return settings_team(invitation)
 
 
