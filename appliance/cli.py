@@ -13,9 +13,9 @@ import click
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from appliance.config import ConfigError
 from appliance.errors import AppError
-from appliance.runtime import Runtime, runtime_of
+from appliance.infra.runtime import Runtime, runtime_of
+from appliance.infra.settings import ConfigError
 from appliance.version import __version__
 
 
@@ -42,7 +42,7 @@ def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _app() -> Flask:
-    from appliance import create_app
+    from appliance.app import create_app
 
     return create_app()
 
@@ -67,7 +67,7 @@ def main() -> None:
 @reports_errors
 def serve(host: str, port: int, no_worker: bool) -> None:
     """Serve the API, widget and panels (with the task worker and scheduler unless --no-worker)."""
-    from appliance.db.migrate import status, upgrade
+    from appliance.infra.db.migrate import status, upgrade
     from appliance.server import serve as run_server
 
     app = _app()
@@ -102,7 +102,7 @@ def worker() -> None:
 @reports_errors
 def migrate() -> None:
     """Bring the database schema to the current version."""
-    from appliance.db.migrate import status, upgrade
+    from appliance.infra.db.migrate import status, upgrade
 
     rt = runtime_of(_app())
     before, head = status(rt.engine)
@@ -115,7 +115,7 @@ def migrate() -> None:
 @reports_errors
 def seed_demo(as_json: bool) -> None:
     """Create or refresh the demo store and print fresh credentials."""
-    from appliance.db.migrate import status, upgrade
+    from appliance.infra.db.migrate import status, upgrade
     from appliance.tenants.demo import seed_demo as seed
 
     rt = runtime_of(_app())
@@ -324,7 +324,7 @@ def user_create(email: str, slug: str | None, role: str, name: str, password: st
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def nlu(text: str | None, batch: Any, default_language: str, country: str, as_json: bool) -> None:
     """Show what the bot understands of a message (or of each line of --batch)."""
-    from appliance.understanding import understand
+    from appliance.core.understanding import understand
 
     if (text is None) == (batch is None):
         raise click.UsageError("give either TEXT or --batch FILE")

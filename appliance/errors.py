@@ -157,7 +157,7 @@ def wants_json() -> bool:
 
 def register_error_handlers(app: Flask) -> None:
     """Answer every error under /v1 with the envelope, and never leak a stack trace; count every
-    answer and record each 5xx for the operator (appliance.admin.telemetry)."""
+    answer and record each 5xx for the operator (appliance.operator.telemetry)."""
     app.after_request(_note_outcome)
 
     @app.errorhandler(AppError)
@@ -191,7 +191,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def _note_outcome(response: Response) -> Response:
     # Imported here: the telemetry module reaches the database, which imports this module.
-    from appliance.admin.telemetry import track_response
+    from appliance.operator.telemetry import track_response
 
     track_response(response)
     return response

@@ -17,9 +17,9 @@ from cheroot.wsgi import Server
 from flask import Flask
 from huey.consumer import Consumer
 
-from appliance.runtime import runtime_of
-from appliance.scheduler import make_scheduler
-from appliance.understanding import warm_up
+from appliance.core.understanding import warm_up
+from appliance.infra.runtime import runtime_of
+from appliance.jobs.scheduler import make_scheduler
 
 log = structlog.get_logger("ebanista.server")
 

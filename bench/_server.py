@@ -12,11 +12,11 @@ import sys
 from flask import jsonify
 from sqlalchemy import insert
 
-from appliance import create_app
-from appliance.db import AnalyticsEvent, Tenant, utcnow
-from appliance.db.migrate import upgrade
-from appliance.ids import new_id
-from appliance.runtime import runtime_of
+from appliance.app import create_app
+from appliance.core.ids import new_id
+from appliance.infra.db import AnalyticsEvent, Tenant, utcnow
+from appliance.infra.db.migrate import upgrade
+from appliance.infra.runtime import runtime_of
 from appliance.server import serve
 from appliance.tenants.demo import seed_demo
 

@@ -16,8 +16,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from appliance.agenda.availability import Busy, blocked_span, day_slots
-from appliance.agenda.clock import day_clock
+from appliance.core.agenda.availability import Busy, blocked_span, day_slots
+from appliance.core.agenda.clock import day_clock
 
 TARGET_MS = 20.0
 DAYS = 60

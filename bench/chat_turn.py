@@ -68,6 +68,17 @@ class Client:
         return time.perf_counter() - started, data
 
 
+def answer_for(spec: dict) -> dict:
+    """Answer the question the bot asks: the first free slot, a scripted answer, or the first button."""
+    if spec["type"] == "date":
+        return {"value": spec["slots"][0]["start"]}
+    if spec["block_id"] in ANSWERS:
+        return ANSWERS[spec["block_id"]]
+    if spec["type"] == "buttons":
+        return {"choice": spec["options"][0]["id"]}
+    return {"skip": True}
+
+
 def visitor_loop(port: int, widget_key: str, deadline: float, warmup_end: float) -> list[float]:
     """Hold whole conversations until the deadline; return the latency of each turn after warm-up."""
     client, latencies = Client(port), []
@@ -82,8 +93,7 @@ def visitor_loop(port: int, widget_key: str, deadline: float, warmup_end: float)
         )
         turns.append(took)
         while answer["input"] and time.time() < deadline:
-            block = answer["input"]["block_id"]
-            reply = {"value": answer["input"]["slots"][0]["start"]} if block == "appointment" else ANSWERS[block]
+            reply = answer_for(answer["input"])
             took, answer = client.post("/v1/chat/send", body | reply, auth | {"Idempotency-Key": secrets.token_hex(8)})
             turns.append(took)
         if time.time() > warmup_end:

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from appliance.understanding import understand, warm_up
+from appliance.core.understanding import understand, warm_up
 
 VISIBLE = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "extraction_visible.jsonl"
 

@@ -21,9 +21,9 @@ import time
 import uuid
 from pathlib import Path
 
-from appliance import create_app
-from appliance.db.migrate import upgrade
-from appliance.runtime import runtime_of
+from appliance.app import create_app
+from appliance.infra.db.migrate import upgrade
+from appliance.infra.runtime import runtime_of
 from appliance.tenants.service import create_api_token, upsert_user
 
 TARGET_MS = 1000.0

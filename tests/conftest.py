@@ -19,13 +19,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete
 
-from appliance import create_app
+from appliance.app import create_app
 from appliance.cli import main
-from appliance.db import Base, Tenant, User
-from appliance.db.migrate import upgrade
-from appliance.runtime import Runtime, runtime_of
+from appliance.infra.crypto import install_keyring
+from appliance.infra.db import Base, Tenant, User
+from appliance.infra.db.migrate import upgrade
+from appliance.infra.runtime import Runtime, runtime_of
 from appliance.security import passwords
-from appliance.security.crypto import install_keyring
 from appliance.tenants.service import TenantSpec, add_membership, create_api_token, create_tenant, upsert_user
 from tests.backends import (
     BACKEND,

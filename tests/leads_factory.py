@@ -7,8 +7,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from appliance.db import Lead, Tenant, utcnow
-from appliance.runtime import Runtime
+from appliance.infra.db import Lead, Tenant, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import forget
 from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
 

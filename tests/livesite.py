@@ -13,7 +13,7 @@ import pytest
 from cheroot.wsgi import Server
 from flask import Flask
 
-from appliance.runtime import runtime_of
+from appliance.infra.runtime import runtime_of
 from appliance.tenants.demo import seed_demo
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

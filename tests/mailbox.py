@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 
-from appliance.runtime import Runtime, runtime_of
+from appliance.infra.runtime import Runtime, runtime_of
 
 
 class Inbox:

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from appliance.db import Audit
-from appliance.runtime import Runtime
+from appliance.infra.db import Audit
+from appliance.infra.runtime import Runtime
 from appliance.tenants.service import create_api_token, upsert_user
 
 ROOT_EMAIL = "root@ebanista.test"

@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from appliance.runtime import Runtime
-from appliance.security.crypto import DecryptionError
+from appliance.infra.crypto import DecryptionError
+from appliance.infra.runtime import Runtime
 
 
 def database_dump(rt: Runtime) -> str:

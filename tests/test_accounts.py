@@ -10,8 +10,8 @@ from sqlalchemy import select, text
 
 from appliance.accounts import second_factor
 from appliance.accounts.login import LOCK_MINUTES, MAX_FAILURES, check_password, check_second_factor, workplaces
-from appliance.db import Audit, User, utcnow
-from appliance.runtime import Runtime
+from appliance.infra.db import Audit, User, utcnow
+from appliance.infra.runtime import Runtime
 from tests.conftest import PASSWORD, Cast
 
 
@@ -152,7 +152,7 @@ def test_disabling_two_factor_forgets_everything(rt: Runtime, cast: Cast) -> Non
 
 
 def test_workplaces_lists_the_stores_and_roles_of_a_user(rt: Runtime, cast: Cast, make_user) -> None:
-    from appliance.db import Tenant
+    from appliance.infra.db import Tenant
     from appliance.tenants.service import add_membership
 
     with rt.transaction() as db:
@@ -172,7 +172,7 @@ def test_every_tenant_role_may_read_leads_but_only_managers_change_settings(role
 
 
 def test_staff_changes_to_flows_and_settings_are_audited(client, rt: Runtime, cast: Cast) -> None:
-    from appliance.flows.presets import preset
+    from appliance.core.flows.presets import preset
 
     alice = {"Authorization": f"Bearer {cast.alice_token}"}
     version = client.post("/v1/flows", json=preset("base"), headers=alice).get_json()["version"]

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from appliance.accounts.invitations import read_invitation_token
-from appliance.db import Membership, Tenant, User
-from appliance.flows.presets import preset
+from appliance.core.flows.presets import preset
 from appliance.flows.service import published_flow
-from appliance.runtime import Runtime
+from appliance.infra.db import Membership, Tenant, User
+from appliance.infra.runtime import Runtime
 from appliance.security.impersonation import ImpersonationClaims, issue_impersonation_token
 from appliance.security.visitor import VisitorClaims, issue_visitor_token
 from tests.conftest import Cast

@@ -12,8 +12,8 @@ from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select
 
 from appliance.accounts import second_factor
-from appliance.db import User, utcnow
-from appliance.runtime import Runtime
+from appliance.infra.db import User, utcnow
+from appliance.infra.runtime import Runtime
 from tests.livesite import Site
 from tests.operators import audits
 

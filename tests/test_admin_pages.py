@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from appliance.accounts import second_factor
-from appliance.db import ApiToken, Audit, Tenant, User, utcnow
-from appliance.runtime import Runtime
+from appliance.infra.db import ApiToken, Audit, Tenant, User, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.tenants.service import create_api_token, upsert_user
 from tests.conftest import PASSWORD, Cast
 from tests.operators import audits
@@ -259,7 +259,7 @@ def test_the_audit_log_filters_by_store_action_and_actor(root: FlaskClient, cast
 
 
 def test_the_errors_page_lists_failures_by_store(root: FlaskClient, cast: Cast, rt: Runtime) -> None:
-    from appliance.admin.telemetry import Failure, record_failure
+    from appliance.operator.telemetry import Failure, record_failure
 
     record_failure(
         rt, Failure(status=500, code="internal_error", message="boom", path="/v1/leads", tenant_id=cast.tenant_a.id)

@@ -11,12 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from structlog.contextvars import bind_contextvars
 
-from appliance.admin.telemetry import count_request, error_rate
-from appliance.admin.usage import month_start
-from appliance.api.auth import current_staff
-from appliance.db import AIUsage, Tenant, utcnow
-from appliance.runtime import Runtime
+from appliance.infra.db import AIUsage, Tenant, utcnow
+from appliance.infra.runtime import Runtime
+from appliance.operator.telemetry import count_request, error_rate
+from appliance.operator.usage import month_start
 from appliance.tenants.directory import forget
+from appliance.web.api.auth import current_staff
 from tests.conftest import Cast
 from tests.operators import auth, platform_token
 from tests.visitors import ORIGIN, Visitor

@@ -116,7 +116,7 @@ def test_a_home_visit_outside_the_service_area_is_refused(client: FlaskClient, c
 
 
 def test_a_visitor_may_read_its_stores_slots(client: FlaskClient, cast: Cast, agenda: dict, rt) -> None:
-    from appliance.db import Tenant
+    from appliance.infra.db import Tenant
     from appliance.tenants.directory import forget
 
     with rt.transaction() as db:
@@ -157,7 +157,7 @@ def test_rescheduling_moves_the_visit_and_frees_the_old_time(client: FlaskClient
     assert first_slot(client, cast.alice_token)["available"] == CAPACITY
     from sqlalchemy import select
 
-    from appliance.db import Appointment, Audit
+    from appliance.infra.db import Appointment, Audit
 
     with rt.sessions() as db:
         row = db.get(Appointment, appointment["id"])

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, update
 
 from appliance.analytics.usage import ai_usage, usage_mode
-from appliance.db import AIUsage, Appointment, ChatSession, Lead, Message, Tenant, utcnow
-from appliance.runtime import Runtime
+from appliance.infra.db import AIUsage, Appointment, ChatSession, Lead, Message, Tenant, utcnow
+from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
 from tests.leads_factory import add_lead, ago, allow_visitors, chat_until
 

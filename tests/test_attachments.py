@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from appliance.db import File, Tenant
-from appliance.runtime import Runtime
+from appliance.infra.db import File, Tenant
+from appliance.infra.runtime import Runtime
 from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x00" * 2000

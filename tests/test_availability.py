@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appliance.agenda.availability import (
+from appliance.core.agenda.availability import (
     Busy,
     blocked_span,
     day_slots,

@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from appliance.db import AnalyticsEvent, ChatSession, Consent, IdempotencyKey, Lead, Message, Tenant
-from appliance.flows.presets import preset
-from appliance.runtime import Runtime
+from appliance.core.flows.presets import preset
+from appliance.infra.db import AnalyticsEvent, ChatSession, Consent, IdempotencyKey, Lead, Message, Tenant
+from appliance.infra.runtime import Runtime
 from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
 
 BASE = {b["id"]: b for b in preset("base")["blocks"]}

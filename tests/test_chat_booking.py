@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from appliance.db import Tenant
-from appliance.runtime import Runtime
+from appliance.infra.db import Tenant
+from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import forget
 from tests.conftest import Cast
 from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
@@ -66,10 +66,10 @@ def test_a_slot_taken_meanwhile_gets_an_apology_and_fresh_slots(client: FlaskCli
 
 
 def test_a_booking_lost_at_the_last_moment_is_apologised_for_with_fresh_slots() -> None:
-    from appliance.flows.answers import Context, Reply
-    from appliance.flows.engine import new_state, step
-    from appliance.flows.presets import preset
-    from appliance.flows.schema import FlowDocument
+    from appliance.core.flows.answers import Context, Reply
+    from appliance.core.flows.engine import new_state, step
+    from appliance.core.flows.presets import preset
+    from appliance.core.flows.schema import FlowDocument
 
     flow = FlowDocument.model_validate(preset("base"))
     free = [

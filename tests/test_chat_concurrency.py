@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask
 from sqlalchemy import func, select
 
-from appliance.db import Message
-from appliance.runtime import Runtime
+from appliance.infra.db import Message
+from appliance.infra.runtime import Runtime
 from tests.visitors import ORIGIN, Visitor
 
 CALLERS = 6

@@ -7,8 +7,8 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
-from appliance.db import ApiToken, Membership, Tenant, User
-from appliance.runtime import Runtime
+from appliance.infra.db import ApiToken, Membership, Tenant, User
+from appliance.infra.runtime import Runtime
 from appliance.tenants.service import find_api_token
 from tests.contract import NLU_KEYS, VISIBLE_SET
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from appliance.cli import main
-from appliance.config import ConfigError, load_settings
+from appliance.infra.settings import ConfigError, load_settings
 
 
 def load(tmp_path: Path, **env: str):

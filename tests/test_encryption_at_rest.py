@@ -13,8 +13,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import insert
 
-from appliance.db import AnalyticsEvent
-from appliance.runtime import Runtime
+from appliance.infra.db import AnalyticsEvent
+from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
 from tests.raw_storage import database_dump, stored_files
 from tests.subjects import ADDRESS, EMAIL, NAME, SECRETS, chat_with_contacts, open_to_visitors, staff_booking

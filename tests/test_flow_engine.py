@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from appliance.flows.answers import Context, Reply
-from appliance.flows.conditions import holds
-from appliance.flows.engine import Turn, new_state, step
-from appliance.flows.presets import preset
-from appliance.flows.schema import Branch, FlowDocument
-from appliance.flows.validation import validate_flow
+from appliance.core.flows.answers import Context, Reply
+from appliance.core.flows.conditions import holds
+from appliance.core.flows.engine import Turn, new_state, step
+from appliance.core.flows.presets import preset
+from appliance.core.flows.schema import Branch, FlowDocument
+from appliance.core.flows.validation import validate_flow
 
 STORE = {"store_name": "Cuines Puig"}
 SLOTS = (

@@ -10,11 +10,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from appliance.conversations.preview import open_preview
-from appliance.db import AnalyticsEvent, Appointment, Consent, Lead, Tenant
+from appliance.core.flows.presets import preset
 from appliance.errors import NotFound
-from appliance.flows.presets import preset
 from appliance.flows.service import create_draft
-from appliance.runtime import Runtime
+from appliance.infra.db import AnalyticsEvent, Appointment, Consent, Lead, Tenant
+from appliance.infra.runtime import Runtime
 from tests.visitors import BASE_ANSWERS, Visitor
 
 PANEL = "http://panel.example:8000"
@@ -110,7 +110,7 @@ def test_the_public_widget_never_resumes_a_preview(client: FlaskClient, rt: Runt
 def test_a_preview_keeps_its_short_life_after_a_turn(client: FlaskClient, rt: Runtime, store: Tenant) -> None:
     from datetime import timedelta
 
-    from appliance.db import ChatSession, utcnow
+    from appliance.infra.db import ChatSession, utcnow
 
     v = previewer(client, rt, store)
     v.start()

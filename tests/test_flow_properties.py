@@ -14,10 +14,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appliance.flows.answers import Context, Reply
-from appliance.flows.engine import Turn, new_state, step
-from appliance.flows.schema import FlowDocument, is_question
-from appliance.flows.validation import validate_flow
+from appliance.core.flows.answers import Context, Reply
+from appliance.core.flows.engine import Turn, new_state, step
+from appliance.core.flows.schema import FlowDocument, is_question
+from appliance.core.flows.validation import validate_flow
 
 LANGUAGES = ("es", "ca", "pt", "en")
 # Names the summary and the consent rules treat specially, mixed with plain ones, for every block type.

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from appliance.flows.presets import preset
-from appliance.flows.schema import FlowDocument
-from appliance.flows.validation import validate_flow
+from appliance.core.flows.presets import preset
+from appliance.core.flows.schema import FlowDocument
+from appliance.core.flows.validation import validate_flow
 
 
 def texts(word: str) -> dict[str, str]:

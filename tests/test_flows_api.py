@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from appliance.db import Tenant
-from appliance.flows.presets import preset
-from appliance.runtime import Runtime
+from appliance.core.flows.presets import preset
+from appliance.infra.db import Tenant
+from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import forget
 from tests.conftest import Cast
 from tests.visitors import ORIGIN, Visitor

@@ -6,7 +6,7 @@ import re
 
 from flask import Flask
 
-from appliance.runtime import Runtime
+from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
 from tests.mailbox import Inbox
 from tests.operators import auth, platform_token

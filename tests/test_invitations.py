@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from flask import Flask
 
-from appliance.db import Tenant
-from appliance.runtime import Runtime
+from appliance.infra.db import Tenant
+from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import forget
 from tests.conftest import Cast
 from tests.mailbox import Inbox

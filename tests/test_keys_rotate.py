@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from appliance.cli import main
-from appliance.runtime import Runtime, runtime_of
-from appliance.security.crypto import KeyRing, install_keyring
+from appliance.infra.crypto import KeyRing, install_keyring
+from appliance.infra.runtime import Runtime, runtime_of
 from tests.backends import environ_for, settings_for
 from tests.conftest import Cast
 from tests.raw_storage import fernet_tokens, stored_files

@@ -13,10 +13,10 @@ from typing import ClassVar
 import pytest
 from flask.testing import FlaskClient
 
-from appliance.db import File, Lead, Tenant
+from appliance.infra.db import File, Lead, Tenant
+from appliance.infra.runtime import Runtime
 from appliance.leads.labels import label
 from appliance.leads.summary import html_to_pdf, summary_context, summary_html
-from appliance.runtime import Runtime
 from appliance.tenants.directory import forget
 from tests.conftest import Cast
 from tests.leads_factory import add_lead, ago, allow_visitors, chat_until

@@ -9,10 +9,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from appliance.db import Audit, Lead
+from appliance.infra.db import Audit, Lead
+from appliance.infra.runtime import Runtime
 from appliance.leads import export
 from appliance.leads.export import COLUMNS, safe_cell
-from appliance.runtime import Runtime
 from tests.conftest import Cast
 from tests.leads_factory import add_lead, ago, allow_visitors, chat_until
 

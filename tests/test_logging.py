@@ -10,8 +10,8 @@ import pytest
 import structlog
 from flask import Flask
 
-from appliance.config import load_settings
-from appliance.observability import configure_logging, mask_text
+from appliance.infra.observability import configure_logging, mask_text
+from appliance.infra.settings import load_settings
 
 
 @pytest.fixture

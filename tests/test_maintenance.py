@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from appliance.admin.maintenance import DEFAULT_MESSAGES
-from appliance.db import Tenant
-from appliance.runtime import Runtime
+from appliance.infra.db import Tenant
+from appliance.infra.runtime import Runtime
+from appliance.operator.maintenance import DEFAULT_MESSAGES
 from appliance.tenants.directory import forget
 from tests.conftest import Cast
 from tests.operators import audits, auth, platform_token

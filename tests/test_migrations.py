@@ -8,10 +8,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from appliance import create_app
-from appliance.db import Base
-from appliance.db.migrate import downgrade, status, upgrade
-from appliance.runtime import runtime_of
+from appliance.app import create_app
+from appliance.infra.db import Base
+from appliance.infra.db.migrate import downgrade, status, upgrade
+from appliance.infra.runtime import runtime_of
 from tests.backends import scratch_database, settings_for
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from appliance.db import Appointment, Base, ChatSession, Lead, Message, Tenant, utcnow
-from appliance.ids import new_id
-from appliance.runtime import Runtime
+from appliance.core.ids import new_id
+from appliance.infra.db import Appointment, Base, ChatSession, Lead, Message, Tenant, utcnow
+from appliance.infra.runtime import Runtime
 
 # Tables that are not a tenant's business data: the tenants themselves, global identities,
 # access tokens (platform tokens have no tenant), the audit trail (outlives a purged tenant) and

@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 
 from appliance.agenda import service as agenda
 from appliance.agenda.booking import BookingRequest
-from appliance.db import Tenant, User
-from appliance.runtime import Runtime
+from appliance.infra.db import Tenant, User
+from appliance.infra.runtime import Runtime
 from appliance.tenants.demo import DEMO_SLUG, OWNER_EMAIL
 from appliance.tenants.service import get_tenant_by_slug
 from tests.leads_factory import add_lead, ago, allow_visitors, chat_until

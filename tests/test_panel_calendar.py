@@ -14,8 +14,8 @@ from sqlalchemy import select
 from appliance.agenda import service as agenda
 from appliance.agenda.booking import BookingRequest
 from appliance.configs.service import save as save_config
-from appliance.db import Appointment, Audit
-from appliance.runtime import Runtime
+from appliance.infra.db import Appointment, Audit
+from appliance.infra.runtime import Runtime
 from appliance.tenants import defaults
 from tests.conftest import Cast
 from tests.panel import csrf_token, post_form

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from appliance.configs import service as configs
-from appliance.db import ApiToken, Flow, Membership, Tenant, User
-from appliance.flows.presets import preset
-from appliance.runtime import Runtime
+from appliance.core.flows.presets import preset
+from appliance.infra.db import ApiToken, Flow, Membership, Tenant, User
+from appliance.infra.runtime import Runtime
 from appliance.security.passwords import hash_password
 from tests.conftest import Cast
 from tests.panel import csrf_token, post_form

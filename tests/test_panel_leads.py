@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from appliance.db import Audit, Lead, Tenant
-from appliance.runtime import Runtime
+from appliance.infra.db import Audit, Lead, Tenant
+from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
 from tests.leads_factory import add_lead, ago, allow_visitors
 from tests.panel import post_form

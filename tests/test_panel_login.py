@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from appliance.accounts.invitations import make_invitation_token
-from appliance.db import Audit, Tenant, User, utcnow
-from appliance.runtime import Runtime
+from appliance.infra.db import Audit, Tenant, User, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.security.passwords import verify_password
 from appliance.tenants.service import add_membership
 from tests.conftest import Cast

@@ -11,8 +11,8 @@ from flask import Blueprint, Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from appliance.db import Audit, User
-from appliance.runtime import Runtime
+from appliance.infra.db import Audit, User
+from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
 from tests.panel import csrf_token, post_form, sign_in
 from webui.ui.area import setup_area
@@ -170,7 +170,7 @@ def test_an_idle_session_ends_after_twelve_hours(panel_login: Login, cast: Cast)
 
 
 def test_a_removed_member_loses_access_at_once(panel_login: Login, cast: Cast, rt: Runtime) -> None:
-    from appliance.db import Membership
+    from appliance.infra.db import Membership
 
     client = panel_login("bob@example.com")
     with rt.transaction() as db:

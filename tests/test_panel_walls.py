@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from appliance.db import ApiToken, Appointment, Lead, Membership
-from appliance.runtime import Runtime
+from appliance.infra.db import ApiToken, Appointment, Lead, Membership
+from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
 from tests.panel import csrf_token
 from tests.test_tenant_walls import Theirs, theirs  # noqa: F401 - the fixture that builds tenant B's data

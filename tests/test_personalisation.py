@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from appliance.flows.personalise import formal_languages, personalise, variant_of
-from appliance.flows.presets import preset
-from appliance.flows.schema import FlowDocument
-from appliance.flows.texts import system
+from appliance.core.flows.personalise import formal_languages, personalise, variant_of
+from appliance.core.flows.presets import preset
+from appliance.core.flows.schema import FlowDocument
+from appliance.core.flows.texts import system
 from tests.conftest import Cast
 from tests.visitors import ORIGIN, Visitor
 
@@ -56,7 +56,7 @@ def test_the_bots_own_sentences_use_the_formal_address_when_asked() -> None:
 
 
 def test_a_store_changes_its_welcome_and_new_visitors_see_it(client: FlaskClient, cast: Cast, rt) -> None:
-    from appliance.db import Tenant
+    from appliance.infra.db import Tenant
     from appliance.tenants.directory import forget
 
     with rt.transaction() as db:
@@ -87,8 +87,8 @@ def test_variants_never_replace_a_text_the_store_wrote_in_its_flow() -> None:
 
 
 def test_a_call_back_is_offered_only_to_visitors_who_gave_a_phone() -> None:
-    from appliance.flows.answers import Reply
-    from appliance.flows.engine import new_state, step
+    from appliance.core.flows.answers import Reply
+    from appliance.core.flows.engine import new_state, step
 
     def after_contact(method: str, value: str) -> str | None:
         state = new_state("es")

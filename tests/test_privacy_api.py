@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from appliance.conversations import positions
-from appliance.db import Appointment, Audit, Consent, File, IdempotencyKey, Lead
-from appliance.runtime import Runtime
+from appliance.infra.db import Appointment, Audit, Consent, File, IdempotencyKey, Lead
+from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
 from tests.raw_storage import decrypted_dump, stored_files
 from tests.subjects import (

@@ -9,10 +9,10 @@ from click.testing import Result
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from appliance.db import Audit, Base, File, Tenant, User
 from appliance.errors import NotFound
+from appliance.infra.db import Audit, Base, File, Tenant, User
+from appliance.infra.runtime import Runtime
 from appliance.privacy.purge import purge_tenant, rows_of
-from appliance.runtime import Runtime
 from appliance.tenants.directory import tenant_by_widget_key
 from appliance.tenants.service import add_membership, upsert_user
 from tests.conftest import PASSWORD, Cast

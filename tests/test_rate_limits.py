@@ -15,12 +15,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from appliance.db import Tenant
 from appliance.errors import RateLimited
-from appliance.observability import configure_logging
-from appliance.ratelimit import BLOCK_SECONDS, Limiter, check_whatsapp_sender, limiter_of, tenant_limit
-from appliance.runtime import Runtime, runtime_of
-from appliance.security.request_limits import VISITOR_MESSAGES
+from appliance.infra.db import Tenant
+from appliance.infra.observability import configure_logging
+from appliance.infra.ratelimit import BLOCK_SECONDS, Limiter, check_whatsapp_sender, limiter_of, tenant_limit
+from appliance.infra.runtime import Runtime, runtime_of
+from appliance.web.limits import VISITOR_MESSAGES
 from tests.backends import PLATFORM
 from tests.conftest import Cast
 from tests.visitors import ORIGIN, Visitor
@@ -310,7 +310,7 @@ def test_off_turns_every_limit_off_and_says_so_at_start(
 
 
 def test_a_bad_rate_limits_value_stops_start_up(fresh_app: Callable[..., Flask]) -> None:
-    from appliance.config import ConfigError
+    from appliance.infra.settings import ConfigError
 
     with pytest.raises(ConfigError, match=r"^EBANISTA_RATE_LIMITS: "):
         fresh_app(rate_limits="maybe")

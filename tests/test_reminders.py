@@ -20,15 +20,15 @@ import icalendar
 import pytest
 from flask import Flask
 
-from appliance.agenda import ics
 from appliance.agenda.reminders import due_reminders, invite_ics, send_invitation, send_reminder
-from appliance.config import load_settings
 from appliance.configs.service import save as save_config
-from appliance.db import Appointment, Lead, Tenant, utcnow
-from appliance.mail import MailError, send_mail
-from appliance.observability import configure_logging
-from appliance.runtime import Runtime
-from appliance.scheduler import JOBS
+from appliance.core.agenda import ics
+from appliance.infra.db import Appointment, Lead, Tenant, utcnow
+from appliance.infra.mail import MailError, send_mail
+from appliance.infra.observability import configure_logging
+from appliance.infra.runtime import Runtime
+from appliance.infra.settings import load_settings
+from appliance.jobs.scheduler import JOBS
 from appliance.tenants.directory import forget, forget_config
 from tests.conftest import Cast
 from tests.mailbox import Inbox, free_port

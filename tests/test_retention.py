@@ -9,10 +9,20 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
-from appliance.db import AnalyticsEvent, Appointment, ChatSession, Consent, File, IdempotencyKey, Lead, Message, utcnow
+from appliance.infra.db import (
+    AnalyticsEvent,
+    Appointment,
+    ChatSession,
+    Consent,
+    File,
+    IdempotencyKey,
+    Lead,
+    Message,
+    utcnow,
+)
+from appliance.infra.runtime import Runtime
+from appliance.jobs.scheduler import JOBS
 from appliance.privacy.retention import apply_retention
-from appliance.runtime import Runtime
-from appliance.scheduler import JOBS
 from tests.conftest import Cast
 from tests.raw_storage import stored_files
 from tests.subjects import chat_with_contacts, open_to_visitors, plain_chat, staff_booking

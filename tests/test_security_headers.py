@@ -8,7 +8,7 @@ import pytest
 from flask import Flask, Response, session
 from flask.testing import FlaskClient
 
-from appliance.security.headers import HSTS, NO_FRAMING_CSP, PANEL_CSP
+from appliance.web.headers import HSTS, NO_FRAMING_CSP, PANEL_CSP
 from webui.public import DEMO_CSP
 
 PANEL_POLICY = (

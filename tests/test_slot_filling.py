@@ -7,8 +7,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from appliance.db import Lead, Tenant
-from appliance.runtime import Runtime
+from appliance.infra.db import Lead, Tenant
+from appliance.infra.runtime import Runtime
 from tests.visitors import ORIGIN, Visitor
 
 RICH_FIRST_MESSAGES = {

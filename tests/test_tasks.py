@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from appliance.conversations import positions
-from appliance.db import ChatSession, IdempotencyKey, utcnow
-from appliance.runtime import Runtime
-from appliance.scheduler import JOBS, enqueue_once, make_scheduler
+from appliance.infra.db import ChatSession, IdempotencyKey, utcnow
+from appliance.infra.runtime import Runtime
+from appliance.jobs.scheduler import JOBS, enqueue_once, make_scheduler
 
 
 def add_key(rt: Runtime, tenant_id: str, key: str, expires_in: timedelta) -> None:

@@ -7,9 +7,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from appliance.accounts.invitations import read_invitation_token
-from appliance.db import Audit, Membership
 from appliance.errors import Conflict, Forbidden, Invalid, NotFound
-from appliance.runtime import Runtime
+from appliance.infra.db import Audit, Membership
+from appliance.infra.runtime import Runtime
 from appliance.tenants import team
 from appliance.tenants.api_tokens import issue_token, revoke_token, tenant_tokens
 from tests.backends import SECRET

@@ -15,8 +15,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from appliance.flows.presets import preset
-from appliance.runtime import Runtime
+from appliance.core.flows.presets import preset
+from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
 from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
 
@@ -49,7 +49,7 @@ class Theirs:
 
 @pytest.fixture
 def theirs(client: FlaskClient, cast: Cast, rt: Runtime) -> Theirs:
-    from appliance.db import Tenant
+    from appliance.infra.db import Tenant
     from appliance.tenants.directory import forget
 
     with rt.transaction() as db:

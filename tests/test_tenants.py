@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from appliance.configs.service import save as save_config
-from appliance.db import ApiToken, Config, utcnow
 from appliance.errors import Conflict, Invalid
-from appliance.runtime import Runtime
+from appliance.infra.db import ApiToken, Config, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.tenants.service import TenantSpec, create_tenant, find_api_token, latest_config
 
 

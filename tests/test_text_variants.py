@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from appliance.flows.answers import Context, Reply
-from appliance.flows.engine import Turn, new_state, step
-from appliance.flows.presets import preset
-from appliance.flows.schema import ButtonsBlock, ConditionBlock, FlowDocument, MessageBlock
-from appliance.flows.texts import SYSTEM
-from appliance.flows.texts_formal import SYSTEM_FORMAL
-from appliance.flows.validation import validate_flow
+from appliance.core.flows.answers import Context, Reply
+from appliance.core.flows.engine import Turn, new_state, step
+from appliance.core.flows.presets import preset
+from appliance.core.flows.schema import ButtonsBlock, ConditionBlock, FlowDocument, MessageBlock
+from appliance.core.flows.texts import SYSTEM
+from appliance.core.flows.texts_formal import SYSTEM_FORMAL
+from appliance.core.flows.validation import validate_flow
 
 LANGUAGES = ("es", "ca", "pt", "en")
 TABLES = ("formal", "short", "formal_short")
@@ -63,7 +63,7 @@ def placeholders(text: str) -> set[str]:
 
 
 def variants() -> dict[str, dict[str, dict[str, str]]]:
-    raw = (resources.files("appliance.flows.presets") / "base.variants.json").read_text(encoding="utf-8")
+    raw = (resources.files("appliance.core.flows.presets") / "base.variants.json").read_text(encoding="utf-8")
     return json.loads(raw)
 
 

@@ -1,10 +1,10 @@
-"""Unit tests of appliance.understanding, one rule of LABELS.md at a time."""
+"""Unit tests of appliance.core.understanding, one rule of LABELS.md at a time."""
 
 from __future__ import annotations
 
 import pytest
 
-from appliance.understanding import understand
+from appliance.core.understanding import understand
 from tests.contract import NLU_KEYS as KEYS
 
 

@@ -1,4 +1,4 @@
-"""Unit and property tests of appliance.understanding.dates.find_day.
+"""Unit and property tests of appliance.core.understanding.dates.find_day.
 
 Unless a test says otherwise, today is Thursday 26 November 2026.
 """
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appliance.understanding.dates import DayWish, find_day
+from appliance.core.understanding.dates import DayWish, find_day
 
 TODAY = date(2026, 11, 26)  # a Thursday
 FRI, SAT, SUN = date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 29)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from appliance.understanding import detect_language, understand
+from appliance.core.understanding import detect_language, understand
 
 SHORT = [
     ("hola", "es"),

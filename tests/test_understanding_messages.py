@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from appliance.understanding import understand
+from appliance.core.understanding import understand
 
 MESSAGES: list[tuple[str, dict[str, object]]] = [
     (

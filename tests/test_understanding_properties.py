@@ -1,12 +1,12 @@
-"""Property tests of appliance.understanding with hypothesis."""
+"""Property tests of appliance.core.understanding with hypothesis."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appliance.understanding import understand
-from appliance.understanding.numbers import parse_literal
+from appliance.core.understanding import understand
+from appliance.core.understanding.numbers import parse_literal
 from tests.contract import NLU_KEYS as KEYS
 
 

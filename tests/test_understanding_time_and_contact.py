@@ -1,12 +1,12 @@
-"""Unit tests of urgency, email and phone reading in appliance.understanding."""
+"""Unit tests of urgency, email and phone reading in appliance.core.understanding."""
 
 from __future__ import annotations
 
 import pytest
 
-from appliance.understanding import understand
-from appliance.understanding.contact import to_e164
-from appliance.understanding.urgency import bucket_for
+from appliance.core.understanding import understand
+from appliance.core.understanding.contact import to_e164
+from appliance.core.understanding.urgency import bucket_for
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from appliance.flows.answers import Context, Reply
-from appliance.flows.engine import Turn, new_state, step
-from appliance.flows.presets import preset
-from appliance.flows.schema import ButtonsBlock, FlowDocument
-from appliance.flows.validation import validate_flow
+from appliance.core.flows.answers import Context, Reply
+from appliance.core.flows.engine import Turn, new_state, step
+from appliance.core.flows.presets import preset
+from appliance.core.flows.schema import ButtonsBlock, FlowDocument
+from appliance.core.flows.validation import validate_flow
 
 LANGUAGES = ("es", "ca", "pt", "en")
 SHOWROOM_SLOTS = ({"start": "2026-12-01T10:00:00+01:00", "end": "2026-12-01T11:00:00+01:00"},)

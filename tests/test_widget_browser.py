@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from appliance.db import Tenant
-from appliance.flows.presets import preset
-from appliance.runtime import Runtime
+from appliance.core.flows.presets import preset
+from appliance.infra.db import Tenant
+from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import forget
 from tests.livesite import Site
 

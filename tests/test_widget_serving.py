@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from appliance.runtime import Runtime
+from appliance.infra.runtime import Runtime
 from appliance.tenants.demo import seed_demo
 
 WIDGET = Path(__file__).resolve().parents[1] / "widget"

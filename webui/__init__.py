@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, render_template
 
-from appliance.runtime import current_runtime
+from appliance.infra.runtime import current_runtime
 from appliance.version import __version__
 from webui.admin import register_admin
 from webui.panel import register_panel

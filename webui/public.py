@@ -11,7 +11,7 @@ from importlib import resources
 from flask import Blueprint, Response, render_template, request
 
 from appliance.errors import NotFound
-from appliance.runtime import current_runtime
+from appliance.infra.runtime import current_runtime
 from appliance.tenants.demo import DEMO_SLUG
 from appliance.tenants.service import get_tenant_by_slug
 

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from appliance.accounts.invitations import LIFETIME_SECONDS, invitation_url, make_invitation_token
-from appliance.db import Membership, Tenant, User
-from appliance.mail import send_mail
-from appliance.tasks import task
+from appliance.infra.db import Membership, Tenant, User
+from appliance.infra.mail import send_mail
+from appliance.jobs.queue import task
 
 if TYPE_CHECKING:
-    from appliance.runtime import Runtime
+    from appliance.infra.runtime import Runtime
 
 SUBJECT = {
     "es": "{store} te invita a su panel de Ebanista",

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.accounts import second_factor
-from appliance.audit import Actor, record
-from appliance.db import Membership, Tenant, User, utcnow
+from appliance.infra.audit import Actor, record
+from appliance.infra.db import Membership, Tenant, User, utcnow
 from appliance.security.passwords import hash_password, verify_password
 
 MAX_FAILURES = 5

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pyotp
 
-from appliance.db import User
+from appliance.infra.db import User
 
 ISSUER = "Ebanista"
 RECOVERY_CODES = 10

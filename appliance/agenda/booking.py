@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select, text
 
-from appliance.agenda.availability import Busy, blocked_span, in_service_area, is_offered, service_of
-from appliance.audit import Actor, record
-from appliance.db import Appointment, utcnow
+from appliance.core.agenda.availability import Busy, blocked_span, in_service_area, is_offered, service_of
+from appliance.core.ids import new_id
 from appliance.errors import Conflict, Invalid, NotFound
-from appliance.ids import new_id
+from appliance.infra.audit import Actor, record
+from appliance.infra.db import Appointment, utcnow
 
 _TABLE = Appointment.__table__
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from appliance.agenda.availability import next_slots
 from appliance.agenda.booking import busy_between
-from appliance.db import utcnow
+from appliance.core.agenda.availability import next_slots
+from appliance.infra.db import utcnow
 
 OFFERED = 6
 # Hours (local, start inclusive, end exclusive) people in Spain and Portugal mean by each part of day.

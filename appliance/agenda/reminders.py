@@ -16,18 +16,18 @@ from zoneinfo import ZoneInfo
 import structlog
 from sqlalchemy import Connection, select, update
 
-from appliance.agenda import mail_texts
-from appliance.agenda.availability import service_of
-from appliance.agenda.ics import invite
-from appliance.db import Appointment, Lead, utcnow
+from appliance.core.agenda import mail_texts
+from appliance.core.agenda.availability import service_of
+from appliance.core.agenda.ics import invite
+from appliance.core.flows.summary import when
 from appliance.errors import NotFound
-from appliance.flows.summary import when
-from appliance.mail import MailError, send_mail
-from appliance.tasks import task
+from appliance.infra.db import Appointment, Lead, utcnow
+from appliance.infra.mail import MailError, send_mail
+from appliance.jobs.queue import task
 from appliance.tenants.directory import tenant_config, tenant_info
 
 if TYPE_CHECKING:
-    from appliance.runtime import Runtime
+    from appliance.infra.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 

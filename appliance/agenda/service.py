@@ -8,15 +8,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from appliance.agenda.availability import day_slots, service_of
 from appliance.agenda.booking import BookingRequest, Change, appointment_json, book, busy_between, change
-from appliance.db import Appointment, utcnow
+from appliance.core.agenda.availability import day_slots, service_of
 from appliance.errors import Invalid, NotFound
-from appliance.idempotency import run_once
+from appliance.infra.db import Appointment, utcnow
+from appliance.infra.idempotency import run_once
 from appliance.tenants.directory import tenant_config
 
 if TYPE_CHECKING:
-    from appliance.runtime import Runtime
+    from appliance.infra.runtime import Runtime
 
 MAX_RANGE_DAYS = 92
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from appliance.audit import record
 from appliance.conversations.attachments import sniff
-from appliance.db import File, utcnow
+from appliance.core.ids import new_id
 from appliance.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
-from appliance.ids import new_id
-from appliance.runtime import Runtime
-from appliance.storage import StorageError
+from appliance.infra.audit import record
+from appliance.infra.db import File, utcnow
+from appliance.infra.runtime import Runtime
+from appliance.infra.storage import StorageError
 
 MAX_LOGO_BYTES = 1024 * 1024
 LOGO_TYPES = ("image/png", "image/jpeg")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from appliance.scoring import ScoringConfig
+from appliance.core.scoring import ScoringConfig
 
 Language = Literal["es", "ca", "pt", "en"]
 PerLanguage = dict[Language, Annotated[str, Field(min_length=1, max_length=1000)]]

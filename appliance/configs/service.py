@@ -9,15 +9,15 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from appliance.audit import record
 from appliance.configs.schemas import MODELS, defaults_of
-from appliance.db import Config, Tenant, utcnow
+from appliance.core.scoring import parse_scoring
 from appliance.errors import Invalid, NotFound
-from appliance.scoring import parse_scoring
+from appliance.infra.audit import record
+from appliance.infra.db import Config, Tenant, utcnow
 from appliance.tenants.directory import forget, forget_config, tenant_info
 
 if TYPE_CHECKING:
-    from appliance.runtime import Runtime
+    from appliance.infra.runtime import Runtime
 
 _SUBPATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$")
 

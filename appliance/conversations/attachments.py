@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from appliance.conversations.store import lock_conversation, save_conversation
-from appliance.db import File, utcnow
+from appliance.conversations.persistence import lock_conversation, save_conversation
+from appliance.core.ids import new_id
 from appliance.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
-from appliance.ids import new_id
-from appliance.runtime import Runtime
+from appliance.infra.db import File, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.security.visitor import VisitorClaims
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -9,17 +9,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from appliance.agenda.availability import in_service_area, service_of
 from appliance.agenda.booking import BookingRequest, book
 from appliance.agenda.offer import offer
-from appliance.conversations.store import Conversation
+from appliance.conversations.persistence import Conversation
+from appliance.core.agenda.availability import in_service_area, service_of
+from appliance.core.flows.answers import Context, Reply
+from appliance.core.flows.personalise import formal_languages
+from appliance.core.flows.schema import DateBlock, FlowDocument
+from appliance.core.understanding.dates import DayWish, find_day
 from appliance.errors import Conflict, Invalid
-from appliance.flows.answers import Context, Reply
-from appliance.flows.personalise import formal_languages
-from appliance.flows.schema import DateBlock, FlowDocument
-from appliance.runtime import Runtime
+from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import TenantInfo, tenant_config
-from appliance.understanding.dates import DayWish, find_day
 
 
 def turn_context(

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, update
 
-from appliance.conversations.store import Conversation
-from appliance.db import Lead, utcnow
-from appliance.ids import new_id
-from appliance.scoring import ScoringConfig, score, temperature
+from appliance.conversations.persistence import Conversation
+from appliance.core.ids import new_id
+from appliance.core.scoring import ScoringConfig, score, temperature
+from appliance.infra.db import Lead, utcnow
 from appliance.tenants.directory import tenant_config
 
 if TYPE_CHECKING:
-    from appliance.runtime import Runtime
+    from appliance.infra.runtime import Runtime
 
 LEAD_FIELDS = (
     "project_type",

@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from appliance.conversations.sessions import is_preview
-from appliance.db import ChatSession, utcnow
-from appliance.runtime import Runtime
+from appliance.infra.db import ChatSession, utcnow
+from appliance.infra.runtime import Runtime
 
 TTL_SECONDS = 3600
 

@@ -8,16 +8,16 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
-from appliance.conversations.store import Conversation
-from appliance.db import AnalyticsEvent, Consent
-from appliance.flows.answers import Reply
-from appliance.flows.dates import MORE_DATES
-from appliance.flows.engine import Turn
-from appliance.flows.schema import ButtonsBlock, DateBlock, FlowDocument
-from appliance.flows.summary import when
-from appliance.flows.texts import system
-from appliance.ids import new_id
-from appliance.observability import mask_text
+from appliance.conversations.persistence import Conversation
+from appliance.core.flows.answers import Reply
+from appliance.core.flows.dates import MORE_DATES
+from appliance.core.flows.engine import Turn
+from appliance.core.flows.schema import ButtonsBlock, DateBlock, FlowDocument
+from appliance.core.flows.summary import when
+from appliance.core.flows.texts import system
+from appliance.core.ids import new_id
+from appliance.infra.db import AnalyticsEvent, Consent
+from appliance.infra.observability import mask_text
 
 MESSAGE_FIELDS = ("id", "role", "text", "block_id", "created_at")
 # Which block each bot message asked and each visitor message answered is in the transcript

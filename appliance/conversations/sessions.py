@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from appliance.db import ChatSession, Flow, utcnow
+from appliance.core.flows.engine import new_state
 from appliance.errors import Unavailable
-from appliance.flows.engine import new_state
 from appliance.flows.service import published_flow
+from appliance.infra.db import ChatSession, Flow, utcnow
 from appliance.tenants.directory import TenantInfo
 
 

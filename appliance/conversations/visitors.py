@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from appliance.admin.maintenance import refuse_closed_visit
 from appliance.conversations import positions
 from appliance.conversations.sessions import open_web_session
 from appliance.errors import Forbidden, NotFound, Unavailable
-from appliance.runtime import Runtime
+from appliance.infra.runtime import Runtime
+from appliance.operator.maintenance import refuse_closed_visit
 from appliance.security.origins import origin_allowed
 from appliance.security.visitor import LIFETIME_SECONDS, VisitorClaims, issue_visitor_token
 from appliance.tenants.directory import TenantInfo, tenant_by_widget_key, tenant_config

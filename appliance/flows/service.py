@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from appliance.audit import record
-from appliance.db import Flow, utcnow
+from appliance.core.flows.schema import FlowDocument
+from appliance.core.flows.validation import validate_flow
+from appliance.core.lru import LRU
 from appliance.errors import Conflict, Invalid, NotFound
-from appliance.flows.schema import FlowDocument
-from appliance.flows.validation import validate_flow
-from appliance.lru import LRU
+from appliance.infra.audit import record
+from appliance.infra.db import Flow, utcnow
 
 
 def create_draft(db: Session, tenant_id: str, document: Any, user_id: str | None = None) -> Flow:

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from appliance.audit import record
-from appliance.db import Lead
 from appliance.errors import Invalid
+from appliance.infra.audit import record
+from appliance.infra.db import Lead
 from appliance.leads.query import LeadFilters, plan_for, scan, store_of
 from appliance.leads.views import local_iso, shown_contact
 

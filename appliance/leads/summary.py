@@ -19,20 +19,20 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from appliance.configs.logos import load_logo
-from appliance.db import Tenant
+from appliance.core.flows.summary import budget, square_metres, when
+from appliance.core.flows.texts import PROJECTS, STYLES, URGENCIES
+from appliance.core.scoring import FACTORS, ScoringConfig
 from appliance.errors import NotFound
-from appliance.flows.summary import budget, square_metres, when
-from appliance.flows.texts import PROJECTS, STYLES, URGENCIES
+from appliance.infra.db import Tenant
 from appliance.leads.labels import LABELS, LANGUAGES, label, value_word
 from appliance.leads.query import store_of
 from appliance.leads.service import get_lead, lead_appointments, lead_transcript
 from appliance.leads.summary_template import CSS, TEMPLATE
 from appliance.leads.views import lead_json
-from appliance.scoring import FACTORS, ScoringConfig
 from appliance.tenants.directory import tenant_config
 
 if TYPE_CHECKING:
-    from appliance.runtime import Runtime
+    from appliance.infra.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 

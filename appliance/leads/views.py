@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from appliance.db import Lead
+from appliance.infra.db import Lead
 
 # The fields API.md documents are always present (null when the visitor did not say);
 # whatever else the store's flow collected follows them.

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from appliance.audit import Actor, record
 from appliance.conversations import positions
-from appliance.db import IdempotencyKey, Message, utcnow
+from appliance.infra.audit import Actor, record
+from appliance.infra.db import IdempotencyKey, Message, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.privacy.subjects import Subject, find_subject, subject_appointments, subject_consents, subject_files
-from appliance.runtime import Runtime
 from appliance.security.visitor import forget_session
 
 # What an erased appointment is booked under: the slot stays taken, by nobody in particular.

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from appliance.audit import Actor, record
-from appliance.db import AnalyticsEvent, Appointment, ChatSession, Consent, File, Lead, Message, utcnow
 from appliance.errors import NotFound
+from appliance.infra.audit import Actor, record
+from appliance.infra.db import AnalyticsEvent, Appointment, ChatSession, Consent, File, Lead, Message, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.privacy.subjects import Subject, find_subject, subject_appointments, subject_consents, subject_files
-from appliance.runtime import Runtime
 
 FORMAT = "ebanista.subject-export/1"
 # Where the export tells the reader each file can be downloaded (the files are not inlined).

@@ -15,10 +15,10 @@ from typing import Any
 import structlog
 from sqlalchemy import Column, Table, Text, literal, select, type_coerce, update
 
-from appliance.db import Base, File
-from appliance.db.base import ENCRYPTED_TYPES, SEALED, JSONType, SealedJSON
-from appliance.runtime import Runtime
-from appliance.storage import StorageError
+from appliance.infra.db import Base, File
+from appliance.infra.db.base import ENCRYPTED_TYPES, SEALED, JSONType, SealedJSON
+from appliance.infra.runtime import Runtime
+from appliance.infra.storage import StorageError
 
 log = structlog.get_logger(__name__)
 

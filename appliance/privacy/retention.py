@@ -17,12 +17,12 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, delete, select
 
 from appliance.configs.schemas import RetentionConfig
-from appliance.db import Appointment, ChatSession, File, IdempotencyKey, Lead, Message, Tenant, utcnow
-from appliance.tasks import task
+from appliance.infra.db import Appointment, ChatSession, File, IdempotencyKey, Lead, Message, Tenant, utcnow
+from appliance.jobs.queue import task
 from appliance.tenants.service import latest_config
 
 if TYPE_CHECKING:
-    from appliance.runtime import Runtime
+    from appliance.infra.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
@@ -128,7 +128,7 @@ def _delete_conversations(
     conn.execute(delete(IdempotencyKey).where(IdempotencyKey.tenant_id == tenant_id, IdempotencyKey.scope.in_(scopes)))
     chats = delete(ChatSession).where(ChatSession.tenant_id == tenant_id, ChatSession.id.in_(session_ids))
     counts["conversations"] = conn.execute(chats).rowcount or 0
-    # Imported here: this module is loaded by appliance.tasks, which the runtime itself imports.
+    # Imported here: this module is loaded by appliance.jobs.queue, which the runtime itself imports.
     from appliance.conversations import positions
 
     for session_id in session_ids:

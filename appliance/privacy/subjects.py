@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from appliance.db import Appointment, ChatSession, Consent, File, Lead
 from appliance.errors import NotFound
+from appliance.infra.db import Appointment, ChatSession, Consent, File, Lead
 
 
 @dataclass(frozen=True)

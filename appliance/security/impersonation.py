@@ -1,7 +1,7 @@
 """Impersonation tokens: a platform operator acting inside one store for 15 minutes.
 
 A short JWT rather than a database row: it cannot outlive its quarter of an hour, and every
-request made with it is audited (see appliance.audit), which is the record that matters."""
+request made with it is audited (see appliance.infra.audit), which is the record that matters."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from appliance.configs.service import save as save_config
-from appliance.db import Tenant
 from appliance.errors import NotFound
+from appliance.infra.db import Tenant
 from appliance.security.passwords import generate_password
 from appliance.tenants import defaults
 from appliance.tenants.service import (

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from appliance.db import Tenant
+from appliance.infra.db import Tenant
 
 if TYPE_CHECKING:
-    from appliance.runtime import Runtime
+    from appliance.infra.runtime import Runtime
 
 TTL_SECONDS = 30
 
@@ -37,7 +37,7 @@ class TenantInfo:
     branding: dict[str, Any] = field(default_factory=dict)
     maintenance: dict[str, Any] = field(default_factory=dict)
     plan: str = "base"
-    limits: dict[str, Any] = field(default_factory=dict)  # rate-limit overrides (appliance.ratelimit)
+    limits: dict[str, Any] = field(default_factory=dict)  # rate-limit overrides (appliance.infra.ratelimit)
 
     @classmethod
     def of(cls, tenant: Tenant) -> TenantInfo:

@@ -1,5 +1,5 @@
 """The platform operator's web panel at /admin: stores, maintenance, keys, impersonation, health,
-errors, the audit trail and the platform's staff. Views call appliance.admin; page modules add
+errors, the audit trail and the platform's staff. Views call appliance.operator; page modules add
 routes to ``webui.admin.blueprint.admin`` when imported."""
 
 from __future__ import annotations

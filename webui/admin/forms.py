@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from appliance.admin.tenants import NewStore
 from appliance.errors import AppError
-from appliance.ratelimit import PLAN_LIMITS
+from appliance.infra.ratelimit import PLAN_LIMITS
+from appliance.operator.tenants import NewStore
 from appliance.tenants.validation import LANGUAGES, parse_origins
 
 LIMIT_NAMES = tuple(sorted(PLAN_LIMITS["base"]))

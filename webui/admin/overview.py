@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import render_template
 
-from appliance.admin.reports import overview
-from appliance.runtime import current_runtime
+from appliance.infra.runtime import current_runtime
+from appliance.operator.reports import overview
 from webui.admin.blueprint import admin, require_operator
 
 SERVICES = ("database", "cache", "queue", "storage")

@@ -6,9 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from appliance.admin.controls import purge_store
-from appliance.admin.tenants import get_store
-from appliance.runtime import current_runtime
+from appliance.infra.runtime import current_runtime
+from appliance.operator.controls import purge_store
+from appliance.operator.tenants import get_store
 from webui.admin.blueprint import admin, operator_actor, require_operator
 
 

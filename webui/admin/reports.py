@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from appliance.admin import panel_support
-from appliance.admin.reports import AuditFilter, audit_log, recent_errors
 from appliance.errors import Invalid
-from appliance.runtime import current_runtime
+from appliance.infra.runtime import current_runtime
+from appliance.operator import panel_support
+from appliance.operator.reports import AuditFilter, audit_log, recent_errors
 from webui.admin import forms
 from webui.admin.blueprint import admin, require_operator
 

@@ -6,10 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from appliance.admin.panel_support import add_platform_staff, list_platform_staff, set_platform_staff_active
-from appliance.db.tenants import PLATFORM_ROLES
 from appliance.errors import AppError, Invalid
-from appliance.runtime import current_runtime
+from appliance.infra.db.tenants import PLATFORM_ROLES
+from appliance.infra.runtime import current_runtime
+from appliance.operator.panel_support import add_platform_staff, list_platform_staff, set_platform_staff_active
 from webui.admin import forms
 from webui.admin.blueprint import admin, operator, operator_actor, require_operator
 

@@ -7,12 +7,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from appliance.admin import controls
-from appliance.admin.tenants import get_store, update_store
-from appliance.db.tenants import PLANS, TENANT_STATUSES
 from appliance.errors import AppError, Invalid
-from appliance.ratelimit import PLAN_LIMITS
-from appliance.runtime import current_runtime
+from appliance.infra.db.tenants import PLANS, TENANT_STATUSES
+from appliance.infra.ratelimit import PLAN_LIMITS
+from appliance.infra.runtime import current_runtime
+from appliance.operator import controls
+from appliance.operator.tenants import get_store, update_store
 from appliance.security.impersonation import read_impersonation_token
 from appliance.tenants.validation import LANGUAGES
 from webui.admin import forms

@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from appliance.admin.tenants import NewStore, create_store, list_stores
-from appliance.db.tenants import PLANS, TENANT_STATUSES
 from appliance.errors import AppError, Invalid
-from appliance.runtime import current_runtime
+from appliance.infra.db.tenants import PLANS, TENANT_STATUSES
+from appliance.infra.runtime import current_runtime
+from appliance.operator.tenants import NewStore, create_store, list_stores
 from appliance.tenants.validation import LANGUAGES
 from webui.admin import forms
 from webui.admin.blueprint import admin, is_appliance, operator_actor, require_operator

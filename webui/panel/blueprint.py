@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from appliance.accounts.login import workplaces
-from appliance.audit import record, record_impersonated_request
-from appliance.db import User
-from appliance.runtime import current_runtime
+from appliance.infra.audit import record, record_impersonated_request
+from appliance.infra.db import User
+from appliance.infra.runtime import current_runtime
 from webui.panel.present import project_word, word
 from webui.ui.account import add_account_routes
 from webui.ui.area import setup_area

@@ -18,8 +18,8 @@ from flask_babel import gettext as _
 from appliance.agenda import service as agenda
 from appliance.agenda.booking import BookingRequest, Change
 from appliance.errors import AppError, Conflict, Invalid, NotFound
+from appliance.infra.runtime import current_runtime
 from appliance.leads.service import lead_detail
-from appliance.runtime import current_runtime
 from webui.panel.blueprint import panel
 from webui.panel.present import service_names, word
 from webui.ui.auth import Principal, in_store, require

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import gettext as _
 
 from appliance.configs.schemas import WEEKDAYS
-from appliance.scoring import FACTORS
+from appliance.core.scoring import FACTORS
 
 LANGUAGES = ("es", "ca", "pt", "en")
 OPENING_ROWS = 3  # opening intervals shown per weekday (more are kept when a store has them)

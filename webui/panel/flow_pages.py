@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from appliance.db import Flow, User
 from appliance.errors import Conflict, Invalid
 from appliance.flows import service
-from appliance.runtime import current_runtime
+from appliance.infra.db import Flow, User
+from appliance.infra.runtime import current_runtime
 from webui.panel.blueprint import panel, panel_nav
 from webui.panel.config_forms import FORM_PROBLEMS
 from webui.ui.auth import in_store, require

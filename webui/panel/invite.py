@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from appliance.accounts.invitations import read_invitation_token
-from appliance.audit import Actor, record
-from appliance.db import User
 from appliance.errors import AppError
-from appliance.runtime import current_runtime
+from appliance.infra.audit import Actor, record
+from appliance.infra.db import User
+from appliance.infra.runtime import current_runtime
 from appliance.security.passwords import MIN_PASSWORD_LENGTH, hash_password
 from webui.panel.blueprint import finish_sign_in, panel
 from webui.ui.account import password_problem

@@ -9,13 +9,13 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from appliance.db.leads import LEAD_STATUSES
 from appliance.errors import Conflict, Invalid
+from appliance.infra.db.leads import LEAD_STATUSES
+from appliance.infra.runtime import current_runtime
 from appliance.leads.service import NOTES_MAX, lead_appointments, lead_detail, lead_transcript, update_lead
 from appliance.leads.summary import render_summary_pdf
 from appliance.privacy.erase import erase_subject
 from appliance.privacy.export import export_subject
-from appliance.runtime import current_runtime
 from appliance.tenants.team import members
 from webui.panel.blueprint import panel
 from webui.panel.photos import lead_file

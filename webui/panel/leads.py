@@ -10,12 +10,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
-from appliance.db.conversations import CHANNELS
-from appliance.db.leads import LEAD_STATUSES, TEMPERATURES
 from appliance.errors import Invalid
+from appliance.infra.db.conversations import CHANNELS
+from appliance.infra.db.leads import LEAD_STATUSES, TEMPERATURES
+from appliance.infra.runtime import current_runtime
 from appliance.leads.export import export_csv
 from appliance.leads.query import LeadFilters, search_leads
-from appliance.runtime import current_runtime
 from webui.panel.blueprint import panel
 from webui.panel.live import live_response, position_of
 from webui.panel.present import project_choices, word

@@ -21,9 +21,9 @@ from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request, stream_with_context
 
-from appliance.db import utcnow
+from appliance.infra.db import utcnow
+from appliance.infra.runtime import current_runtime
 from appliance.leads.query import LeadFilters, search_leads
-from appliance.runtime import current_runtime
 
 STREAM_SECONDS = 55
 POLL_SECONDS = 2.0

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from appliance.db import File
 from appliance.errors import NotFound
+from appliance.infra.db import File
+from appliance.infra.runtime import Runtime
 from appliance.leads.service import get_lead
-from appliance.runtime import Runtime
 
 
 def lead_file(rt: Runtime, tenant_id: str, lead_id: str, file_id: str) -> tuple[bytes, str]:

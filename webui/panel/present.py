@@ -10,13 +10,13 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from appliance.core.flows.summary import budget, square_metres
+from appliance.core.flows.texts import PROJECTS, STYLES, URGENCIES
+from appliance.core.scoring import FACTORS, ScoringConfig
 from appliance.flows.service import published_flow
-from appliance.flows.summary import budget, square_metres
-from appliance.flows.texts import PROJECTS, STYLES, URGENCIES
+from appliance.infra.runtime import Runtime
 from appliance.leads.labels import label, value_word
 from appliance.leads.summary import facts_in_words
-from appliance.runtime import Runtime
-from appliance.scoring import FACTORS, ScoringConfig
 from appliance.tenants.directory import tenant_config
 
 

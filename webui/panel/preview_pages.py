@@ -21,7 +21,7 @@ from appliance.configs import service as configs
 from appliance.conversations.preview import open_preview
 from appliance.conversations.visitors import widget_config
 from appliance.errors import BadRequest, NotFound
-from appliance.runtime import current_runtime
+from appliance.infra.runtime import current_runtime
 from appliance.tenants.directory import tenant_info
 from webui.panel.blueprint import panel
 from webui.panel.config_forms import LANGUAGES, branding_from_form

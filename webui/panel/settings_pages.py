@@ -18,9 +18,9 @@ from werkzeug.wrappers import Response
 
 from appliance.configs import service as configs
 from appliance.configs.schemas import MODELS, WEEKDAYS
+from appliance.core.scoring import FACTORS
 from appliance.errors import Invalid, NotFound
-from appliance.runtime import current_runtime
-from appliance.scoring import FACTORS
+from appliance.infra.runtime import current_runtime
 from appliance.tenants import defaults
 from webui.panel.blueprint import panel, panel_nav
 from webui.panel.config_forms import (

@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from appliance.accounts.login import workplaces
-from appliance.runtime import current_runtime
+from appliance.infra.runtime import current_runtime
 from webui.panel.blueprint import panel
 from webui.ui.auth import choose_store, require, safe_next, signed_in
 

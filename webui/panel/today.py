@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response
 from appliance.agenda import service as agenda
 from appliance.analytics.kpis import kpis, rate
 from appliance.errors import NotFound
+from appliance.infra.runtime import current_runtime
 from appliance.leads.query import LeadFilters, search_leads
-from appliance.runtime import current_runtime
 from webui.panel.blueprint import panel
 from webui.panel.present import block_questions, service_names
 from webui.ui.auth import Principal, in_store, require

@@ -11,13 +11,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from appliance.admin.controls import rotate_widget_key
-from appliance.admin.tenants import snippet, update_store
 from appliance.configs import service as configs
 from appliance.configs.logos import read_logo, store_logo
-from appliance.db import Tenant
 from appliance.errors import AppError, NotFound
-from appliance.runtime import current_runtime
+from appliance.infra.db import Tenant
+from appliance.infra.runtime import current_runtime
+from appliance.operator.controls import rotate_widget_key
+from appliance.operator.tenants import snippet, update_store
 from appliance.tenants.validation import origin_problem, parse_origins
 from webui.panel.blueprint import panel, panel_nav
 from webui.panel.config_forms import (

@@ -9,8 +9,8 @@ from flask import Blueprint, Flask, redirect, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
-from appliance.db import User
-from appliance.runtime import current_runtime, runtime_of
+from appliance.infra.db import User
+from appliance.infra.runtime import current_runtime, runtime_of
 from webui.ui.area import setup_area
 from webui.ui.auth import current_principal, safe_next
 from webui.ui.filters import install_filters

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from appliance.accounts import second_factor
-from appliance.audit import record
-from appliance.db import User, utcnow
 from appliance.errors import NotFound
-from appliance.runtime import current_runtime
+from appliance.infra.audit import record
+from appliance.infra.db import User, utcnow
+from appliance.infra.runtime import current_runtime
 from appliance.security.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from webui.ui.auth import password_mark, require, signed_in
 from webui.ui.login import start_or_resume_setup

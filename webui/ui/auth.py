@@ -20,10 +20,10 @@ from flask import g, redirect, request, session, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from appliance.audit import Actor
-from appliance.db import Membership, Tenant, User
 from appliance.errors import Forbidden
-from appliance.runtime import current_runtime
+from appliance.infra.audit import Actor
+from appliance.infra.db import Membership, Tenant, User
+from appliance.infra.runtime import current_runtime
 from appliance.security.impersonation import LIFETIME_SECONDS as IMPERSONATION_SECONDS
 from appliance.security.permissions import allowed
 from webui.ui.i18n import SESSION_KEY as LANGUAGE_KEY

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_datetime, format_percent, format_timedelta
 
-from appliance.db import utcnow
+from appliance.infra.db import utcnow
 
 
 def _moment(value: datetime | str | None) -> datetime | None:

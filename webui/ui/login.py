@@ -21,8 +21,8 @@ from werkzeug.wrappers import Response
 
 from appliance.accounts import second_factor
 from appliance.accounts.login import LoginOutcome, check_password, check_second_factor, complete
-from appliance.db import User, utcnow
-from appliance.runtime import current_runtime
+from appliance.infra.db import User, utcnow
+from appliance.infra.runtime import current_runtime
 from webui.ui.auth import sign_in, sign_out
 
 PENDING_SECONDS = 10 * 60

@@ -1,0 +1,233 @@
+"""One chat turn: understand, load the session, run the engine, persist — in one transaction.
+
+The visitor's message, the bot's messages, the session's state, the lead, analytics events and
+consent records commit together or not at all, and a retried send with the same Idempotency-Key
+gets the first answer back without anything being stored twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.orm import Session
+
+from appliance.conversations import positions
+from appliance.conversations.context import served_area, turn_context, wished_day
+from appliance.conversations.leads import sync_lead
+from appliance.conversations.persistence import Conversation, lock_conversation, save_conversation
+from appliance.conversations.records import MESSAGE_FIELDS, message_json, messages, record
+from appliance.conversations.sessions import PREVIEW_LIFETIME, is_preview
+from appliance.core.flows.answers import Reply
+from appliance.core.flows.engine import Turn, step
+from appliance.core.flows.personalise import CLOSING_VARIABLE, personalised
+from appliance.core.understanding import understand
+from appliance.errors import NotFound, Unauthorized, Unavailable
+from appliance.flows.service import documents
+from appliance.infra import idempotency
+from appliance.infra.db import ChatSession, Message, utcnow
+from appliance.infra.runtime import Runtime
+from appliance.security.visitor import VisitorClaims
+from appliance.tenants.directory import TenantInfo, tenant_config, tenant_info
+
+FACT_KEYS = ("project_type", "budget_min_eur", "budget_max_eur", "area_m2", "style", "urgency", "email", "phone")
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One turn's request: who, which conversation, and what they sent."""
+
+    claims: VisitorClaims
+    reply: Reply
+    language: str | None = None
+
+
+def start(rt: Runtime, claims: VisitorClaims, language: str | None) -> dict[str, Any]:
+    """Begin the conversation (its first bot messages) or, if begun, return where it stands."""
+    info = _live_tenant(rt, claims.tenant_id)
+    known = positions.recall(rt, claims.session_id, info.id)
+    if known and known["state"].get("started"):
+        return _standing(rt, info, claims.session_id, known)
+    with rt.engine.begin() as db:
+        chat = _still_open(lock_conversation(db, info.id, claims.session_id))
+        if not chat.state.get("started") and language in info.languages:
+            chat.state = {**chat.state, "language": language, "language_source": "visitor"}
+        answer = _turn(rt, db, info, chat, Reply("start"), visitor=None)
+    positions.remember(rt, chat)
+    return answer
+
+
+def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Take one visitor reply; return the turn answer and whether it was replayed."""
+    info = _live_tenant(rt, visit.claims.tenant_id)
+    # Reading free text is the costliest step and needs no lock, so it happens before the transaction.
+    understood = _read_text(rt, info, visit)
+    turned: list[Conversation] = []
+
+    def turn(db: Connection) -> dict[str, Any]:
+        chat = _still_open(lock_conversation(db, info.id, visit.claims.session_id))
+        turned.append(chat)
+        return _send(rt, db, info, chat, visit, understood)
+
+    scope = f"chat.send:{visit.claims.session_id}"
+    answer, replayed = idempotency.run_once(rt.engine, info.id, scope, idempotency_key, body, turn)
+    if not replayed:
+        chat = turned[-1]
+        positions.remember(rt, chat)
+        for appointment_id in chat.booked:
+            rt.queue.enqueue("send_invitation", appointment_id, info.id)
+    return answer, replayed
+
+
+def transcript(rt: Runtime, claims: VisitorClaims) -> dict[str, Any]:
+    """Return the whole conversation, for the widget to restore after a reload."""
+    info = _live_tenant(rt, claims.tenant_id)
+    with rt.sessions() as db:
+        chat = db.scalar(
+            select(ChatSession).where(ChatSession.id == claims.session_id, ChatSession.tenant_id == info.id)
+        )
+        if chat is None:
+            raise NotFound("This conversation does not exist.")
+        rows = db.scalars(
+            select(Message).where(Message.tenant_id == info.id, Message.session_id == chat.id).order_by(Message.seq)
+        )
+        messages = [{field: getattr(row, field) for field in MESSAGE_FIELDS} for row in rows]
+        waiting = None
+        if chat.state.get("started"):
+            # "start" on a started conversation says nothing and tells what it waits for.
+            state = {**chat.state, "vars": dict(chat.variables)}
+            waiting = _waiting(rt, db, info, chat.flow_id, state)
+        return turn_answer(chat.id, chat.language, chat.status, chat.state, messages, waiting)
+
+
+def _still_open(chat: Conversation) -> Conversation:
+    # An expired or erased conversation takes no more turns, even from a tab left open with a valid
+    # token: the 401 makes the widget open a session again, which begins a new conversation.
+    if chat.expires_at <= utcnow():
+        raise Unauthorized("This conversation has ended; a new one will begin.", code="session_expired")
+    return chat
+
+
+def _live_tenant(rt: Runtime, tenant_id: str) -> TenantInfo:
+    info = tenant_info(rt, tenant_id)
+    if info is None or info.status != "active":
+        raise Unavailable("This chat is not available right now.", code="store_unavailable")
+    return info
+
+
+def _standing(rt: Runtime, info: TenantInfo, session_id: str, known: dict[str, Any]) -> dict[str, Any]:
+    """Answer a repeated start from the cached position: nothing new said, the same input."""
+    state = known["state"]
+    with rt.sessions() as db:
+        waiting = _waiting(rt, db, info, known["flow_id"], {**state, "vars": {}})
+    return turn_answer(session_id, known["language"], known["status"], state, [], waiting)
+
+
+def _waiting(
+    rt: Runtime, db: Session | Connection, info: TenantInfo, flow_id: str, state: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Return what a started conversation waits for ("start" again says nothing new)."""
+    texts = tenant_config(rt, db, info.id, "texts")
+    flow = personalised.get(flow_id, documents.get(db, info.id, flow_id), texts)
+    return step(flow, state, Reply("start"), turn_context(rt, db, info, state, texts)).input
+
+
+def _read_text(rt: Runtime, info: TenantInfo, visit: Visit) -> dict[str, Any] | None:
+    """Understand a free-text reply, in the conversation's language as last cached."""
+    if visit.reply.kind != "text" or not isinstance(visit.reply.value, str):
+        return None
+    known = positions.recall(rt, visit.claims.session_id, info.id)
+    language = visit.language or (known["language"] if known else info.default_language)
+    return understand(visit.reply.value, default_language=language, default_country=info.country)
+
+
+def _send(
+    rt: Runtime, db: Connection, info: TenantInfo, chat: Conversation, visit: Visit, understood: dict[str, Any] | None
+) -> dict[str, Any]:
+    if visit.language in info.languages:
+        chat.state = {**chat.state, "language_source": "visitor"}
+        if visit.reply.kind == "language":
+            return _turn(rt, db, info, chat, Reply("language", visit.language), visitor=None)
+        chat.state = {**chat.state, "language": visit.language}
+    return _turn(rt, db, info, chat, visit.reply, visitor=visit.reply, understood=understood)
+
+
+def _turn(
+    rt: Runtime,
+    db: Connection,
+    info: TenantInfo,
+    chat: Conversation,
+    reply: Reply,
+    visitor: Reply | None,
+    understood: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    texts = tenant_config(rt, db, info.id, "texts")
+    flow = personalised.get(chat.flow_id, documents.get(db, info.id, chat.flow_id), texts)
+    facts = _facts(chat, info, understood)
+    # The store's chosen closing (book a visit, call back, send a quote) steers the flow's ending;
+    # whether a postal code already known is served steers home visits (the engine also re-derives
+    # it after each answer, for a code given in this very turn).
+    variables = {**chat.variables, CLOSING_VARIABLE: texts.get("closing", "book_visit")}
+    variables |= served_area(tenant_config(rt, db, info.id, "agenda"), variables)
+    state = {**chat.state, "vars": variables}
+    wish = wished_day(flow, chat, info, reply)
+    # A staff preview (appliance.conversations.preview) books nothing, makes no lead, counts for nothing.
+    real = not is_preview(chat.origin)
+    ctx = turn_context(rt, db, info, chat.state, texts, booking_for=chat if real else None, day_wish=wish)
+    turn = step(flow, state, reply, ctx, facts)
+    now = utcnow()
+    rows = messages(flow, chat, turn, visitor, now)
+    if rows:
+        db.execute(insert(Message), rows)
+    before = state["vars"]
+    _save_state(rt, chat, turn, now)
+    # A preview makes no lead and records nothing: it has no events.
+    events = (turn.events + sync_lead(db, rt, chat, before)) if real else []
+    save_conversation(db, chat, now)
+    record(db, chat, events, now)
+    bot = [row for row in rows if row["role"] == "bot"]
+    return turn_answer(chat.id, chat.language, chat.status, chat.state, bot, turn.input)
+
+
+def _facts(chat: Conversation, info: TenantInfo, understood: dict[str, Any] | None) -> dict[str, Any]:
+    """Take what the text said: the first free text may set the language; every one fills variables."""
+    if not understood:
+        return {}
+    if chat.state.get("language_source") in {"default", "hint"} and understood["language"] in info.languages:
+        chat.state = {**chat.state, "language": understood["language"], "language_source": "text"}
+        chat.language = understood["language"]
+    return {k: understood[k] for k in FACT_KEYS if understood.get(k) is not None}
+
+
+def _save_state(rt: Runtime, chat: Conversation, turn: Turn, now: datetime) -> None:
+    state = dict(turn.state)
+    chat.variables = state.pop("vars")
+    chat.state = state
+    chat.current_block = state["block"]
+    chat.language = state["language"]
+    chat.status = "completed" if state["status"] == "completed" else "active"
+    chat.last_activity_at = now
+    chat.expires_at = now + (
+        PREVIEW_LIFETIME if is_preview(chat.origin) else timedelta(days=rt.settings.session_idle_days)
+    )
+
+
+def turn_answer(
+    session_id: str,
+    language: str,
+    status: str,
+    state: dict[str, Any],
+    messages: list[dict[str, Any]],
+    input_spec: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Return the turn answer of API.md."""
+    return {
+        "session_id": session_id,
+        "language": language,
+        "status": status,
+        "messages": [message_json(m) for m in messages],
+        "input": input_spec,
+        "lead": state.get("lead"),
+    }

@@ -1,0 +1,1 @@
+"""Opening hours, free slots and calendar files, computed from plain data."""

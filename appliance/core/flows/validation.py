@@ -1,0 +1,205 @@
+"""Validation of flow documents: every problem at once, each with the path where it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from appliance.core.flows.schema import (
+    AnyBlock,
+    ButtonsBlock,
+    ConditionBlock,
+    EndBlock,
+    FlowDocument,
+    InputBlock,
+    RangeBlock,
+    exits,
+    is_question,
+)
+
+Problem = dict[str, str]
+_BLOCK = TypeAdapter(AnyBlock)
+_BLOCK_TYPES = {"message", "buttons", "input", "date", "range", "media", "condition", "end"}
+
+
+def validate_flow(data: Any) -> tuple[FlowDocument | None, list[Problem]]:
+    """Return the parsed flow and no problems, or None and every problem found.
+
+    Blocks are checked one by one, so a malformed block does not hide the problems of the others.
+    """
+    try:
+        flow = FlowDocument.model_validate(data)
+    except ValidationError as exc:
+        problems = [{"path": _path(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        return None, problems + _problems_of_the_sound_blocks(data)
+    problems = semantic_problems(flow)
+    return (None, problems) if problems else (flow, [])
+
+
+def _problems_of_the_sound_blocks(data: Any) -> list[Problem]:
+    if not isinstance(data, dict) or not isinstance(data.get("blocks"), list):
+        return []
+    languages = [lang for lang in data.get("languages") or [] if isinstance(lang, str)]
+    ids = {b.get("id") for b in data["blocks"] if isinstance(b, dict)}
+    found: list[Problem] = []
+    for i, raw in enumerate(data["blocks"]):
+        try:
+            block = _BLOCK.validate_python(raw)
+        except ValidationError:
+            continue  # already reported with the document's own errors
+        where = f"blocks[{i}]"
+        found += _check_exits(block, where, ids) + _check_texts(block, where, languages)
+        found += _check_options(block, where) + _check_bounds(block, where)
+    return found
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for i, part in enumerate(loc):
+        if _is_union_tag(loc, i):
+            continue
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(f".{part}" if parts else str(part))
+    return "".join(parts).replace(".not_", ".not").replace(".if_", ".if") or "flow"
+
+
+def _is_union_tag(loc: tuple[int | str, ...], i: int) -> bool:
+    # pydantic puts the chosen member of a union into the location: blocks.3.buttons.options,
+    # branches.0.if_.compare.op, if_.all.all.0 ... Those names are not part of the document.
+    part, before = loc[i], loc[i - 1] if i else None
+    after = loc[i + 1] if i + 1 < len(loc) else None
+    if part == "compare":
+        return True
+    if part in _BLOCK_TYPES and isinstance(before, int):
+        return True
+    return part in {"all", "any", "not"} and after in {part, f"{part}_"}
+
+
+def semantic_problems(flow: FlowDocument) -> list[Problem]:
+    """Return the problems a well-formed document can still have."""
+    problems: list[Problem] = []
+    ids = _check_ids(flow, problems)
+    if flow.default_language not in flow.languages:
+        problems.append({"path": "default_language", "message": "must be one of the flow's languages"})
+    if flow.start not in ids:
+        problems.append({"path": "start", "message": f"there is no block {flow.start!r}"})
+    for i, block in enumerate(flow.blocks):
+        where = f"blocks[{i}]"
+        problems += _check_exits(block, where, ids)
+        problems += _check_texts(block, where, flow.languages)
+        problems += _check_options(block, where)
+        problems += _check_bounds(block, where)
+    if not problems:
+        problems += _check_reachable(flow) + _check_silent_cycles(flow)
+    return problems
+
+
+def _check_ids(flow: FlowDocument, problems: list[Problem]) -> set[str]:
+    seen: set[str] = set()
+    for i, block in enumerate(flow.blocks):
+        if block.id in seen:
+            problems.append({"path": f"blocks[{i}].id", "message": f"duplicate block id {block.id!r}"})
+        seen.add(block.id)
+    return seen
+
+
+def _check_exits(block: Any, where: str, ids: set[str]) -> list[Problem]:
+    found = [
+        {"path": f"{where}.{path}", "message": f"there is no block {target!r}"}
+        for path, target in exits(block)
+        if target not in ids
+    ]
+    if isinstance(block, EndBlock):
+        return found
+    if isinstance(block, ConditionBlock) and not block.next:
+        found.append({"path": f"{where}.next", "message": "a condition needs a next for when no branch holds"})
+    elif isinstance(block, ButtonsBlock) and not block.next and any(not o.next for o in block.options):
+        found.append({"path": f"{where}.next", "message": "dead end: options without their own next go nowhere"})
+    elif not isinstance(block, ButtonsBlock | ConditionBlock) and not block.next:
+        found.append({"path": f"{where}.next", "message": "dead end: add a next block or use an end block"})
+    return found
+
+
+def _check_texts(block: Any, where: str, languages: list[str]) -> list[Problem]:
+    texts: list[tuple[str, dict[str, str] | None]] = [(f"{where}.text", getattr(block, "text", None))]
+    if isinstance(block, ButtonsBlock):
+        texts += [(f"{where}.options[{j}].label", o.label) for j, o in enumerate(block.options)]
+    found = []
+    for path, text in texts:
+        if text is None:
+            continue
+        found += [
+            {"path": f"{path}.{lang}", "message": "missing translation"} for lang in languages if lang not in text
+        ]
+        found += [
+            {"path": f"{path}.{lang}", "message": "language not declared by the flow"}
+            for lang in text
+            if lang not in languages
+        ]
+    return found
+
+
+def _check_options(block: Any, where: str) -> list[Problem]:
+    if not isinstance(block, ButtonsBlock):
+        return []
+    found, seen = [], set()
+    for j, option in enumerate(block.options):
+        if option.id in seen:
+            found.append({"path": f"{where}.options[{j}].id", "message": f"duplicate option id {option.id!r}"})
+        seen.add(option.id)
+    if block.consent and block.consent.grant_option not in seen:
+        found.append({"path": f"{where}.consent.grant_option", "message": "is not one of the options"})
+    return found
+
+
+def _check_bounds(block: Any, where: str) -> list[Problem]:
+    bounded = isinstance(block, RangeBlock | InputBlock) and None not in (block.min, block.max)
+    if bounded and block.min >= block.max:
+        return [{"path": f"{where}.max", "message": "must be greater than min"}]
+    return []
+
+
+def _check_reachable(flow: FlowDocument) -> list[Problem]:
+    reached, todo = set(), [flow.start]
+    while todo:
+        block_id = todo.pop()
+        if block_id in reached:
+            continue
+        reached.add(block_id)
+        todo += [target for _, target in exits(flow.block(block_id))]
+    return [
+        {"path": f"blocks[{i}]", "message": f"block {b.id!r} cannot be reached from start"}
+        for i, b in enumerate(flow.blocks)
+        if b.id not in reached
+    ]
+
+
+def _check_silent_cycles(flow: FlowDocument) -> list[Problem]:
+    """Find loops made only of blocks that never wait for the visitor: the bot would talk forever."""
+    silent = {b.id for b in flow.blocks if not is_question(b)}
+    graph = {bid: [t for _, t in exits(flow.block(bid)) if t in silent] for bid in silent}
+    in_cycle = _nodes_on_cycles(graph)
+    positions = {b.id: i for i, b in enumerate(flow.blocks)}
+    return [
+        {"path": f"blocks[{positions[bid]}]", "message": "part of a loop with no question: the bot would never stop"}
+        for bid in sorted(in_cycle, key=positions.__getitem__)
+    ]
+
+
+def _nodes_on_cycles(graph: dict[str, list[str]]) -> set[str]:
+    # A node is on a cycle when it can reach itself; flows are small, so a walk per node is fine.
+    on_cycle = set()
+    for node in graph:
+        todo, seen = list(graph[node]), set()
+        while todo:
+            current = todo.pop()
+            if current == node:
+                on_cycle.add(node)
+                break
+            if current not in seen:
+                seen.add(current)
+                todo += graph[current]
+    return on_cycle

@@ -1,0 +1,37 @@
+"""Storage of record: typed SQLAlchemy models (one module per aggregate), engine and sessions."""
+
+from __future__ import annotations
+
+from appliance.infra.db.agenda import Appointment
+from appliance.infra.db.analytics import AIUsage, AnalyticsEvent
+from appliance.infra.db.base import Base, TenantScoped, utcnow
+from appliance.infra.db.configs import Config
+from appliance.infra.db.conversations import ChatSession, IdempotencyKey, Message
+from appliance.infra.db.files import File
+from appliance.infra.db.flows import Flow
+from appliance.infra.db.leads import Lead
+from appliance.infra.db.privacy import Audit, Consent, ErrorEvent
+from appliance.infra.db.tenants import ApiToken, Membership, Tenant, User
+
+__all__ = [
+    "AIUsage",
+    "AnalyticsEvent",
+    "ApiToken",
+    "Appointment",
+    "Audit",
+    "Base",
+    "ChatSession",
+    "Config",
+    "Consent",
+    "ErrorEvent",
+    "File",
+    "Flow",
+    "IdempotencyKey",
+    "Lead",
+    "Membership",
+    "Message",
+    "Tenant",
+    "TenantScoped",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,115 @@
+"""Idempotency-Key: the same key with the same body within 24 h replays the first answer;
+the same key with another body is a 409. Both checks run inside the caller's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from appliance.core.ids import new_id
+from appliance.errors import BadRequest, Conflict
+from appliance.infra.db import IdempotencyKey, utcnow
+
+WINDOW = timedelta(hours=24)
+_TABLE = IdempotencyKey.__table__
+MAX_KEY_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A first answer, to send again."""
+
+    status: int
+    body: Any
+
+
+def body_hash(body: Any) -> str:
+    """Return a stable hash of a JSON body (key order does not matter)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def check_key(key: str | None) -> str | None:
+    """Return the key, or raise if it is malformed."""
+    if key is not None and not 1 <= len(key) <= MAX_KEY_LENGTH:
+        raise BadRequest("Idempotency-Key must have 1 to 255 characters.", code="invalid_idempotency_key")
+    return key
+
+
+def replay(conn: Connection, tenant_id: str, scope: str, key: str, request_hash: str) -> Stored | None:
+    """Return the stored answer for this key, None if it is new; 409 if it came with another body."""
+    found = conn.execute(
+        select(_TABLE.c.id, _TABLE.c.request_hash, _TABLE.c.status_code, _TABLE.c.response, _TABLE.c.expires_at).where(
+            _TABLE.c.tenant_id == tenant_id, _TABLE.c.scope == scope, _TABLE.c.key == key
+        )
+    ).one_or_none()
+    if found is None:
+        return None
+    if found.expires_at <= utcnow():
+        # Past its window the key is free again; the hourly purge may simply not have run yet.
+        conn.execute(delete(_TABLE).where(_TABLE.c.id == found.id))
+        return None
+    if found.request_hash != request_hash:
+        raise Conflict("This Idempotency-Key was used with a different request.", code="idempotency_conflict")
+    return Stored(found.status_code or 200, found.response)
+
+
+def remember(conn: Connection, tenant_id: str, scope: str, key: str, request_hash: str, status: int, body: Any) -> bool:
+    """Keep the answer to this key for the replay window; False if a live answer is already kept.
+
+    Callers try this at the end of their work instead of looking the key up first: retries are
+    rare, so the common path saves a query, and a False tells the caller to roll back and replay.
+    A key whose window has passed is taken over in place.
+    """
+    now = utcnow()
+    values = {
+        "tenant_id": tenant_id,
+        "scope": scope,
+        "key": key,
+        "request_hash": request_hash,
+        "status_code": status,
+        "response": body,
+        "created_at": now,
+        "expires_at": now + WINDOW,
+    }
+    upsert = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(_TABLE)
+    statement = upsert.values(id=new_id("ik"), **values).on_conflict_do_update(
+        index_elements=["tenant_id", "scope", "key"], set_=values, where=_TABLE.c.expires_at <= now
+    )
+    # RETURNING, not rowcount: psycopg reports no rowcount for this statement.
+    return conn.execute(statement.returning(_TABLE.c.id)).scalar_one_or_none() is not None
+
+
+class _AlreadyAnswered(Exception):
+    """This key already has a live answer: undo this attempt and replay that one."""
+
+
+def run_once(
+    engine: Engine, tenant_id: str, scope: str, key: str | None, body: Any, work: Callable[[Connection], Any]
+) -> tuple[Any, bool]:
+    """Run ``work`` in one transaction unless ``key`` already answered; return (answer, replayed).
+
+    The key is recorded at the end of the same transaction (see remember): a retry that arrives
+    while the first attempt runs waits on the first one's locks, then finds its answer.
+    """
+    request_hash = body_hash(body)
+    try:
+        with engine.begin() as conn:
+            answer = work(conn)
+            if key and not remember(conn, tenant_id, scope, key, request_hash, 200, answer):
+                raise _AlreadyAnswered
+    except _AlreadyAnswered:
+        with engine.begin() as conn:
+            stored = replay(conn, tenant_id, scope, key or "", request_hash)
+        if stored is None:
+            raise RuntimeError("an idempotency key vanished between two transactions") from None
+        return stored.body, True
+    return answer, False

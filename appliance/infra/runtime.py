@@ -1,0 +1,67 @@
+"""The parts one app runs on, built once by create_app() and found through current_runtime()."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from appliance.infra.cache import Cache, make_cache
+from appliance.infra.crypto import KeyRing, install_keyring, keyring_from_settings
+from appliance.infra.db.engine import make_engine, make_session_factory
+from appliance.infra.settings import Settings
+from appliance.infra.storage import Storage, make_storage
+from appliance.jobs.queue import TaskQueue, make_huey
+
+EXTENSION = "ebanista"
+
+
+@dataclass
+class Runtime:
+    """Settings, database, cache, storage, queue and keys of one app."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    cache: Cache
+    storage: Storage
+    keyring: KeyRing
+    queue: TaskQueue
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Yield a session that commits when the block ends and rolls back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+
+def init_runtime(app: Flask, settings: Settings) -> Runtime:
+    """Build the runtime of ``app`` and attach it."""
+    keyring = keyring_from_settings(settings)
+    install_keyring(keyring)
+    engine = make_engine(settings)
+    rt = Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        cache=make_cache(settings),
+        storage=make_storage(settings),
+        keyring=keyring,
+        queue=TaskQueue(app, make_huey(settings)),
+    )
+    app.extensions[EXTENSION] = rt
+    return rt
+
+
+def runtime_of(app: Flask) -> Runtime:
+    """Return the runtime attached to ``app``."""
+    return app.extensions[EXTENSION]
+
+
+def current_runtime() -> Runtime:
+    """Return the runtime of the app handling the current request or task."""
+    return runtime_of(current_app)

@@ -1,0 +1,76 @@
+"""Files: local disk in the appliance; S3-compatible storage on the platform. One interface."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+from appliance.infra.settings import ConfigError, Settings
+
+
+class Storage(Protocol):
+    """Bytes by key."""
+
+    def put(self, key: str, data: bytes) -> None: ...
+    def get(self, key: str) -> bytes: ...
+    def delete(self, key: str) -> None: ...
+    def check(self) -> None: ...
+
+
+class StorageError(Exception):
+    """A stored object is missing or the backend failed."""
+
+
+class LocalStorage:
+    """Files under one folder; writes go through a temporary file so no half-written file stays."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise StorageError("storage keys may not leave the storage folder")
+        return path
+
+    def put(self, key: str, data: bytes) -> None:
+        """Write ``data`` under ``key`` atomically."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get(self, key: str) -> bytes:
+        """Return the bytes under ``key``."""
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise StorageError(f"no stored object {key!r}") from None
+
+    def delete(self, key: str) -> None:
+        """Remove ``key`` if it exists."""
+        self._path(key).unlink(missing_ok=True)
+
+    def check(self) -> None:
+        """Raise unless the folder exists and is writable."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.root, os.W_OK):
+            raise StorageError(f"{self.root} is not writable")
+
+
+def make_storage(settings: Settings) -> Storage:
+    """Return the storage named by EBANISTA_STORAGE_URL (default: files in the data folder)."""
+    url = settings.storage_url or (settings.data_dir / "files").resolve().as_uri()
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return LocalStorage(Path(unquote(parts.path)))
+    raise ConfigError(f"EBANISTA_STORAGE_URL: {parts.scheme}:// storage is not supported by this version")

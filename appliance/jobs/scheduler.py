@@ -1,0 +1,58 @@
+"""The clock: APScheduler jobs that only enqueue tasks.
+
+Several worker nodes may each run a scheduler on the platform; a per-tick lock in the shared
+cache lets exactly one of them enqueue each run, and a node that dies hands over by itself.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import structlog
+from apscheduler.schedulers.background import BackgroundScheduler
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+DAILY = 86400
+DAILY_JOB_START_DELAY = 300
+
+# (task name, interval in seconds)
+JOBS: list[tuple[str, int]] = [
+    ("purge_expired_idempotency_keys", 3600),
+    ("expire_idle_sessions", 3600),
+    ("enqueue_due_reminders", 300),
+    ("apply_retention", DAILY),
+]
+
+
+def make_scheduler(rt: Runtime) -> BackgroundScheduler:
+    """Return a scheduler (not started) with every job of JOBS."""
+    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    for name, seconds in JOBS:
+        first = _first_run(seconds)
+        scheduler.add_job(enqueue_once, "interval", seconds=seconds, args=(rt, name, seconds), id=name, **first)
+    return scheduler
+
+
+def _first_run(seconds: int) -> dict[str, datetime]:
+    # An interval job first runs one interval after start: a daily job on a store's PC that is
+    # switched off every night would never run, so daily jobs also run shortly after start
+    # (the per-tick lock still lets only one node enqueue them).
+    if seconds < DAILY:
+        return {}
+    return {"next_run_time": datetime.now(UTC) + timedelta(seconds=DAILY_JOB_START_DELAY)}
+
+
+def enqueue_once(rt: Runtime, name: str, interval: int) -> bool:
+    """Enqueue ``name`` unless another scheduler already did for this tick; tell whether we did."""
+    tick = int(time.time() // interval)
+    if not rt.cache.add(f"scheduler:{name}:{tick}", "1", ttl=interval * 2):
+        return False
+    rt.queue.enqueue(name)
+    log.info("job_enqueued", job=name)
+    return True

@@ -1,0 +1,45 @@
+"""The public HTTP API under /v1: one module per resource, thin handlers."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_openapi3 import APIBlueprint, OpenAPI
+
+from appliance.errors import BadRequest, UnsupportedMediaType, wants_json
+from appliance.web.api import admin, agenda, analytics, chat, config, flows, health, leads, privacy, widget
+from appliance.web.cors import init_cors
+
+# Endpoints that take multipart uploads instead of JSON bodies.
+MULTIPART_SUFFIXES = ("/attachments",)
+
+
+def register_api(app: OpenAPI) -> None:
+    """Attach every /v1 resource to ``app``."""
+    api = APIBlueprint("v1", __name__, url_prefix="/v1")
+    for resource in (health, widget, chat, flows, config, agenda, admin, leads, analytics, privacy):
+        api.register_api(resource.api)
+    app.register_api(api)
+    init_cors(app)
+    app.before_request(admin.guard_admin_surface)  # before body checks: they would disclose routes
+    app.before_request(require_json_body)
+
+
+def require_json_body() -> None:
+    """Refuse API bodies that are not JSON (415) or not valid JSON (400) before any handler runs.
+
+    Only for a matched route: a wrong path or method keeps its 404 or 405.
+    """
+    if request.url_rule is None or not wants_json():
+        return
+    if request.method not in {"POST", "PUT", "PATCH"} or not _has_body():
+        return
+    if request.path.endswith(MULTIPART_SUFFIXES):
+        return
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    if request.get_json(silent=True) is None:
+        raise BadRequest("The body is not valid JSON.", code="invalid_json")
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"

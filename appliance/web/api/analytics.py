@@ -1,0 +1,90 @@
+"""A store's numbers: KPIs over a period, and what its AI calls cost against the cap."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from flask import Response, jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, Field
+
+from appliance.analytics.kpis import kpis
+from appliance.analytics.usage import ai_usage
+from appliance.errors import ErrorEnvelope
+from appliance.infra.runtime import current_runtime
+from appliance.web.api.auth import current_staff
+
+api = APIBlueprint("analytics", __name__, abp_tags=[Tag(name="analytics")])
+STAFF = [{"apiToken": []}]
+ERRORS = {401: ErrorEnvelope, 403: ErrorEnvelope, 422: ErrorEnvelope}
+
+
+class PeriodQuery(BaseModel):
+    """Local days, both included (default: the last 30 days, today included)."""
+
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+
+
+class FunnelStep(BaseModel):
+    """One step of the funnel, in order."""
+
+    step: str
+    count: int
+
+
+class DropOff(BaseModel):
+    """Conversations that stopped at a block and never finished (idle for 30 minutes or more)."""
+
+    block_id: str
+    sessions: int
+    share: float | None
+
+
+class KpisOut(BaseModel):
+    """The store's KPIs over the period; rates are fractions (null when there is nothing to divide)."""
+
+    from_: str = Field(alias="from")
+    to: str
+    timezone: str
+    conversations: int
+    completed_conversations: int
+    leads: int
+    leads_by_temperature: dict[str, int]
+    appointments: int
+    appointments_by_status: dict[str, int]
+    no_shows: int
+    conversion: dict[str, float | None]
+    funnel: list[FunnelStep]
+    drop_off: list[DropOff]
+
+
+class UsageOut(BaseModel):
+    """AI spend this local hour, day and month against the monthly cap, and the resulting mode."""
+
+    currency: Literal["EUR"]
+    timezone: str
+    spend_eur: dict[str, float]
+    calls: dict[str, int]
+    cap_eur: float | None
+    cap_source: Literal["plan", "store"] | None
+    month_share: float | None
+    mode: Literal["normal", "low_cost"]
+    low_cost_from_share: float
+
+
+@api.get("/analytics/kpis", responses={200: KpisOut, **ERRORS}, security=STAFF)
+def get_kpis(query: PeriodQuery) -> Response:
+    """Return conversations, leads (by temperature), appointments, no-shows, conversion, funnel and drop-off."""
+    staff = current_staff("analytics.read")
+    with current_runtime().sessions() as db:
+        return jsonify(kpis(db, staff.tenant_id, query.from_, query.to))
+
+
+@api.get("/usage/ai", responses={200: UsageOut, **ERRORS}, security=STAFF)
+def get_ai_usage() -> Response:
+    """Return the AI spend this hour, today and this month, the cap and the mode (low_cost from 80 %)."""
+    staff = current_staff("usage.read")
+    with current_runtime().sessions() as db:
+        return jsonify(ai_usage(db, staff.tenant_id))

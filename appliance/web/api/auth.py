@@ -1,0 +1,158 @@
+"""Who is calling: a visitor (widget JWT) or store staff (api token). Thin helpers for handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import g, request
+from structlog.contextvars import bind_contextvars
+
+from appliance.errors import Forbidden, NotFound, Unauthorized
+from appliance.infra.audit import Actor, record_impersonated_request
+from appliance.infra.db import ApiToken, utcnow
+from appliance.infra.runtime import current_runtime
+from appliance.security.impersonation import looks_like_impersonation, read_impersonation_token
+from appliance.security.permissions import allowed
+from appliance.security.tokens import TOKEN_PREFIX
+from appliance.security.visitor import VisitorClaims, read_visitor_token
+from appliance.tenants.service import find_api_token
+
+LAST_USE_GRANULARITY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A store's staff member or script (api token), or an operator impersonating the store."""
+
+    tenant_id: str
+    role: str
+    token_id: str | None
+    user_id: str | None
+    impersonated: bool = False
+
+
+def bearer_token_or_none() -> str | None:
+    """Return the bearer token of the request, or None when it sends none."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def bearer_token() -> str:
+    """Return the bearer token of the request, or raise 401."""
+    token = bearer_token_or_none()
+    if token is None:
+        raise Unauthorized("Send a token as 'Authorization: Bearer <token>'.")
+    return token
+
+
+def request_origin() -> str | None:
+    """Return the page origin of a browser request (Origin, or the Referer's origin as a fallback)."""
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin
+    referer = request.referrer
+    if referer and "://" in referer:
+        scheme, rest = referer.split("://", 1)
+        return f"{scheme}://{rest.split('/', 1)[0]}"
+    return None
+
+
+def current_visitor(session_id: str | None = None) -> VisitorClaims:
+    """Return the visitor's claims; the token must match this page's origin and conversation."""
+    claims = read_visitor_token(current_runtime().settings.secret_key or "", bearer_token())
+    origin = request.headers.get("Origin")
+    if origin and origin != claims.origin:
+        raise Forbidden("This chat token belongs to another website.", code="origin_mismatch")
+    if session_id is not None and session_id != claims.session_id:
+        # Another conversation is not disclosed, not even as forbidden.
+        from appliance.errors import NotFound
+
+        raise NotFound("This conversation does not exist.")
+    bind_contextvars(tenant_id=claims.tenant_id, session_id=claims.session_id)
+    return claims
+
+
+def current_staff(permission: str | None = None) -> Staff:
+    """Return the store staff caller (api token or impersonating operator), refusing those whose role
+    lacks ``permission`` (see appliance.security.permissions; any staff when None)."""
+    rt = current_runtime()
+    token = bearer_token()
+    if looks_like_impersonation(token):
+        staff = _impersonating(rt.settings.secret_key or "", token)
+    else:
+        with rt.transaction() as db:
+            row = find_api_token(db, token)
+            if row is None or row.tenant_id is None:
+                raise Unauthorized("That api token is not valid for a store.", code="invalid_token")
+            _touch(row)
+            staff = Staff(tenant_id=row.tenant_id, role=row.role, token_id=row.id, user_id=row.user_id)
+        g.actor = Actor(user_id=staff.user_id, token_id=staff.token_id, label=f"api token {staff.token_id}")
+    if permission is not None and not allowed(staff.role, permission):
+        raise Forbidden(f"Your role ({staff.role.lower()}) may not do this.")
+    g.staff = staff
+    bind_contextvars(tenant_id=staff.tenant_id)
+    return staff
+
+
+def _impersonating(secret: str, token: str) -> Staff:
+    claims = read_impersonation_token(secret, token)
+    staff = Staff(
+        tenant_id=claims.tenant_id, role="OWNER", token_id=None, user_id=claims.admin_user_id, impersonated=True
+    )
+    g.actor = Actor(user_id=claims.admin_user_id, label=claims.admin_label, impersonated=True)
+    # Every request made while impersonating leaves a trace, reads included.
+    with current_runtime().transaction() as db:
+        record_impersonated_request(db, claims.tenant_id, claims.token_id, request.method, request.path)
+    return staff
+
+
+def _touch(token: ApiToken) -> None:
+    # Recording every use would turn each read into a write; a minute's precision is enough.
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USE_GRANULARITY:
+        token.last_used_at = now
+
+
+def current_tenant_of_any_caller() -> str:
+    """Return the tenant of a staff api token or of a visitor token (for endpoints both may call)."""
+    token = bearer_token()
+    if token.startswith(TOKEN_PREFIX) or looks_like_impersonation(token):
+        return current_staff().tenant_id
+    return current_visitor().tenant_id
+
+
+# The admin surface is not disclosed: whoever is not platform staff gets what an unknown address gets.
+NOT_DISCLOSED = "There is nothing at this address."
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Platform staff calling the admin API with a platform api token."""
+
+    role: str
+    token_id: str
+    user_id: str | None
+
+
+def current_operator(permission: str) -> Operator:
+    """Return the platform caller (a SUPER_ADMIN or INTERNAL api token). Anyone else, with a store's
+    token, a visitor's or none, gets 404; platform staff whose role lacks ``permission`` get 403."""
+    operator = g.get("operator") or _platform_caller()
+    g.operator = operator
+    g.actor = Actor(user_id=operator.user_id, token_id=operator.token_id, label=f"platform token {operator.token_id}")
+    if not allowed(operator.role, permission):
+        raise Forbidden(f"Your role ({operator.role.lower()}) may only read the admin pages.")
+    return operator
+
+
+def _platform_caller() -> Operator:
+    token = bearer_token_or_none()
+    if token is None or not token.startswith(TOKEN_PREFIX):
+        raise NotFound(NOT_DISCLOSED)
+    with current_runtime().transaction() as db:
+        row = find_api_token(db, token)
+        if row is None or row.tenant_id is not None or not allowed(row.role, "admin.read"):
+            raise NotFound(NOT_DISCLOSED)
+        _touch(row)
+        return Operator(role=row.role, token_id=row.id, user_id=row.user_id)

@@ -1,0 +1,136 @@
+"""The visitor's conversation: start, send, and the whole transcript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, Field, model_validator
+
+from appliance.conversations import attachments
+from appliance.conversations import turns as runtime
+from appliance.core.flows.answers import Reply
+from appliance.errors import ErrorEnvelope
+from appliance.infra.idempotency import check_key
+from appliance.infra.runtime import current_runtime
+from appliance.operator.maintenance import refuse_closed_chat
+from appliance.security.visitor import VisitorClaims
+from appliance.web.api.auth import current_visitor
+from appliance.web.api.models import IDEMPOTENCY_KEY, Body, Language, TurnAnswer
+
+api = APIBlueprint("chat", __name__, abp_tags=[Tag(name="chat")])
+VISITOR = [{"visitorToken": []}]
+ERRORS = {401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 503: ErrorEnvelope}
+
+
+class StartBody(Body):
+    """Which conversation to start, optionally in which language."""
+
+    session_id: str = Field(max_length=64)
+    lang: Language | None = None
+
+
+class SendBody(Body):
+    """Exactly one of text, choice, value or skip; or only lang, to switch language."""
+
+    session_id: str = Field(max_length=64)
+    text: str | None = Field(default=None, min_length=1, max_length=2000)
+    choice: str | None = Field(default=None, max_length=255)
+    value: Any = None
+    skip: bool | None = None
+    lang: Language | None = None
+
+    @model_validator(mode="after")
+    def _one_reply(self) -> SendBody:
+        given = [k for k in ("text", "choice", "value", "skip") if k in self.model_fields_set]
+        if len(given) > 1 or (not given and self.lang is None):
+            raise ValueError("send exactly one of text, choice, value or skip (or only lang)")
+        if self.skip is False:
+            raise ValueError("skip can only be true")
+        return self
+
+    def reply(self) -> Reply:
+        """Return the reply this body carries."""
+        for kind in ("text", "choice", "value", "skip"):
+            if kind in self.model_fields_set:
+                return Reply(kind, getattr(self, kind))
+        return Reply("language", self.lang)
+
+
+def open_store_visitor(session_id: str, lang: str | None = None) -> VisitorClaims:
+    """Return the visitor's claims for ``session_id``; while the store is in maintenance, answer 503
+    with its message in the visitor's language instead."""
+    claims = current_visitor(session_id)
+    refuse_closed_chat(current_runtime(), claims, lang, request.headers.get("Accept-Language"))
+    return claims
+
+
+class SessionPath(BaseModel):
+    """The conversation in the path."""
+
+    session_id: str = Field(max_length=64)
+
+
+@api.post("/chat/start", responses={200: TurnAnswer, **ERRORS}, security=VISITOR)
+def start_chat(body: StartBody) -> Response:
+    """Start the conversation (the bot's first messages); on a started one, say where it stands."""
+    claims = open_store_visitor(body.session_id, body.lang)
+    return jsonify(runtime.start(current_runtime(), claims, body.lang))
+
+
+@api.post(
+    "/chat/send",
+    responses={200: TurnAnswer, 409: ErrorEnvelope, **ERRORS},
+    security=VISITOR,
+    openapi_extensions={"parameters": [IDEMPOTENCY_KEY]},
+)
+def send_chat(body: SendBody) -> Response:
+    """Send the visitor's reply; a wrong value is explained by the bot (200), never an error."""
+    claims = open_store_visitor(body.session_id, body.lang)
+    visit = runtime.Visit(claims=claims, reply=body.reply(), language=body.lang)
+    key = check_key(request.headers.get("Idempotency-Key"))
+    answer, replayed = runtime.send(current_runtime(), visit, key, request.get_json())
+    response = jsonify(answer)
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+@api.get("/chat/<session_id>", responses={200: TurnAnswer, **ERRORS}, security=VISITOR)
+def get_chat(path: SessionPath) -> Response:
+    """Return the whole conversation (visitor and bot) and what it waits for."""
+    claims = open_store_visitor(path.session_id)
+    return jsonify(runtime.transcript(current_runtime(), claims))
+
+
+class AttachmentOut(BaseModel):
+    """A stored attachment, to send as the value of a media question."""
+
+    id: str
+    content_type: str
+    size: int
+
+
+@api.post(
+    "/chat/<session_id>/attachments",
+    responses={201: AttachmentOut, 400: ErrorEnvelope, 413: ErrorEnvelope, 415: ErrorEnvelope, **ERRORS},
+    security=VISITOR,
+    openapi_extensions={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                }
+            },
+        }
+    },
+)
+def upload_attachment(path: SessionPath) -> tuple[Response, int]:
+    """Attach a photo or a plan (JPG, PNG or PDF up to 5 MB, checked by content) to the conversation."""
+    claims = open_store_visitor(path.session_id)
+    upload = request.files.get("file")
+    data = upload.read(attachments.MAX_BYTES + 1) if upload else None
+    stored = attachments.attach(current_runtime(), claims, data, upload.filename if upload else None)
+    return jsonify(stored), 201

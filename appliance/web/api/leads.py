@@ -1,0 +1,168 @@
+"""A store's leads: list and search, one lead, changes, its conversation, CSV export, PDF summary."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from flask import Response, jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, Field
+
+from appliance.errors import ErrorEnvelope
+from appliance.infra.db.leads import LEAD_STATUSES
+from appliance.infra.runtime import current_runtime
+from appliance.leads.export import export_csv
+from appliance.leads.query import DEFAULT_LIMIT, MAX_LIMIT, LeadFilters, search_leads
+from appliance.leads.service import NOTES_MAX, lead_detail, lead_transcript, update_lead
+from appliance.leads.summary import render_summary_pdf
+from appliance.web.api.auth import current_staff
+from appliance.web.api.models import Body, Language
+
+api = APIBlueprint("leads", __name__, abp_tags=[Tag(name="leads")])
+STAFF = [{"apiToken": []}]
+ERRORS = {401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 422: ErrorEnvelope}
+# Leads hold personal data: neither browsers nor proxies keep a copy.
+PRIVATE = {"Cache-Control": "no-store"}
+
+
+class LeadsQuery(LeadFilters):
+    """The list's filters, sort order and page."""
+
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(default=None, max_length=500)
+
+
+class LeadPath(BaseModel):
+    """The lead in the path."""
+
+    lead_id: str = Field(max_length=64)
+
+
+class Contact(BaseModel):
+    """How to reach the person (all null once they were erased)."""
+
+    name: str | None
+    email: str | None
+    phone: str | None
+
+
+class LeadOut(BaseModel):
+    """A lead as staff see it; ``score_breakdown`` adds up to ``score``."""
+
+    id: str
+    session_id: str | None
+    status: Literal[LEAD_STATUSES]  # type: ignore[valid-type]
+    score: int
+    temperature: Literal["cold", "warm", "hot", "premium"]
+    score_breakdown: dict[str, float]
+    fields: dict[str, Any]
+    contact: Contact
+    language: str
+    channel: str
+    created_at: str
+    updated_at: str
+    assignee_id: str | None
+    notes: str | None
+    erased: bool
+
+
+class LeadPage(BaseModel):
+    """A page of leads."""
+
+    items: list[LeadOut]
+    next_cursor: str | None
+
+
+class LeadChange(Body):
+    """What staff change on a lead; ``assignee_id`` null unassigns it, ``notes`` null clears them."""
+
+    status: Literal[LEAD_STATUSES] | None = None  # type: ignore[valid-type]
+    notes: str | None = Field(default=None, max_length=NOTES_MAX)
+    assignee_id: str | None = Field(default=None, max_length=64)
+
+
+class TranscriptMessage(BaseModel):
+    """One message of the lead's conversation, with the files the visitor sent in it."""
+
+    id: str
+    role: Literal["visitor", "bot", "staff", "system"]
+    text: str | None
+    block_id: str | None
+    created_at: str
+    attachments: list[dict[str, Any]]
+
+
+class TranscriptPage(BaseModel):
+    """The whole conversation, in order."""
+
+    items: list[TranscriptMessage]
+    next_cursor: str | None
+
+
+class SummaryQuery(BaseModel):
+    """The staff's language (default: the store's)."""
+
+    lang: Language | None = None
+
+
+@api.get("/leads", responses={200: LeadPage, **ERRORS}, security=STAFF)
+def list_leads(query: LeadsQuery) -> Response:
+    """List the store's leads, newest first by default; filter, search by name, email or phone, and page."""
+    staff = current_staff("leads.read")
+    with current_runtime().sessions() as db:
+        items, next_cursor = search_leads(db, staff.tenant_id, query, query.limit, query.cursor)
+    return _private(jsonify({"items": items, "next_cursor": next_cursor}))
+
+
+@api.get("/leads/export.csv", responses={200: None, **ERRORS}, security=STAFF)
+def export_leads(query: LeadFilters) -> Response:
+    """Download every lead matching the list's filters as CSV (UTF-8, spreadsheet-safe cells)."""
+    staff = current_staff("leads.export")
+    with current_runtime().transaction() as db:
+        text = export_csv(db, staff.tenant_id, query)
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="leads-{date.today().isoformat()}.csv"'
+    return _private(response)
+
+
+@api.get("/leads/<lead_id>", responses={200: LeadOut, **ERRORS}, security=STAFF)
+def get_lead(path: LeadPath) -> Response:
+    """Return one lead."""
+    staff = current_staff("leads.read")
+    with current_runtime().sessions() as db:
+        return _private(jsonify(lead_detail(db, staff.tenant_id, path.lead_id)))
+
+
+@api.patch("/leads/<lead_id>", responses={200: LeadOut, 409: ErrorEnvelope, **ERRORS}, security=STAFF)
+def change_lead(path: LeadPath, body: LeadChange) -> Response:
+    """Change a lead's status, notes or assignee (a member of the store's team)."""
+    staff = current_staff("leads.write")
+    changes = body.model_dump(exclude_unset=True)
+    with current_runtime().transaction() as db:
+        lead = update_lead(db, staff.tenant_id, path.lead_id, changes)
+    return _private(jsonify(lead))
+
+
+@api.get("/leads/<lead_id>/transcript", responses={200: TranscriptPage, **ERRORS}, security=STAFF)
+def get_transcript(path: LeadPath) -> Response:
+    """Return the conversation that produced the lead, visitor and bot, in order."""
+    staff = current_staff("leads.read")
+    with current_runtime().sessions() as db:
+        items = lead_transcript(db, staff.tenant_id, path.lead_id)
+    return _private(jsonify({"items": items, "next_cursor": None}))
+
+
+@api.get("/leads/<lead_id>/summary.pdf", responses={200: None, **ERRORS}, security=STAFF)
+def get_summary(path: LeadPath, query: SummaryQuery) -> Response:
+    """Download the lead's branded PDF summary, in ``lang`` or the store's default language."""
+    staff = current_staff("leads.export")
+    pdf = render_summary_pdf(current_runtime(), staff.tenant_id, path.lead_id, query.lang)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{path.lead_id}.pdf"'
+    return _private(response)
+
+
+def _private(response: Response) -> Response:
+    response.headers.update(PRIVATE)
+    return response

@@ -1,0 +1,46 @@
+"""POST /v1/widget/session: a visitor's page opens (or resumes) a conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, Field
+
+from appliance.conversations.visitors import open_visit
+from appliance.errors import ErrorEnvelope
+from appliance.infra.runtime import current_runtime
+from appliance.web.api.auth import request_origin
+from appliance.web.api.models import Body, Language
+
+api = APIBlueprint("widget", __name__, abp_tags=[Tag(name="widget")])
+
+
+class SessionBody(Body):
+    """Which store (its public widget key), and optionally which conversation to resume."""
+
+    widget_key: str = Field(min_length=1, max_length=64)
+    session_id: str | None = Field(default=None, max_length=64)
+    lang: Language | None = None
+
+
+class SessionOut(BaseModel):
+    """A visitor token for one conversation and the widget's look."""
+
+    token: str
+    expires_in: int
+    session_id: str
+    config: dict[str, Any]
+
+
+@api.post(
+    "/widget/session",
+    responses={200: SessionOut, 403: ErrorEnvelope, 404: ErrorEnvelope, 503: ErrorEnvelope},
+    security=[],
+)
+def create_session(body: SessionBody) -> Response:
+    """Open or resume a conversation for a page whose origin the store allows (call again to renew)."""
+    languages = request.headers.get("Accept-Language")
+    visit = open_visit(current_runtime(), body.widget_key, request_origin(), body.session_id, body.lang, languages)
+    return jsonify(visit)

@@ -1,0 +1,183 @@
+"""Which rate limits a web request falls under, and the before_request hook that applies them.
+
+Limited: /v1/* (but not health and the API docs), /panel/* and /admin/*. Never the widget script,
+static assets or the demo page, which browsers load on every page view of a store's website.
+
+The client is ``request.remote_addr``: the socket peer, or the address a trusted reverse proxy
+forwarded when EBANISTA_TRUSTED_PROXIES is set (see appliance.web.proxy). IPv6 clients are
+counted by their /64, which one household or server usually holds whole.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+
+import redis
+import structlog
+from flask import Response, current_app, request
+from sqlalchemy import select
+
+from appliance.errors import RateLimited, Unauthorized, wants_json
+from appliance.infra.db import ApiToken
+from appliance.infra.ratelimit import (
+    IP_PER_10_MINUTES,
+    MINUTE,
+    SENSITIVE_PER_MINUTE,
+    VISITOR_IP_PER_MINUTE,
+    Rule,
+    limiter_of,
+    tenant_limit,
+)
+from appliance.infra.runtime import Runtime, current_runtime
+from appliance.security.impersonation import looks_like_impersonation, read_impersonation_token
+from appliance.security.tokens import TOKEN_PREFIX, hash_token
+from appliance.security.visitor import read_visitor_token
+from appliance.tenants.directory import TenantInfo, tenant_by_widget_key, tenant_info
+from appliance.tenants.validation import LANGUAGES
+from appliance.web.api.auth import bearer_token_or_none
+
+log = structlog.get_logger(__name__)
+
+LIMITED_PREFIXES = ("/v1/", "/panel/", "/admin/")
+LIMITED_PATHS = ("/panel", "/admin")
+EXEMPT_PREFIXES = ("/v1/health", "/v1/docs", "/v1/swagger", "/v1/static", "/v1/openapi.json", "/v1/oauth2-redirect")
+VISITOR_PREFIXES = ("/v1/widget/", "/v1/chat/")
+LOGIN_PREFIXES = ("/panel/login", "/admin/login")
+BOOKING_PATH = "/v1/appointments"
+TEN_MINUTES = 600
+TOKEN_TENANT_TTL = 60
+
+# Visitors see this in the widget, in their language; it must not sound like an error of theirs.
+VISITOR_MESSAGES = {
+    "es": "Hemos recibido muchos mensajes seguidos. Espera unos minutos y vuelve a intentarlo, por favor.",
+    "ca": "Hem rebut molts missatges seguits. Espera uns minuts i torna-ho a provar, si us plau.",
+    "pt": "Recebemos muitas mensagens seguidas. Aguarde alguns minutos e tente novamente, por favor.",
+    "en": "We have received a lot of messages in a row. Please wait a few minutes and try again.",
+}
+
+
+def is_limited(path: str) -> bool:
+    """Tell whether requests to ``path`` are rate limited."""
+    if path in LIMITED_PATHS:
+        return True
+    return path.startswith(LIMITED_PREFIXES) and not path.startswith(EXEMPT_PREFIXES)
+
+
+def limit_request() -> Response | None:
+    """Refuse the request with 429 and Retry-After when its caller is over a limit or blocked."""
+    if not is_limited(request.path):
+        return None
+    try:
+        tenant = request_tenant(current_runtime())
+        wait = limiter_of(current_app).check(rules_for(client_key(), tenant))
+    except redis.RedisError as exc:
+        # The cache only protects; losing it must not take the service down with it.
+        log.warning("rate_limits_unavailable", error_type=type(exc).__name__)
+        return None
+    return None if wait is None else refusal(wait, tenant)
+
+
+def client_key() -> str:
+    """Return the client's address as counted: IPv4 whole, IPv6 by its /64."""
+    raw = request.remote_addr or "unknown"
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def rules_for(ip: str, tenant: TenantInfo | None) -> list[Rule]:
+    """Return the rules this request counts against, broadest first."""
+    rules = [Rule(f"ip:{ip}", IP_PER_10_MINUTES, TEN_MINUTES)]
+    if request.method == "OPTIONS":
+        return rules  # a CORS preflight carries nothing to attribute; only the ten-minute cap applies
+    if group := sensitive_group():
+        rules.append(Rule(f"{group}:{ip}", SENSITIVE_PER_MINUTE, MINUTE))
+    if request.path.startswith(VISITOR_PREFIXES):
+        rules.append(Rule(f"visitor-ip:{ip}", VISITOR_IP_PER_MINUTE, MINUTE))
+    if tenant is not None:
+        limit = tenant_limit(tenant.plan, tenant.limits, "tenant_per_minute")
+        rules.append(Rule(f"tenant:{tenant.id}", limit, MINUTE))
+    return rules
+
+
+def sensitive_group() -> str | None:
+    """Name the sensitive kind of this request (logins, bookings), or None."""
+    if request.method != "POST":
+        return None
+    if request.path.startswith(LOGIN_PREFIXES):
+        return "login"
+    if request.path.rstrip("/") == BOOKING_PATH:
+        return "booking"
+    return None
+
+
+def request_tenant(rt: Runtime) -> TenantInfo | None:
+    """Return the tenant the request is attributable to: its token's, or its widget key's."""
+    tenant_id = _token_tenant_id(rt)
+    if tenant_id:
+        return tenant_info(rt, tenant_id)
+    if request.method == "POST" and request.path == "/v1/widget/session" and request.is_json:
+        body = request.get_json(silent=True)
+        key = body.get("widget_key") if isinstance(body, dict) else None
+        if isinstance(key, str) and 0 < len(key) <= 64:
+            return tenant_by_widget_key(rt, key)
+    return None
+
+
+def _token_tenant_id(rt: Runtime) -> str | None:
+    token = bearer_token_or_none()
+    if token is None:
+        return None
+    if token.startswith(TOKEN_PREFIX):
+        return _api_token_tenant_id(rt, token)
+    secret = rt.settings.secret_key or ""
+    try:
+        if looks_like_impersonation(token):
+            return read_impersonation_token(secret, token).tenant_id
+        return read_visitor_token(secret, token).tenant_id
+    except Unauthorized:
+        return None  # the handler answers 401; a bad token is attributable to no one
+
+
+def _api_token_tenant_id(rt: Runtime, token: str) -> str | None:
+    # Remembered for a minute so counting does not cost a query per request; the handler still
+    # checks the token itself, so a just-revoked token is only ever counted, never let in.
+    digest = hash_token(token)
+    key = f"token-tenant:{digest}"
+    hit = rt.cache.get(key)
+    if hit is not None:
+        return hit or None
+    with rt.sessions() as db:
+        where = (ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+        tenant_id = db.scalar(select(ApiToken.tenant_id).where(*where))
+    rt.cache.set(key, tenant_id or "", TOKEN_TENANT_TTL)
+    return tenant_id
+
+
+def refusal(wait: int, tenant: TenantInfo | None) -> Response:
+    """Return (or raise, under /v1) the 429 answer with Retry-After."""
+    if request.path.startswith(VISITOR_PREFIXES):
+        raise RateLimited(wait, VISITOR_MESSAGES[_visitor_language(tenant)])
+    message = f"Too many requests. Try again in {_duration(wait)}."
+    if wants_json():
+        raise RateLimited(wait, message)
+    return Response(message, status=429, mimetype="text/plain", headers={"Retry-After": str(wait)})
+
+
+def _visitor_language(tenant: TenantInfo | None) -> str:
+    fallback = tenant.default_language if tenant and tenant.default_language in LANGUAGES else "es"
+    return request.accept_languages.best_match(LANGUAGES) or fallback
+
+
+def _duration(seconds: int) -> str:
+    if seconds < MINUTE:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / MINUTE)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
