@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from appliance.agenda.booking import busy_between
 from appliance.core.agenda.availability import next_slots
-from appliance.infra.db import utcnow
+from appliance.core.moments import utcnow
 
 OFFERED = 6
 # Hours (local, start inclusive, end exclusive) people in Spain and Portugal mean by each part of day.

@@ -16,9 +16,9 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from appliance.conversations.sessions import PREVIEW_ORIGIN
+from appliance.core.kinds import TEMPERATURES
 from appliance.errors import Invalid, NotFound
 from appliance.infra.db import AnalyticsEvent, Appointment, ChatSession, Lead, Tenant, utcnow
-from appliance.infra.db.leads import TEMPERATURES
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

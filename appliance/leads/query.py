@@ -26,11 +26,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from appliance.core.kinds import CHANNELS, LEAD_STATUSES, TEMPERATURES
 from appliance.errors import Invalid, NotFound
 from appliance.infra.crypto import current_keyring
 from appliance.infra.db import Lead, Tenant
-from appliance.infra.db.conversations import CHANNELS
-from appliance.infra.db.leads import LEAD_STATUSES, TEMPERATURES
 from appliance.leads.views import lead_json
 
 Sort = Literal["-created_at", "created_at", "-score", "score"]

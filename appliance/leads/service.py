@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.agenda.booking import appointment_json
+from appliance.core.kinds import LEAD_STATUSES
 from appliance.errors import Conflict, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import Appointment, File, Lead, Membership, Message
-from appliance.infra.db.leads import LEAD_STATUSES
 from appliance.leads.query import store_of
 from appliance.leads.views import lead_json, local_iso
 

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.accounts import second_factor
+from appliance.core.kinds import PLATFORM_ROLES
 from appliance.errors import Conflict, Invalid, NotFound
 from appliance.infra.audit import Actor, record
 from appliance.infra.db import ApiToken, Audit, Tenant, User, utcnow
-from appliance.infra.db.tenants import PLATFORM_ROLES
 from appliance.infra.runtime import Runtime
 from appliance.security.passwords import generate_password
 from appliance.tenants.service import upsert_user

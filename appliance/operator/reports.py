@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
+from appliance.core.kinds import TENANT_STATUSES
 from appliance.errors import Invalid
 from appliance.infra.db import Audit, ChatSession, ErrorEvent, Lead, Tenant, utcnow
-from appliance.infra.db.tenants import TENANT_STATUSES
 from appliance.infra.runtime import Runtime
 from appliance.operator.health import check_health
 from appliance.operator.telemetry import error_rate

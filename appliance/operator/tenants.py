@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from appliance.core.kinds import PLANS, TENANT_STATUSES
 from appliance.errors import Invalid, NotFound
 from appliance.infra.audit import Actor, record_for_tenant
 from appliance.infra.db import Tenant
-from appliance.infra.db.tenants import PLANS, TENANT_STATUSES
 from appliance.infra.ratelimit import override_problems
 from appliance.infra.runtime import Runtime
 from appliance.operator.usage import usage_by_tenant

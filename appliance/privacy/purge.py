@@ -13,10 +13,10 @@ from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from appliance.conversations import positions
+from appliance.core.kinds import CONFIG_KINDS
 from appliance.errors import NotFound
 from appliance.infra.audit import Actor, record
 from appliance.infra.db import Audit, Base, ChatSession, File, Membership, Tenant, User, utcnow
-from appliance.infra.db.configs import CONFIG_KINDS
 from appliance.infra.runtime import Runtime
 from appliance.security.visitor import LIFETIME_SECONDS, forget_session
 from appliance.tenants.directory import TenantInfo, forget, forget_config

@@ -5,7 +5,7 @@ something is a one-line change here."""
 
 from __future__ import annotations
 
-from appliance.infra.db.tenants import PLATFORM_ROLES, TENANT_ROLES
+from appliance.core.kinds import PLATFORM_ROLES, TENANT_ROLES
 
 STAFF = frozenset({"OWNER", "ADMIN", "AGENT"})
 MANAGERS = frozenset({"OWNER", "ADMIN"})

@@ -9,10 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from appliance.core.kinds import TENANT_ROLES
 from appliance.errors import Forbidden, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import ApiToken, Tenant, User, utcnow
-from appliance.infra.db.tenants import TENANT_ROLES
 from appliance.tenants.service import create_api_token
 
 MAX_NAME = 100

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.accounts.invitations import LIFETIME_SECONDS, invitation_url, make_invitation_token
+from appliance.core.kinds import TENANT_ROLES
 from appliance.errors import Conflict, Forbidden, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import Membership, Tenant, User
-from appliance.infra.db.tenants import TENANT_ROLES
 from appliance.tenants.service import add_membership
 from appliance.tenants.validation import email_problem
 

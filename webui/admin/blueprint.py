@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from appliance.accounts.login import refuse_in_equal_time
+from appliance.core.kinds import PLATFORM_ROLES
 from appliance.infra.audit import Actor
 from appliance.infra.db import Tenant, User
-from appliance.infra.db.tenants import PLATFORM_ROLES
 from appliance.infra.runtime import current_runtime
 from webui.admin.labels import template_helpers
 from webui.ui.account import add_account_routes

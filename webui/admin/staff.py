@@ -6,8 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from appliance.core.kinds import PLATFORM_ROLES
 from appliance.errors import AppError, Invalid
-from appliance.infra.db.tenants import PLATFORM_ROLES
 from appliance.infra.runtime import current_runtime
 from appliance.operator.panel_support import add_platform_staff, list_platform_staff, set_platform_staff_active
 from webui.admin import forms

@@ -7,8 +7,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from appliance.core.kinds import PLANS, TENANT_STATUSES
 from appliance.errors import AppError, Invalid
-from appliance.infra.db.tenants import PLANS, TENANT_STATUSES
 from appliance.infra.ratelimit import PLAN_LIMITS
 from appliance.infra.runtime import current_runtime
 from appliance.operator import controls

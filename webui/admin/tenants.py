@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from appliance.core.kinds import PLANS, TENANT_STATUSES
 from appliance.errors import AppError, Invalid
-from appliance.infra.db.tenants import PLANS, TENANT_STATUSES
 from appliance.infra.runtime import current_runtime
 from appliance.operator.tenants import NewStore, create_store, list_stores
 from appliance.tenants.validation import LANGUAGES

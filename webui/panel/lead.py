@@ -9,8 +9,8 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from appliance.core.kinds import LEAD_STATUSES
 from appliance.errors import Conflict, Invalid
-from appliance.infra.db.leads import LEAD_STATUSES
 from appliance.infra.runtime import current_runtime
 from appliance.leads.service import NOTES_MAX, lead_appointments, lead_detail, lead_transcript, update_lead
 from appliance.leads.summary import render_summary_pdf

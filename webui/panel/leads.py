@@ -10,9 +10,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
+from appliance.core.kinds import CHANNELS, LEAD_STATUSES, TEMPERATURES
 from appliance.errors import Invalid
-from appliance.infra.db.conversations import CHANNELS
-from appliance.infra.db.leads import LEAD_STATUSES, TEMPERATURES
 from appliance.infra.runtime import current_runtime
 from appliance.leads.export import export_csv
 from appliance.leads.query import LeadFilters, search_leads

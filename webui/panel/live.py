@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request, stream_with_context
 
-from appliance.infra.db import utcnow
+from appliance.core.moments import utcnow
 from appliance.infra.runtime import current_runtime
 from appliance.leads.query import LeadFilters, search_leads
 

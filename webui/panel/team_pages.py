@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from appliance.core.kinds import TENANT_ROLES
 from appliance.errors import AppError, NotFound
 from appliance.infra.db import User
-from appliance.infra.db.tenants import TENANT_ROLES
 from appliance.infra.runtime import current_runtime
 from appliance.tenants import team
 from appliance.tenants.api_tokens import issue_token, revoke_token, tenant_tokens

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_datetime, format_percent, format_timedelta
 
-from appliance.infra.db import utcnow
+from appliance.core.moments import utcnow
 
 
 def _moment(value: datetime | str | None) -> datetime | None:

@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from appliance.core.kinds import APPOINTMENT_STATUSES
 from appliance.infra.db.base import ID_LENGTH, Base, EncryptedJSON, EncryptedText, IdMixin, TenantScoped, Timestamps
-
-APPOINTMENT_STATUSES = ("booked", "cancelled", "no_show", "completed")
 
 
 class Appointment(IdMixin, TenantScoped, Timestamps, Base):

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from appliance.core.ids import new_id
+from appliance.core.moments import utcnow
 from appliance.infra.crypto import current_keyring
 
 # Named constraints are what lets Alembic's batch mode rebuild SQLite tables reliably.
@@ -24,11 +25,6 @@ NAMING_CONVENTION = {
 }
 
 ID_LENGTH = 32
-
-
-def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

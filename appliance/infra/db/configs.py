@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from appliance.core.kinds import CONFIG_KINDS
 from appliance.infra.db.base import ID_LENGTH, Base, IdMixin, TenantScoped, utcnow
-
-CONFIG_KINDS = ("branding", "texts", "widget", "scoring", "agenda", "ai", "retention", "channels")
 
 
 class Config(IdMixin, TenantScoped, Base):

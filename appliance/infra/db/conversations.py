@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from appliance.core.kinds import CHANNELS, MESSAGE_ROLES, SESSION_STATUSES
 from appliance.infra.db.base import (
     ID_LENGTH,
     Base,
@@ -19,10 +20,6 @@ from appliance.infra.db.base import (
     Timestamps,
     utcnow,
 )
-
-CHANNELS = ("web", "whatsapp")
-SESSION_STATUSES = ("active", "completed", "expired")
-MESSAGE_ROLES = ("visitor", "bot", "staff", "system")
 
 
 class ChatSession(IdMixin, TenantScoped, Timestamps, Base):

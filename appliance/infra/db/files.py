@@ -7,9 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from appliance.core.kinds import FILE_KINDS
 from appliance.infra.db.base import ID_LENGTH, Base, EncryptedText, IdMixin, TenantScoped, utcnow
-
-FILE_KINDS = ("attachment", "logo", "document")
 
 
 class File(IdMixin, TenantScoped, Base):

@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from appliance.core.kinds import FLOW_STATES
 from appliance.infra.db.base import ID_LENGTH, Base, IdMixin, TenantScoped, utcnow
-
-FLOW_STATES = ("draft", "published", "archived")
 
 
 class Flow(IdMixin, TenantScoped, Base):

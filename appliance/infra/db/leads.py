@@ -8,10 +8,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from appliance.core.kinds import LEAD_STATUSES, TEMPERATURES
 from appliance.infra.db.base import ID_LENGTH, Base, EncryptedJSON, EncryptedText, IdMixin, TenantScoped, Timestamps
-
-LEAD_STATUSES = ("new", "contacted", "qualified", "won", "lost")
-TEMPERATURES = ("cold", "warm", "hot", "premium")
 
 
 class Lead(IdMixin, TenantScoped, Timestamps, Base):

@@ -8,12 +8,8 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from appliance.core.kinds import PLANS, PLATFORM_ROLES, TENANT_ROLES, TENANT_STATUSES
 from appliance.infra.db.base import ID_LENGTH, Base, EncryptedText, IdMixin, TenantScoped, Timestamps
-
-PLATFORM_ROLES = ("SUPER_ADMIN", "INTERNAL")
-TENANT_ROLES = ("OWNER", "ADMIN", "AGENT")
-PLANS = ("base", "pro", "elite")
-TENANT_STATUSES = ("active", "paused")
 
 
 class Tenant(IdMixin, Timestamps, Base):

@@ -9,8 +9,8 @@ from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
+from appliance.core.kinds import LEAD_STATUSES
 from appliance.errors import ErrorEnvelope
-from appliance.infra.db.leads import LEAD_STATUSES
 from appliance.infra.runtime import current_runtime
 from appliance.leads.export import export_csv
 from appliance.leads.query import DEFAULT_LIMIT, MAX_LIMIT, LeadFilters, search_leads
