@@ -7,13 +7,14 @@ from typing import Any
 
 from flask import Flask
 
-from appliance.errors import register_error_handlers
 from appliance.infra.observability import configure_logging, init_request_logging
 from appliance.infra.ratelimit import init_rate_limits
 from appliance.infra.runtime import init_runtime
 from appliance.infra.settings import load_settings
+from appliance.jobs import catalogue
 from appliance.web.api import register_api
 from appliance.web.api.docs import make_openapi_app
+from appliance.web.errors import register_error_handlers
 from appliance.web.headers import init_security_headers
 from appliance.web.proxy import trust_proxies
 
@@ -30,7 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure)
     trust_proxies(app, settings)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented key order
-    init_runtime(app, settings)
+    init_runtime(app, settings, catalogue.tasks())
     init_request_logging(app)
     init_rate_limits(app)
     init_security_headers(app, settings)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from appliance.accounts.invitations import LIFETIME_SECONDS, invitation_url, make_invitation_token
 from appliance.infra.db import Membership, Tenant, User
 from appliance.infra.mail import send_mail
-from appliance.jobs.queue import task
+from appliance.jobs.registry import task
 
 if TYPE_CHECKING:
     from appliance.infra.runtime import Runtime

@@ -23,7 +23,7 @@ from appliance.core.flows.summary import when
 from appliance.errors import NotFound
 from appliance.infra.db import Appointment, Lead, utcnow
 from appliance.infra.mail import MailError, send_mail
-from appliance.jobs.queue import task
+from appliance.jobs.registry import task
 from appliance.tenants.directory import tenant_config, tenant_info
 
 if TYPE_CHECKING:

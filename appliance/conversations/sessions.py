@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+import structlog
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from appliance.core.flows.engine import new_state
 from appliance.errors import Unavailable
 from appliance.flows.service import published_flow
 from appliance.infra.db import ChatSession, Flow, utcnow
+from appliance.infra.runtime import Runtime
+from appliance.jobs.registry import task
 from appliance.tenants.directory import TenantInfo
 
 
@@ -70,3 +73,17 @@ def start_session(
     db.add(chat)
     db.flush()
     return chat
+
+
+@task
+def expire_idle_sessions(rt: Runtime) -> int:
+    """Mark conversations idle past their expiry as expired (a resume then starts afresh)."""
+    with rt.transaction() as session:
+        result = session.execute(
+            update(ChatSession)
+            .where(ChatSession.status != "expired", ChatSession.expires_at < utcnow())
+            .values(status="expired")
+        )
+    count = result.rowcount or 0
+    structlog.get_logger(__name__).info("sessions_expired", count=count)
+    return count

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import structlog
 from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -17,6 +18,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from appliance.core.ids import new_id
 from appliance.errors import BadRequest, Conflict
 from appliance.infra.db import IdempotencyKey, utcnow
+from appliance.infra.runtime import Runtime
+from appliance.jobs.registry import task
 
 WINDOW = timedelta(hours=24)
 _TABLE = IdempotencyKey.__table__
@@ -113,3 +116,13 @@ def run_once(
             raise RuntimeError("an idempotency key vanished between two transactions") from None
         return stored.body, True
     return answer, False
+
+
+@task
+def purge_expired_idempotency_keys(rt: Runtime) -> int:
+    """Delete idempotency records older than their 24 h window."""
+    with rt.transaction() as session:
+        result = session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at < utcnow()))
+    count = result.rowcount or 0
+    structlog.get_logger(__name__).info("idempotency_keys_purged", count=count)
+    return count

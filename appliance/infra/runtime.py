@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from appliance.infra.cache import Cache, make_cache
 from appliance.infra.crypto import KeyRing, install_keyring, keyring_from_settings
 from appliance.infra.db.engine import make_engine, make_session_factory
+from appliance.infra.queue import TaskQueue, make_huey
 from appliance.infra.settings import Settings
 from appliance.infra.storage import Storage, make_storage
-from appliance.jobs.queue import TaskQueue, make_huey
+from appliance.jobs.registry import TaskFunction
 
 EXTENSION = "ebanista"
 
@@ -39,8 +40,8 @@ class Runtime:
             yield session
 
 
-def init_runtime(app: Flask, settings: Settings) -> Runtime:
-    """Build the runtime of ``app`` and attach it."""
+def init_runtime(app: Flask, settings: Settings, tasks: Mapping[str, TaskFunction]) -> Runtime:
+    """Build the runtime of ``app``, with a queue that runs ``tasks``, and attach it."""
     keyring = keyring_from_settings(settings)
     install_keyring(keyring)
     engine = make_engine(settings)
@@ -51,7 +52,7 @@ def init_runtime(app: Flask, settings: Settings) -> Runtime:
         cache=make_cache(settings),
         storage=make_storage(settings),
         keyring=keyring,
-        queue=TaskQueue(app, make_huey(settings)),
+        queue=TaskQueue(app, make_huey(settings), tasks, lambda: runtime_of(app)),
     )
     app.extensions[EXTENSION] = rt
     return rt

@@ -1,7 +1,7 @@
 """What the operator's overview knows about failures: per-minute request and 5xx counters in the
 cache, and one ``error_events`` row per failed request for the recent-errors list.
 
-Both are written after the answer is made (see appliance.errors); neither may ever turn a
+Both are written after the answer is made (see appliance.web.errors); neither may ever turn a
 request into another error, so every write here is best effort.
 """
 

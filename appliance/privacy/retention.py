@@ -18,7 +18,7 @@ from sqlalchemy import Connection, delete, select
 
 from appliance.configs.schemas import RetentionConfig
 from appliance.infra.db import Appointment, ChatSession, File, IdempotencyKey, Lead, Message, Tenant, utcnow
-from appliance.jobs.queue import task
+from appliance.jobs.registry import task
 from appliance.tenants.service import latest_config
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def _delete_conversations(
     conn.execute(delete(IdempotencyKey).where(IdempotencyKey.tenant_id == tenant_id, IdempotencyKey.scope.in_(scopes)))
     chats = delete(ChatSession).where(ChatSession.tenant_id == tenant_id, ChatSession.id.in_(session_ids))
     counts["conversations"] = conn.execute(chats).rowcount or 0
-    # Imported here: this module is loaded by appliance.jobs.queue, which the runtime itself imports.
+    # Imported here: this module is loaded by appliance.infra.queue, which the runtime itself imports.
     from appliance.conversations import positions
 
     for session_id in session_ids:

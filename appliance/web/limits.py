@@ -18,7 +18,7 @@ import structlog
 from flask import Response, current_app, request
 from sqlalchemy import select
 
-from appliance.errors import RateLimited, Unauthorized, wants_json
+from appliance.errors import RateLimited, Unauthorized
 from appliance.infra.db import ApiToken
 from appliance.infra.ratelimit import (
     IP_PER_10_MINUTES,
@@ -36,6 +36,7 @@ from appliance.security.visitor import read_visitor_token
 from appliance.tenants.directory import TenantInfo, tenant_by_widget_key, tenant_info
 from appliance.tenants.validation import LANGUAGES
 from appliance.web.api.auth import bearer_token_or_none
+from appliance.web.errors import wants_json
 
 log = structlog.get_logger(__name__)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import request
 from flask_openapi3 import APIBlueprint, OpenAPI
 
-from appliance.errors import BadRequest, UnsupportedMediaType, wants_json
+from appliance.errors import BadRequest, UnsupportedMediaType
 from appliance.web.api import admin, agenda, analytics, chat, config, flows, health, leads, privacy, widget
 from appliance.web.cors import init_cors
+from appliance.web.errors import wants_json
 
 # Endpoints that take multipart uploads instead of JSON bodies.
 MULTIPART_SUFFIXES = ("/attachments",)

@@ -13,11 +13,11 @@ from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
-from appliance.errors import ErrorEnvelope
 from appliance.infra.runtime import current_runtime
 from appliance.operator import controls, reports, tenants
 from appliance.web.api.auth import current_operator
 from appliance.web.api.models import Body, Language, Page
+from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("admin", __name__, abp_tags=[Tag(name="admin")])
 OPERATOR = [{"apiToken": []}]

@@ -12,11 +12,11 @@ from pydantic import BaseModel, Field
 from appliance.agenda import service
 from appliance.agenda.booking import BookingRequest, Change
 from appliance.agenda.reminders import invite_ics
-from appliance.errors import ErrorEnvelope
 from appliance.infra.idempotency import check_key
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import current_staff, current_tenant_of_any_caller
 from appliance.web.api.models import IDEMPOTENCY_KEY, Body, Page
+from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("agenda", __name__, abp_tags=[Tag(name="agenda")])
 STAFF = [{"apiToken": []}]

@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 
 from appliance.analytics.kpis import kpis
 from appliance.analytics.usage import ai_usage
-from appliance.errors import ErrorEnvelope
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import current_staff
+from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("analytics", __name__, abp_tags=[Tag(name="analytics")])
 STAFF = [{"apiToken": []}]

@@ -11,13 +11,13 @@ from pydantic import BaseModel, Field, model_validator
 from appliance.conversations import attachments
 from appliance.conversations import turns as runtime
 from appliance.core.flows.answers import Reply
-from appliance.errors import ErrorEnvelope
 from appliance.infra.idempotency import check_key
 from appliance.infra.runtime import current_runtime
 from appliance.operator.maintenance import refuse_closed_chat
 from appliance.security.visitor import VisitorClaims
 from appliance.web.api.auth import current_visitor
 from appliance.web.api.models import IDEMPOTENCY_KEY, Body, Language, TurnAnswer
+from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("chat", __name__, abp_tags=[Tag(name="chat")])
 VISITOR = [{"visitorToken": []}]

@@ -7,10 +7,10 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from appliance.configs import service
-from appliance.errors import ErrorEnvelope
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import current_staff
 from appliance.web.api.models import Page
+from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("config", __name__, abp_tags=[Tag(name="config")])
 STAFF = [{"apiToken": []}]

@@ -9,8 +9,8 @@ from flask_openapi3 import Info, OpenAPI
 from flask_openapi3_swagger.templates import swagger_html_string
 
 from appliance.core.flows.schema import FlowDocument
-from appliance.errors import ErrorEnvelope, validation_error_response
 from appliance.version import __version__
+from appliance.web.errors import ErrorEnvelope, validation_error_response
 
 SECURITY_SCHEMES: dict[str, Any] = {
     "apiToken": {"type": "http", "scheme": "bearer", "description": "A store's api token (eba_...)."},

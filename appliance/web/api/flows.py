@@ -8,12 +8,12 @@ from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from appliance.errors import ErrorEnvelope
 from appliance.flows import service
 from appliance.infra.db import Flow
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import current_staff
 from appliance.web.api.models import Body, Page
+from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("flows", __name__, abp_tags=[Tag(name="flows")])
 STAFF = [{"apiToken": []}]

@@ -8,9 +8,10 @@ from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
-from appliance.errors import ErrorEnvelope, Unavailable
+from appliance.errors import Unavailable
 from appliance.infra.runtime import current_runtime
 from appliance.operator.health import check_health
+from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("health", __name__, abp_tags=[Tag(name="health")])
 

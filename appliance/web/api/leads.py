@@ -10,7 +10,6 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from appliance.core.kinds import LEAD_STATUSES
-from appliance.errors import ErrorEnvelope
 from appliance.infra.runtime import current_runtime
 from appliance.leads.export import export_csv
 from appliance.leads.query import DEFAULT_LIMIT, MAX_LIMIT, LeadFilters, search_leads
@@ -18,6 +17,7 @@ from appliance.leads.service import NOTES_MAX, lead_detail, lead_transcript, upd
 from appliance.leads.summary import render_summary_pdf
 from appliance.web.api.auth import current_staff
 from appliance.web.api.models import Body, Language
+from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("leads", __name__, abp_tags=[Tag(name="leads")])
 STAFF = [{"apiToken": []}]

@@ -6,11 +6,11 @@ from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from appliance.errors import ErrorEnvelope
 from appliance.infra.runtime import current_runtime
 from appliance.privacy.erase import erase_subject
 from appliance.privacy.export import export_subject, subject_file
 from appliance.web.api.auth import current_staff
+from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("privacy", __name__, abp_tags=[Tag(name="privacy")])
 STAFF = [{"apiToken": []}]

@@ -9,10 +9,10 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from appliance.conversations.visitors import open_visit
-from appliance.errors import ErrorEnvelope
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import request_origin
 from appliance.web.api.models import Body, Language
+from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("widget", __name__, abp_tags=[Tag(name="widget")])
 

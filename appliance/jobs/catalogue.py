@@ -1,0 +1,24 @@
+"""Every background task the program runs: importing this module registers them all.
+
+The composition root (appliance.app) hands ``tasks()`` to the runtime, so a queue is complete
+whatever else was imported; each task lives beside the service it drives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from appliance.accounts import invitation_mail
+from appliance.agenda import reminders
+from appliance.conversations import sessions
+from appliance.infra import idempotency
+from appliance.jobs.registry import TaskFunction, registered
+from appliance.privacy import retention
+
+# The modules above declare tasks with @task when imported; naming them keeps the imports meaningful.
+DECLARING_MODULES = (invitation_mail, reminders, sessions, idempotency, retention)
+
+
+def tasks() -> Mapping[str, TaskFunction]:
+    """Return every registered task by name."""
+    return registered()
