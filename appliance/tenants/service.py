@@ -29,7 +29,8 @@ from appliance.tenants.validation import (
 
 @dataclass
 class TenantSpec:
-    """What a new tenant is created with."""
+    """What a new tenant is created with; ``owner_email`` gets an invitation to the panel when the
+    operator creates the store (appliance.operator.tenants.create_store)."""
 
     name: str
     slug: str | None = None
@@ -38,6 +39,7 @@ class TenantSpec:
     timezone: str = "Europe/Madrid"
     country: str = "ES"
     allowed_origins: list[str] = field(default_factory=list)
+    owner_email: str | None = None
 
     def problems(self) -> list[dict[str, str]]:
         """Return every problem of this spec, each with the field it concerns."""
@@ -52,6 +54,8 @@ class TenantSpec:
         for i, origin in enumerate(self.allowed_origins):
             if problem := origin_problem(origin):
                 found.append({"path": f"allowed_origins[{i}]", "message": problem})
+        if self.owner_email is not None and (problem := email_problem(self.owner_email.strip())):
+            found.append({"path": "owner_email", "message": problem})
         return found
 
 
