@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.core.flows.presets import preset
@@ -116,16 +115,6 @@ def set_tenant_status(tenant: Tenant, status: str) -> Tenant:
         raise Invalid([{"path": "status", "message": f"must be one of {', '.join(TENANT_STATUSES)}"}])
     tenant.status = status
     return tenant
-
-
-def latest_config(session: Session | Connection, tenant_id: str, kind: str) -> dict[str, Any] | None:
-    """Return the payload of the newest version of a tenant's ``kind`` config, if any."""
-    return session.scalar(
-        select(Config.payload)
-        .where(Config.tenant_id == tenant_id, Config.kind == kind)
-        .order_by(Config.version.desc())
-        .limit(1)
-    )
 
 
 def upsert_user(
