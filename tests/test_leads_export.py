@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
@@ -159,3 +160,12 @@ def test_export_csv_is_its_own_route_not_a_lead_called_export(client: FlaskClien
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_csv_download_is_named_after_the_day_and_kept_by_nobody() -> None:
+    download = export.csv_download("\ufeffid\r\n", date(2026, 5, 1))
+    assert (download.body, download.filename, download.mimetype) == ("\ufeffid\r\n", "leads-2026-05-01.csv", "text/csv")
+    assert download.headers == {
+        "Content-Disposition": 'attachment; filename="leads-2026-05-01.csv"',
+        "Cache-Control": "no-store",
+    }

@@ -13,8 +13,8 @@ from appliance.core.flows.answers import Context, Reply
 from appliance.core.flows.engine import Turn, new_state, step
 from appliance.core.flows.presets import preset
 from appliance.core.flows.schema import ButtonsBlock, ConditionBlock, FlowDocument, MessageBlock
-from appliance.core.flows.texts import SYSTEM
-from appliance.core.flows.texts_formal import SYSTEM_FORMAL
+from appliance.core.flows.texts import SYSTEM, SYSTEM_FORMAL, system
+from appliance.core.flows.texts_formal import FORMAL_OVERRIDES
 from appliance.core.flows.validation import validate_flow
 
 LANGUAGES = ("es", "ca", "pt", "en")
@@ -179,6 +179,20 @@ def test_formal_system_sentences_have_the_same_keys_languages_and_placeholders()
             formal = SYSTEM_FORMAL[key][lang]
             assert formal.strip(), (key, lang)
             assert placeholders(formal) == placeholders(text), (key, lang)
+
+
+def test_formal_overrides_hold_only_sentences_that_differ_from_the_plain_ones() -> None:
+    for key, texts in FORMAL_OVERRIDES.items():
+        assert key in SYSTEM, key
+        for lang, text in texts.items():
+            assert lang in SYSTEM[key], (key, lang)
+            assert text != SYSTEM[key][lang], (key, lang)
+
+
+def test_a_sentence_without_a_formal_override_falls_back_to_the_plain_one() -> None:
+    assert "more_dates_label" not in FORMAL_OVERRIDES
+    for lang in LANGUAGES:
+        assert system("more_dates_label", lang, formal=True) == SYSTEM["more_dates_label"][lang]
 
 
 @pytest.mark.parametrize("key", sorted(SYSTEM))

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from appliance.configs.newest import latest_config
 from appliance.errors import NotFound
 from appliance.infra.db import AIUsage, Tenant, utcnow
-from appliance.tenants.service import latest_config
 
 LOW_COST_SHARE = Decimal("0.8")
 

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from appliance.configs.newest import newest_config, newest_first
 from appliance.configs.schemas import MODELS, defaults_of
 from appliance.core.scoring import parse_scoring
 from appliance.errors import Invalid, NotFound
@@ -60,9 +61,7 @@ def _problems(error: dict[str, Any]) -> list[dict[str, str]]:
 
 def current(db: Session, tenant_id: str, kind: str) -> dict[str, Any]:
     """Return the newest version of a config, or its defaults as version 0."""
-    row = db.scalars(
-        select(Config).where(Config.tenant_id == tenant_id, Config.kind == kind).order_by(Config.version.desc())
-    ).first()
+    row = newest_config(db, tenant_id, kind)
     if row is not None:
         return config_json(row)
     default = defaults_of(kind)
@@ -83,9 +82,7 @@ def save(
     if normalised is None:
         raise Invalid(problems, f"The {kind} configuration has problems; nothing was saved.")
     if skip_unchanged:
-        newest_row = db.scalars(
-            select(Config).where(Config.tenant_id == tenant_id, Config.kind == kind).order_by(Config.version.desc())
-        ).first()
+        newest_row = newest_config(db, tenant_id, kind)
         if newest_row is not None and parse_config(kind, newest_row.payload)[0] == normalised:
             return config_json(newest_row)
     newest = db.scalar(select(func.max(Config.version)).where(Config.tenant_id == tenant_id, Config.kind == kind))
@@ -112,9 +109,7 @@ def save(
 
 def versions(db: Session, tenant_id: str, kind: str) -> list[dict[str, Any]]:
     """Return every saved version of a config, newest first, without their payloads."""
-    rows = db.scalars(
-        select(Config).where(Config.tenant_id == tenant_id, Config.kind == kind).order_by(Config.version.desc())
-    )
+    rows = db.scalars(newest_first(tenant_id, kind))
     return [{k: v for k, v in config_json(r).items() if k != "payload"} for r in rows]
 
 

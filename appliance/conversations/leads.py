@@ -10,26 +10,13 @@ from sqlalchemy import Connection, insert, update
 
 from appliance.conversations.persistence import Conversation
 from appliance.core.ids import new_id
+from appliance.core.lead_fields import CONTACT_FIELDS, LEAD_FIELDS
 from appliance.core.scoring import ScoringConfig, score, temperature
 from appliance.infra.db import Lead, utcnow
 from appliance.tenants.directory import tenant_config
 
 if TYPE_CHECKING:
     from appliance.infra.runtime import Runtime
-
-LEAD_FIELDS = (
-    "project_type",
-    "budget_min_eur",
-    "budget_max_eur",
-    "area_m2",
-    "style",
-    "urgency",
-    "postal_code",
-    "contact_method",
-    "appointment",
-    "photos",
-)
-CONTACT_FIELDS = ("name", "email", "phone", "address")
 
 
 def lead_values(variables: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -40,6 +42,24 @@ EXPORT_NAME_SCAN_LIMIT = 5 * EXPORT_MAX_ROWS
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel opens UTF-8 without a byte order mark as the system code page and garbles "Núria".
 BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file for the browser to save: its text, type and headers, for an interface to wrap in its response."""
+
+    body: str
+    filename: str
+    mimetype: str
+    headers: dict[str, str]
+
+
+def csv_download(text: str, today: date | None = None) -> Download:
+    """Return the CSV ``text`` as the download leads-<today>.csv, which nothing on the way keeps a copy of."""
+    filename = f"leads-{(today or date.today()).isoformat()}.csv"
+    # Leads hold personal data: neither browsers nor proxies keep a copy.
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
+    return Download(body=text, filename=filename, mimetype="text/csv", headers=headers)
 
 
 def safe_cell(value: Any) -> str:

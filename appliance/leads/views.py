@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from appliance.core.lead_fields import PROJECT_FIELDS
 from appliance.infra.db import Lead
 
-# The fields API.md documents are always present (null when the visitor did not say);
-# whatever else the store's flow collected follows them.
-DOCUMENTED_FIELDS = ("project_type", "budget_min_eur", "budget_max_eur", "area_m2", "style", "urgency")
 CONTACT_KEYS = ("name", "email", "phone")
 
 
@@ -22,7 +20,8 @@ def shown_contact(lead: Lead) -> dict[str, str | None]:
 def shown_fields(lead: Lead) -> dict[str, Any]:
     """Return the documented fields first (null when unknown), then any others the flow set."""
     stored = dict(lead.fields or {})
-    return {key: stored.pop(key, None) for key in DOCUMENTED_FIELDS} | stored
+    # API.md documents the project fields: they are always present, null when the visitor did not say.
+    return {key: stored.pop(key, None) for key in PROJECT_FIELDS} | stored
 
 
 def local_iso(moment: datetime, zone: tzinfo) -> str:

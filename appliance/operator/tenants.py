@@ -6,7 +6,6 @@ cache, so it applies to the very next request (on every node when the cache is R
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -22,34 +21,10 @@ from appliance.operator.usage import usage_by_tenant
 from appliance.tenants import team
 from appliance.tenants.directory import TenantInfo, forget
 from appliance.tenants.service import TenantSpec, create_tenant
-from appliance.tenants.validation import email_problem, origin_problem
+from appliance.tenants.validation import origin_problem
 
 MAX_PAGE = 200
 EDITABLE = ("name", "plan", "ai_monthly_cap_eur", "allowed_origins", "status", "limits")
-
-
-@dataclass
-class NewStore:
-    """What the operator creates a store with; ``owner_email`` gets an invitation to the panel."""
-
-    name: str
-    slug: str | None = None
-    plan: str = "base"
-    default_language: str = "es"
-    timezone: str = "Europe/Madrid"
-    allowed_origins: list[str] = field(default_factory=list)
-    owner_email: str | None = None
-
-    def spec(self) -> TenantSpec:
-        """Return the tenant part of the request."""
-        return TenantSpec(
-            name=self.name,
-            slug=self.slug or None,
-            plan=self.plan,
-            default_language=self.default_language,
-            timezone=self.timezone,
-            allowed_origins=list(self.allowed_origins),
-        )
 
 
 def snippet(public_url: str, widget_key: str) -> str:
@@ -81,14 +56,12 @@ def tenant_json(tenant: Tenant, public_url: str, usage: dict[str, Any] | None = 
     return found
 
 
-def create_store(rt: Runtime, new: NewStore, actor: Actor | None = None) -> dict[str, Any]:
+def create_store(rt: Runtime, new: TenantSpec, actor: Actor | None = None) -> dict[str, Any]:
     """Create a live store (base flow published, default configs, widget key) and, with an owner
-    e-mail, its owner and their invitation link; return the store with ``owner_invitation``."""
-    spec = new.spec()
-    if new.owner_email is not None and (problem := email_problem(new.owner_email.strip())):
-        raise Invalid([*spec.problems(), {"path": "owner_email", "message": problem}])
+    e-mail, its owner and their invitation link; return the store with ``owner_invitation``.
+    Raise Invalid listing every problem of ``new``, the owner's e-mail included."""
     with rt.transaction() as db:
-        tenant = create_tenant(db, spec)
+        tenant = create_tenant(db, new)
         invitation = (
             team.invite(rt, db, tenant.id, new.owner_email, "OWNER", by_role="OWNER") if new.owner_email else None
         )

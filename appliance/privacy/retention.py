@@ -16,10 +16,10 @@ import structlog
 from pydantic import ValidationError
 from sqlalchemy import Connection, delete, select
 
+from appliance.configs.newest import latest_config
 from appliance.configs.schemas import RetentionConfig
 from appliance.infra.db import Appointment, ChatSession, File, IdempotencyKey, Lead, Message, Tenant, utcnow
 from appliance.jobs.registry import task
-from appliance.tenants.service import latest_config
 
 if TYPE_CHECKING:
     from appliance.infra.runtime import Runtime

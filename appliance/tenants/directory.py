@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from appliance.configs.newest import latest_config
 from appliance.infra.db import Tenant
 
 if TYPE_CHECKING:
@@ -106,8 +107,6 @@ def tenant_config(rt: Runtime, db: Any, tenant_id: str, kind: str) -> dict[str, 
 
     Saving a config must call forget_config() so the change applies to the next turn.
     """
-    from appliance.tenants.service import latest_config
-
     key = f"config:{tenant_id}:{kind}"
     hit = rt.cache.get(key)
     if hit is not None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.core.flows.presets import preset
@@ -29,7 +28,8 @@ from appliance.tenants.validation import (
 
 @dataclass
 class TenantSpec:
-    """What a new tenant is created with."""
+    """What a new tenant is created with; ``owner_email`` gets an invitation to the panel when the
+    operator creates the store (appliance.operator.tenants.create_store)."""
 
     name: str
     slug: str | None = None
@@ -38,6 +38,7 @@ class TenantSpec:
     timezone: str = "Europe/Madrid"
     country: str = "ES"
     allowed_origins: list[str] = field(default_factory=list)
+    owner_email: str | None = None
 
     def problems(self) -> list[dict[str, str]]:
         """Return every problem of this spec, each with the field it concerns."""
@@ -52,6 +53,8 @@ class TenantSpec:
         for i, origin in enumerate(self.allowed_origins):
             if problem := origin_problem(origin):
                 found.append({"path": f"allowed_origins[{i}]", "message": problem})
+        if self.owner_email is not None and (problem := email_problem(self.owner_email.strip())):
+            found.append({"path": "owner_email", "message": problem})
         return found
 
 
@@ -112,16 +115,6 @@ def set_tenant_status(tenant: Tenant, status: str) -> Tenant:
         raise Invalid([{"path": "status", "message": f"must be one of {', '.join(TENANT_STATUSES)}"}])
     tenant.status = status
     return tenant
-
-
-def latest_config(session: Session | Connection, tenant_id: str, kind: str) -> dict[str, Any] | None:
-    """Return the payload of the newest version of a tenant's ``kind`` config, if any."""
-    return session.scalar(
-        select(Config.payload)
-        .where(Config.tenant_id == tenant_id, Config.kind == kind)
-        .order_by(Config.version.desc())
-        .limit(1)
-    )
 
 
 def upsert_user(

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from appliance.errors import AppError
 from appliance.infra.ratelimit import PLAN_LIMITS
-from appliance.operator.tenants import NewStore
+from appliance.tenants.service import TenantSpec
 from appliance.tenants.validation import LANGUAGES, parse_origins
 
 LIMIT_NAMES = tuple(sorted(PLAN_LIMITS["base"]))
@@ -55,9 +55,9 @@ class FormProblem(Exception):
         self.problems = problems
 
 
-def new_store(form: MultiDict[str, str]) -> NewStore:
+def new_store(form: MultiDict[str, str]) -> TenantSpec:
     """Return the store to create from the creation form."""
-    return NewStore(
+    return TenantSpec(
         name=form.get("name", ""),
         slug=form.get("slug", "").strip() or None,
         plan=form.get("plan", "base"),

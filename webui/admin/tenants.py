@@ -10,7 +10,8 @@ from werkzeug.wrappers import Response
 from appliance.core.kinds import PLANS, TENANT_STATUSES
 from appliance.errors import AppError, Invalid
 from appliance.infra.runtime import current_runtime
-from appliance.operator.tenants import NewStore, create_store, list_stores
+from appliance.operator.tenants import create_store, list_stores
+from appliance.tenants.service import TenantSpec
 from appliance.tenants.validation import LANGUAGES
 from webui.admin import forms
 from webui.admin.blueprint import admin, is_appliance, operator_actor, require_operator
@@ -55,7 +56,7 @@ def create_tenant() -> str | tuple[str, int]:
     return render_template("admin/created.html", store=store)
 
 
-def _form(new: NewStore, errors: list[str]) -> str:
+def _form(new: TenantSpec, errors: list[str]) -> str:
     return render_template(
         "admin/tenant_new.html",
         new=new,

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from appliance.core.kinds import CHANNELS, LEAD_STATUSES, TEMPERATURES
 from appliance.errors import Invalid
 from appliance.infra.runtime import current_runtime
-from appliance.leads.export import export_csv
+from appliance.leads.export import csv_download, export_csv
 from appliance.leads.query import LeadFilters, search_leads
 from webui.panel.blueprint import panel
 from webui.panel.live import live_response, position_of
@@ -115,10 +115,8 @@ def leads_export() -> Response:
     except Invalid:
         flash(_("Too many leads for one file. Narrow the dates or other filters and try again."), "error")
         return redirect(url_for("panel.leads", **query_args(filters)))
-    response = Response(text, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="leads-{date.today().isoformat()}.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    download = csv_download(text)
+    return Response(download.body, mimetype=download.mimetype, headers=download.headers)
 
 
 @panel.get("/leads/live")

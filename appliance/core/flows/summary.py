@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from appliance.core.flows.texts import BUDGET_WORDS, PROJECTS, STYLES, URGENCIES, fill
+from appliance.core.lead_fields import PROJECT_FIELDS
 
-# The variables a summary describes, in the order people say them.
-SUMMARY_FIELDS = ("project_type", "area_m2", "budget_min_eur", "budget_max_eur", "style", "urgency")
+# The variables a summary describes: the project's, never the contact's; describe() says them in
+# the order people do.
+SUMMARY_FIELDS = PROJECT_FIELDS
 
 
 def euros(amount: float, language: str) -> str:

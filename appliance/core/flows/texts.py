@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from appliance.core.flows.texts_formal import FORMAL_OVERRIDES
+
 SYSTEM: dict[str, dict[str, str]] = {
     "choose_option": {
         "es": "Perdona, no lo he entendido. ¿Puedes elegir una de las opciones?",
@@ -174,16 +176,15 @@ BUDGET_WORDS = {
     "from": {"es": "desde {min}", "ca": "des de {min}", "pt": "a partir de {min}", "en": "from {min}"},
 }
 
+# Every sentence as a formal store says it: its formal wording where it has one, else the plain one.
+SYSTEM_FORMAL: dict[str, dict[str, str]] = {key: texts | FORMAL_OVERRIDES.get(key, {}) for key, texts in SYSTEM.items()}
+
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
 def system(key: str, language: str, *, formal: bool = False, **values: Any) -> str:
     """Return the bot's own sentence ``key`` in ``language`` (formal if asked), filled with ``values``."""
-    texts = SYSTEM[key]
-    if formal:
-        from appliance.core.flows.texts_formal import SYSTEM_FORMAL
-
-        texts = SYSTEM_FORMAL.get(key, texts)
+    texts = SYSTEM_FORMAL[key] if formal else SYSTEM[key]
     return fill(texts.get(language) or SYSTEM[key].get(language) or SYSTEM[key]["en"], values)
 
 

@@ -1,12 +1,13 @@
-"""The bot's own sentences (see texts.SYSTEM) for stores that address visitors formally.
+"""The formal wording of the bot's own sentences (texts.SYSTEM), for stores that address visitors formally.
 
-Same keys and placeholders as SYSTEM: usted in Spanish, vostè in Catalan, polite impersonal forms
-in Portuguese that read well in Portugal and Brazil, and fuller phrasing without contractions in English.
+Overrides only: a sentence the same in both tones is left out here, and texts.system() falls back
+to the plain one. Same placeholders as SYSTEM: usted in Spanish, vostè in Catalan, polite impersonal
+forms in Portuguese that read well in Portugal and Brazil, and fuller phrasing without contractions in English.
 """
 
 from __future__ import annotations
 
-SYSTEM_FORMAL: dict[str, dict[str, str]] = {
+FORMAL_OVERRIDES: dict[str, dict[str, str]] = {
     "choose_option": {
         "es": "Disculpe, no lo he entendido. ¿Podría elegir una de las opciones?",
         "ca": "Disculpi, no ho he entès. Podria triar una de les opcions?",
@@ -90,12 +91,6 @@ SYSTEM_FORMAL: dict[str, dict[str, str]] = {
         "ca": "Queda reservat. Vindrem a prendre mides {when}. L'avisarem poc abans d'arribar.",
         "pt": "Fica marcado. Faremos a medição {when}. Avisaremos pouco antes de chegar.",
         "en": "Your visit is booked. We will come to take measurements on {when} and will let you know shortly before we arrive.",
-    },
-    "more_dates_label": {
-        "es": "Más fechas",
-        "ca": "Més dates",
-        "pt": "Mais datas",
-        "en": "More dates",
     },
     "more_slots": {
         "es": "Aquí tiene más horas:",

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from appliance.infra.runtime import current_runtime
 from appliance.operator import controls, reports, tenants
+from appliance.tenants.service import TenantSpec
 from appliance.web.api.auth import current_operator
 from appliance.web.api.models import Body, Language, Page
 from appliance.web.errors import ErrorEnvelope
@@ -159,7 +160,7 @@ class ImpersonationOut(BaseModel):
 @api.post("/admin/tenants", responses={201: TenantOut, 409: ErrorEnvelope, **ERRORS}, security=OPERATOR)
 def create_tenant(body: NewTenantBody) -> tuple[Response, int]:
     """Create a store, live at once (base flow published), with its snippet and an owner invitation."""
-    new = tenants.NewStore(**body.model_dump())
+    new = TenantSpec(**body.model_dump())
     return jsonify(tenants.create_store(current_runtime(), new)), 201
 
 

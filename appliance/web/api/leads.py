@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from flask import Response, jsonify
@@ -11,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from appliance.core.kinds import LEAD_STATUSES
 from appliance.infra.runtime import current_runtime
-from appliance.leads.export import export_csv
+from appliance.leads.export import csv_download, export_csv
 from appliance.leads.query import DEFAULT_LIMIT, MAX_LIMIT, LeadFilters, search_leads
 from appliance.leads.service import NOTES_MAX, lead_detail, lead_transcript, update_lead
 from appliance.leads.summary import render_summary_pdf
@@ -121,9 +120,8 @@ def export_leads(query: LeadFilters) -> Response:
     staff = current_staff("leads.export")
     with current_runtime().transaction() as db:
         text = export_csv(db, staff.tenant_id, query)
-    response = Response(text, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="leads-{date.today().isoformat()}.csv"'
-    return _private(response)
+    download = csv_download(text)
+    return _private(Response(download.body, mimetype=download.mimetype, headers=download.headers))
 
 
 @api.get("/leads/<lead_id>", responses={200: LeadOut, **ERRORS}, security=STAFF)
