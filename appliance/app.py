@@ -9,12 +9,12 @@ from flask import Flask
 
 from appliance.errors import register_error_handlers
 from appliance.infra.observability import configure_logging, init_request_logging
-from appliance.infra.ratelimit import init_rate_limits
 from appliance.infra.runtime import init_runtime
 from appliance.infra.settings import load_settings
 from appliance.web.api import register_api
 from appliance.web.api.docs import make_openapi_app
 from appliance.web.headers import init_security_headers
+from appliance.web.limits import init_rate_limits
 from appliance.web.proxy import trust_proxies
 
 MAX_BODY_BYTES = 6 * 1024 * 1024  # a 5 MB attachment plus its multipart envelope

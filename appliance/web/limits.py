@@ -1,4 +1,4 @@
-"""Which rate limits a web request falls under, and the before_request hook that applies them.
+"""Which rate limits a web request falls under, the app's limiter, and the before_request hook that applies them.
 
 Limited: /v1/* (but not health and the API docs), /panel/* and /admin/*. Never the widget script,
 static assets or the demo page, which browsers load on every page view of a store's website.
@@ -15,7 +15,7 @@ import math
 
 import redis
 import structlog
-from flask import Response, current_app, request
+from flask import Flask, Response, current_app, request
 from sqlalchemy import select
 
 from appliance.errors import RateLimited, Unauthorized, wants_json
@@ -25,11 +25,11 @@ from appliance.infra.ratelimit import (
     MINUTE,
     SENSITIVE_PER_MINUTE,
     VISITOR_IP_PER_MINUTE,
+    Limiter,
     Rule,
-    limiter_of,
     tenant_limit,
 )
-from appliance.infra.runtime import Runtime, current_runtime
+from appliance.infra.runtime import Runtime, current_runtime, runtime_of
 from appliance.security.impersonation import looks_like_impersonation, read_impersonation_token
 from appliance.security.tokens import TOKEN_PREFIX, hash_token
 from appliance.security.visitor import read_visitor_token
@@ -39,6 +39,7 @@ from appliance.web.api.auth import bearer_token_or_none
 
 log = structlog.get_logger(__name__)
 
+EXTENSION = "ebanista.ratelimit"
 LIMITED_PREFIXES = ("/v1/", "/panel/", "/admin/")
 LIMITED_PATHS = ("/panel", "/admin")
 EXEMPT_PREFIXES = ("/v1/health", "/v1/docs", "/v1/swagger", "/v1/static", "/v1/openapi.json", "/v1/oauth2-redirect")
@@ -55,6 +56,23 @@ VISITOR_MESSAGES = {
     "pt": "Recebemos muitas mensagens seguidas. Aguarde alguns minutos e tente novamente, por favor.",
     "en": "We have received a lot of messages in a row. Please wait a few minutes and try again.",
 }
+
+
+def init_rate_limits(app: Flask) -> Limiter:
+    """Build ``app``'s limiter over its cache and install the request hook (or warn that limits are off)."""
+    rt = runtime_of(app)
+    limiter = Limiter(rt.cache, enabled=rt.settings.rate_limits == "on")
+    app.extensions[EXTENSION] = limiter
+    if limiter.enabled:
+        app.before_request(limit_request)
+    else:
+        log.warning("rate_limits_off", setting="EBANISTA_RATE_LIMITS", note="every rate limit is disabled")
+    return limiter
+
+
+def limiter_of(app: Flask) -> Limiter:
+    """Return the limiter of ``app`` (tests replace its clock)."""
+    return app.extensions[EXTENSION]
 
 
 def is_limited(path: str) -> bool:
