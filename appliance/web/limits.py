@@ -16,10 +16,8 @@ import math
 import redis
 import structlog
 from flask import Flask, Response, current_app, request
-from sqlalchemy import select
 
 from appliance.errors import RateLimited, Unauthorized, wants_json
-from appliance.infra.db import ApiToken
 from appliance.infra.ratelimit import (
     IP_PER_10_MINUTES,
     MINUTE,
@@ -31,8 +29,9 @@ from appliance.infra.ratelimit import (
 )
 from appliance.infra.runtime import Runtime, current_runtime, runtime_of
 from appliance.security.impersonation import looks_like_impersonation, read_impersonation_token
-from appliance.security.tokens import TOKEN_PREFIX, hash_token
+from appliance.security.tokens import TOKEN_PREFIX
 from appliance.security.visitor import read_visitor_token
+from appliance.tenants.api_tokens import token_tenant_id
 from appliance.tenants.directory import TenantInfo, tenant_by_widget_key, tenant_info
 from appliance.tenants.validation import LANGUAGES
 from appliance.web.api.auth import bearer_token_or_none
@@ -47,7 +46,6 @@ VISITOR_PREFIXES = ("/v1/widget/", "/v1/chat/")
 LOGIN_PREFIXES = ("/panel/login", "/admin/login")
 BOOKING_PATH = "/v1/appointments"
 TEN_MINUTES = 600
-TOKEN_TENANT_TTL = 60
 
 # Visitors see this in the widget, in their language; it must not sound like an error of theirs.
 VISITOR_MESSAGES = {
@@ -154,7 +152,7 @@ def _token_tenant_id(rt: Runtime) -> str | None:
     if token is None:
         return None
     if token.startswith(TOKEN_PREFIX):
-        return _api_token_tenant_id(rt, token)
+        return token_tenant_id(rt, token)
     secret = rt.settings.secret_key or ""
     try:
         if looks_like_impersonation(token):
@@ -162,21 +160,6 @@ def _token_tenant_id(rt: Runtime) -> str | None:
         return read_visitor_token(secret, token).tenant_id
     except Unauthorized:
         return None  # the handler answers 401; a bad token is attributable to no one
-
-
-def _api_token_tenant_id(rt: Runtime, token: str) -> str | None:
-    # Remembered for a minute so counting does not cost a query per request; the handler still
-    # checks the token itself, so a just-revoked token is only ever counted, never let in.
-    digest = hash_token(token)
-    key = f"token-tenant:{digest}"
-    hit = rt.cache.get(key)
-    if hit is not None:
-        return hit or None
-    with rt.sessions() as db:
-        where = (ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
-        tenant_id = db.scalar(select(ApiToken.tenant_id).where(*where))
-    rt.cache.set(key, tenant_id or "", TOKEN_TENANT_TTL)
-    return tenant_id
 
 
 def refusal(wait: int, tenant: TenantInfo | None) -> Response:
