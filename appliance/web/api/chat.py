@@ -14,8 +14,8 @@ from appliance.core.flows.answers import Reply
 from appliance.errors import ErrorEnvelope
 from appliance.infra.idempotency import check_key
 from appliance.infra.runtime import current_runtime
-from appliance.operator.maintenance import refuse_closed_chat
 from appliance.security.visitor import VisitorClaims
+from appliance.tenants.maintenance import refuse_closed_chat
 from appliance.web.api.auth import current_visitor
 from appliance.web.api.models import IDEMPOTENCY_KEY, Body, Language, TurnAnswer
 
