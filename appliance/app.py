@@ -8,7 +8,6 @@ from typing import Any
 from flask import Flask
 
 from appliance.infra.observability import configure_logging, init_request_logging
-from appliance.infra.ratelimit import init_rate_limits
 from appliance.infra.runtime import init_runtime
 from appliance.infra.settings import load_settings
 from appliance.jobs import catalogue
@@ -16,7 +15,9 @@ from appliance.web.api import register_api
 from appliance.web.api.docs import make_openapi_app
 from appliance.web.errors import register_error_handlers
 from appliance.web.headers import init_security_headers
+from appliance.web.limits import init_rate_limits
 from appliance.web.proxy import trust_proxies
+from webui import register_webui
 
 MAX_BODY_BYTES = 6 * 1024 * 1024  # a 5 MB attachment plus its multipart envelope
 
@@ -37,11 +38,5 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_security_headers(app, settings)
     register_error_handlers(app)
     register_api(app)
-    _register_interfaces(app)
-    return app
-
-
-def _register_interfaces(app: Flask) -> None:
-    from webui import register_webui
-
     register_webui(app)
+    return app

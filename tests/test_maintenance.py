@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime
-from appliance.operator.maintenance import DEFAULT_MESSAGES
 from appliance.tenants.directory import forget
+from appliance.tenants.maintenance import DEFAULT_MESSAGES
 from tests.conftest import Cast
 from tests.operators import audits, auth, platform_token
 from tests.visitors import ORIGIN, Visitor

@@ -12,15 +12,16 @@ import time
 from collections.abc import Callable
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 
 from appliance.errors import RateLimited
 from appliance.infra.db import Tenant
 from appliance.infra.observability import configure_logging
-from appliance.infra.ratelimit import BLOCK_SECONDS, Limiter, check_whatsapp_sender, limiter_of, tenant_limit
-from appliance.infra.runtime import Runtime, runtime_of
-from appliance.web.limits import VISITOR_MESSAGES
+from appliance.infra.ratelimit import BLOCK_SECONDS, Limiter, check_whatsapp_sender, tenant_limit
+from appliance.infra.runtime import Runtime, current_runtime, runtime_of
+from appliance.tenants.directory import tenant_info
+from appliance.web.limits import VISITOR_MESSAGES, limiter_of
 from tests.backends import PLATFORM
 from tests.conftest import Cast
 from tests.visitors import ORIGIN, Visitor
@@ -80,6 +81,13 @@ def staff(token: str) -> dict[str, str]:
 def assert_refused(response, retry_after: int = BLOCK_SECONDS) -> None:
     assert response.status_code == 429, response.get_data(as_text=True)
     assert response.headers["Retry-After"] == str(retry_after)
+
+
+def whatsapp_message(tenant_id: str, phone_hash: str, limiter: Limiter | None = None) -> None:
+    """Count one inbound WhatsApp message as a channel does: the app's limiter, the store's plan and limits."""
+    info = tenant_info(current_runtime(), tenant_id)
+    assert info is not None
+    check_whatsapp_sender(limiter or limiter_of(current_app), tenant_id, phone_hash, info.plan, info.limits)
 
 
 def set_tenant(rt: Runtime, tenant: Tenant, **fields: object) -> None:
@@ -306,7 +314,7 @@ def test_off_turns_every_limit_off_and_says_so_at_start(
     assert {transcript(visitor).status_code for _ in range(70)} == {200}
     with unlimited.app_context():
         for _ in range(40):
-            check_whatsapp_sender(store.id, "hash-of-a-number")
+            whatsapp_message(store.id, "hash-of-a-number")
 
 
 def test_a_bad_rate_limits_value_stops_start_up(fresh_app: Callable[..., Flask]) -> None:
@@ -374,12 +382,12 @@ def test_a_whatsapp_number_may_send_30_messages_a_minute(limited, store: Tenant,
     whatsapp = limited()
     with whatsapp.app_context():
         for _ in range(30):
-            check_whatsapp_sender(store.id, "hash-a")
+            whatsapp_message(store.id, "hash-a")
         with pytest.raises(RateLimited) as refused:
-            check_whatsapp_sender(store.id, "hash-a")
+            whatsapp_message(store.id, "hash-a")
         assert refused.value.headers["Retry-After"] == str(BLOCK_SECONDS)
-        check_whatsapp_sender(store.id, "hash-b")  # another number
-        check_whatsapp_sender(other_store.id, "hash-a")  # the same number writing to another store
+        whatsapp_message(store.id, "hash-b")  # another number
+        whatsapp_message(other_store.id, "hash-a")  # the same number writing to another store
 
 
 def test_a_store_may_allow_its_whatsapp_numbers_more(limited, rt: Runtime, store: Tenant) -> None:
@@ -387,17 +395,17 @@ def test_a_store_may_allow_its_whatsapp_numbers_more(limited, rt: Runtime, store
     whatsapp = limited()
     with whatsapp.app_context():
         for _ in range(40):
-            check_whatsapp_sender(store.id, "hash-a")
+            whatsapp_message(store.id, "hash-a")
         with pytest.raises(RateLimited):
-            check_whatsapp_sender(store.id, "hash-a")
+            whatsapp_message(store.id, "hash-a")
 
 
 def test_whatsapp_checks_use_the_given_limiter(rt: Runtime, app: Flask, store: Tenant, clock: Clock) -> None:
     limiter = Limiter(rt.cache, clock=clock)
     with app.app_context():
         for _ in range(30):
-            check_whatsapp_sender(store.id, "hash-c", limiter=limiter)
+            whatsapp_message(store.id, "hash-c", limiter=limiter)
         with pytest.raises(RateLimited):
-            check_whatsapp_sender(store.id, "hash-c", limiter=limiter)
+            whatsapp_message(store.id, "hash-c", limiter=limiter)
         clock.advance(BLOCK_SECONDS)
-        check_whatsapp_sender(store.id, "hash-c", limiter=limiter)
+        whatsapp_message(store.id, "hash-c", limiter=limiter)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -19,6 +19,9 @@ from appliance.conversations.sessions import PREVIEW_ORIGIN
 from appliance.core.kinds import TEMPERATURES
 from appliance.errors import Invalid, NotFound
 from appliance.infra.db import AnalyticsEvent, Appointment, ChatSession, Lead, Tenant, utcnow
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -90,6 +93,12 @@ def kpis(
         ],
         "drop_off": _drop_off(db, tenant_id, p, now),
     }
+
+
+def store_kpis(rt: Runtime, tenant_id: str, start: date | None = None, end: date | None = None) -> dict[str, Any]:
+    """Return the store's KPIs for the local days ``start``..``end`` (see kpis)."""
+    with rt.transaction() as session:
+        return kpis(session, tenant_id, start, end)
 
 
 def rate(part: int, whole: int) -> float | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -20,6 +20,9 @@ from sqlalchemy.orm import Session
 from appliance.configs.newest import latest_config
 from appliance.errors import NotFound
 from appliance.infra.db import AIUsage, Tenant, utcnow
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
 
 LOW_COST_SHARE = Decimal("0.8")
 
@@ -54,6 +57,12 @@ def windows(now: datetime, zone: ZoneInfo) -> dict[str, tuple[datetime, datetime
         "day": (day, day + timedelta(days=1)),
         "month": (month, (month + timedelta(days=32)).replace(day=1)),
     }
+
+
+def store_ai_usage(rt: Runtime, tenant_id: str) -> dict[str, Any]:
+    """Return the store's AI spend and calls this hour, today and this month, its cap and mode (see ai_usage)."""
+    with rt.transaction() as session:
+        return ai_usage(session, tenant_id)
 
 
 def ai_usage(db: Session, tenant_id: str, now: datetime | None = None) -> dict[str, Any]:

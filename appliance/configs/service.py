@@ -132,3 +132,15 @@ def put(rt: Runtime, tenant_id: str, kind: str, payload: Any, user_id: str | Non
     if kind == "branding" and (info := tenant_info(rt, tenant_id)) is not None:
         forget(rt, info)  # branding lives on the tenant too
     return saved
+
+
+def current_config(rt: Runtime, tenant_id: str, kind: str) -> dict[str, Any]:
+    """Return the store's ``kind`` config in force (version 0: the defaults, never saved)."""
+    with rt.transaction() as session:
+        return current(session, tenant_id, kind)
+
+
+def config_versions(rt: Runtime, tenant_id: str, kind: str) -> list[dict[str, Any]]:
+    """Return every saved version of the store's ``kind`` config, newest first, without payloads."""
+    with rt.transaction() as session:
+        return versions(session, tenant_id, kind)

@@ -8,10 +8,10 @@ from appliance.conversations import positions
 from appliance.conversations.sessions import open_web_session
 from appliance.errors import Forbidden, NotFound, Unavailable
 from appliance.infra.runtime import Runtime
-from appliance.operator.maintenance import refuse_closed_visit
 from appliance.security.origins import origin_allowed
 from appliance.security.visitor import LIFETIME_SECONDS, VisitorClaims, issue_visitor_token
 from appliance.tenants.directory import TenantInfo, tenant_by_widget_key, tenant_config
+from appliance.tenants.maintenance import refuse_closed_visit
 
 
 def open_visit(

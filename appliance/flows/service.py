@@ -6,7 +6,9 @@ visitor's feet, and parsed documents can be cached by id forever.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +19,9 @@ from appliance.core.lru import LRU
 from appliance.errors import Conflict, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import Flow, utcnow
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
 
 
 def create_draft(db: Session, tenant_id: str, document: Any, user_id: str | None = None) -> Flow:
@@ -127,3 +132,68 @@ class DocumentCache:
 
 
 documents = DocumentCache()
+
+
+# --- each in its own transaction, for the interfaces ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowVersion:
+    """One version of a store's flow, as staff see it."""
+
+    version: int
+    name: str
+    state: str
+    created_at: datetime
+    published_at: datetime | None
+    published_by: str | None
+    document: dict[str, Any]
+
+    @classmethod
+    def of(cls, flow: Flow) -> FlowVersion:
+        """Copy a flow row."""
+        return cls(
+            version=flow.version,
+            name=flow.name,
+            state=flow.state,
+            created_at=flow.created_at,
+            published_at=flow.published_at,
+            published_by=flow.published_by,
+            document=flow.document,
+        )
+
+
+def flow_versions(rt: Runtime, tenant_id: str) -> list[FlowVersion]:
+    """Return every version of the store's flow, newest first."""
+    with rt.transaction() as session:
+        return [FlowVersion.of(flow) for flow in list_flows(session, tenant_id)]
+
+
+def flow_version(rt: Runtime, tenant_id: str, version: int) -> FlowVersion:
+    """Return one version of the store's flow, or raise NotFound."""
+    with rt.transaction() as session:
+        return FlowVersion.of(get_version(session, tenant_id, version))
+
+
+def save_draft(rt: Runtime, tenant_id: str, document: Any, user_id: str | None = None) -> FlowVersion:
+    """Store a new draft version (see create_draft), or raise Invalid listing every problem."""
+    with rt.transaction() as session:
+        return FlowVersion.of(create_draft(session, tenant_id, document, user_id))
+
+
+def publish_version(rt: Runtime, tenant_id: str, version: int, user_id: str | None = None) -> FlowVersion:
+    """Make ``version`` the one new conversations use (see publish)."""
+    with rt.transaction() as session:
+        return FlowVersion.of(publish(session, tenant_id, version, user_id))
+
+
+def unpublish_version(rt: Runtime, tenant_id: str, version: int) -> FlowVersion:
+    """Take ``version`` offline (see unpublish)."""
+    with rt.transaction() as session:
+        return FlowVersion.of(unpublish(session, tenant_id, version))
+
+
+def roll_back(rt: Runtime, tenant_id: str, to_version: int, user_id: str | None = None) -> FlowVersion:
+    """Publish again a version that was published before (see rollback)."""
+    with rt.transaction() as session:
+        return FlowVersion.of(rollback(session, tenant_id, to_version, user_id))

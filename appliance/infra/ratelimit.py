@@ -8,6 +8,9 @@ gamed by bursting at a window edge like plain fixed windows, and is exact enough
 Whoever goes over a limit is *blocked* for ``block_seconds`` (ten minutes): the block is a key of its
 own holding the time it ends, so it outlives the window that triggered it. Blocked requests are not
 counted. Times come from an injectable clock so tests move time instead of sleeping.
+
+This module knows nothing of requests: appliance.web.limits builds an app's limiter and decides which
+rules a web request counts against.
 """
 
 from __future__ import annotations
@@ -19,14 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from flask import Flask, current_app
 
 from appliance.errors import RateLimited
 from appliance.infra.cache import Cache
 
 log = structlog.get_logger(__name__)
 
-EXTENSION = "ebanista.ratelimit"
 BLOCK_SECONDS = 10 * 60
 MINUTE = 60
 
@@ -133,42 +134,16 @@ def override_problems(overrides: Mapping[str, Any]) -> list[dict[str, str]]:
     return problems
 
 
-def limiter_of(app: Flask) -> Limiter:
-    """Return the limiter of ``app`` (tests replace its clock)."""
-    return app.extensions[EXTENSION]
-
-
-def check_whatsapp_sender(tenant_id: str, phone_hash: str, limiter: Limiter | None = None) -> None:
+def check_whatsapp_sender(
+    limiter: Limiter, tenant_id: str, phone_hash: str, plan: str = "base", overrides: Mapping[str, Any] | None = None
+) -> None:
     """Count one inbound WhatsApp message from ``phone_hash`` to the tenant; raise RateLimited past
-    the tenant's per-number limit (30 a minute on every plan unless overridden).
+    the tenant's per-number limit (30 a minute on every plan unless ``overrides`` say otherwise).
 
-    Call it inside the app (a request or a task); ``phone_hash`` is the keyed hash of the number,
-    never the number itself, since rate-limit keys are not personal-data stores.
+    ``phone_hash`` is the keyed hash of the number, never the number itself, since rate-limit keys
+    are not personal-data stores. ``plan`` and ``overrides`` are the tenant's (its TenantInfo).
     """
-    from appliance.infra.runtime import current_runtime
-    from appliance.tenants.directory import tenant_info
-
-    limiter = limiter or limiter_of(current_app)
-    if not limiter.enabled:
-        return
-    info = tenant_info(current_runtime(), tenant_id)
-    plan, overrides = (info.plan, info.limits) if info else ("base", {})
     limit = tenant_limit(plan, overrides, "whatsapp_sender_per_minute")
     allowed, wait = limiter.hit(f"wa:{tenant_id}:{phone_hash}", limit, MINUTE)
     if not allowed:
         raise RateLimited(wait, WHATSAPP_MESSAGE)
-
-
-def init_rate_limits(app: Flask) -> Limiter:
-    """Build ``app``'s limiter over its cache and install the request hook (or warn that limits are off)."""
-    from appliance.infra.runtime import runtime_of
-    from appliance.web.limits import limit_request
-
-    rt = runtime_of(app)
-    limiter = Limiter(rt.cache, enabled=rt.settings.rate_limits == "on")
-    app.extensions[EXTENSION] = limiter
-    if limiter.enabled:
-        app.before_request(limit_request)
-    else:
-        log.warning("rate_limits_off", setting="EBANISTA_RATE_LIMITS", note="every rate limit is disabled")
-    return limiter

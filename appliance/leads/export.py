@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,9 @@ from appliance.infra.audit import record
 from appliance.infra.db import Lead
 from appliance.leads.query import LeadFilters, plan_for, scan, store_of
 from appliance.leads.views import local_iso, shown_contact
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
 
 COLUMNS = (
     "id",
@@ -97,6 +100,12 @@ def export_csv(db: Session, tenant_id: str, filters: LeadFilters) -> str:
     details = {"rows": len(found.leads), "filters": used}
     record(db, "leads.exported", tenant_id=tenant_id, target_type="lead", details=details)
     return out.getvalue()
+
+
+def export_leads_csv(rt: Runtime, tenant_id: str, filters: LeadFilters) -> str:
+    """Return every lead matching ``filters`` as CSV and record the export (see export_csv)."""
+    with rt.transaction() as session:
+        return export_csv(session, tenant_id, filters)
 
 
 def _row(lead: Lead, zone: Any) -> list[Any]:

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -31,6 +31,9 @@ from appliance.errors import Invalid, NotFound
 from appliance.infra.crypto import current_keyring
 from appliance.infra.db import Lead, Tenant
 from appliance.leads.views import lead_json
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
 
 Sort = Literal["-created_at", "created_at", "-score", "score"]
 DEFAULT_LIMIT = 50
@@ -282,3 +285,11 @@ def search_leads(
     else:
         next_cursor = None
     return [lead_json(lead, plan.zone) for lead in page], next_cursor
+
+
+def find_leads(
+    rt: Runtime, tenant_id: str, filters: LeadFilters, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Return one page of the store's leads matching ``filters`` and the next page's cursor (see search_leads)."""
+    with rt.transaction() as session:
+        return search_leads(session, tenant_id, filters, limit, cursor)

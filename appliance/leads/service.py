@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,6 +15,9 @@ from appliance.infra.audit import record
 from appliance.infra.db import Appointment, File, Lead, Membership, Message
 from appliance.leads.query import store_of
 from appliance.leads.views import lead_json, local_iso
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
 
 CHANGEABLE = ("status", "notes", "assignee_id")
 NOTES_MAX = 5000
@@ -123,3 +126,24 @@ def lead_appointments(db: Session, tenant_id: str, lead_id: str) -> list[dict[st
         .order_by(Appointment.start_at)
     )
     return [appointment_json(row, zone) for row in rows]
+
+
+# --- each in its own transaction, for the interfaces ----------------------------------------------------------
+
+
+def read_lead(rt: Runtime, tenant_id: str, lead_id: str) -> dict[str, Any]:
+    """Return one of the store's leads as the API shows it (see lead_detail)."""
+    with rt.transaction() as session:
+        return lead_detail(session, tenant_id, lead_id)
+
+
+def edit_lead(rt: Runtime, tenant_id: str, lead_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Apply staff's changes to a lead, audited, and return it (see update_lead)."""
+    with rt.transaction() as session:
+        return update_lead(session, tenant_id, lead_id, changes)
+
+
+def read_transcript(rt: Runtime, tenant_id: str, lead_id: str) -> list[dict[str, Any]]:
+    """Return the conversation that produced the lead, in order (see lead_transcript)."""
+    with rt.transaction() as session:
+        return lead_transcript(session, tenant_id, lead_id)

@@ -1,10 +1,16 @@
-"""A store's api tokens as its managers see them: issue (shown once), list with last use, revoke.
+"""A store's api tokens as its managers see them (issue, shown once; list with last use; revoke),
+and as a request presents them (who a token speaks for).
 
 A token is stored only as a hash; its plaintext exists once, in the answer that creates it.
 Nobody can issue a token stronger than their own role, so a token never escalates a person.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,9 +19,26 @@ from appliance.core.kinds import TENANT_ROLES
 from appliance.errors import Forbidden, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import ApiToken, Tenant, User, utcnow
-from appliance.tenants.service import create_api_token
+from appliance.security.permissions import allowed
+from appliance.security.tokens import hash_token
+from appliance.tenants.service import create_api_token, find_api_token
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
 
 MAX_NAME = 100
+LAST_USE_GRANULARITY = timedelta(minutes=1)
+TOKEN_TENANT_TTL = 60
+
+
+@dataclass(frozen=True)
+class TokenHolder:
+    """Who a live api token speaks for: a role in a store (``tenant_id``) or on the platform (None)."""
+
+    id: str
+    tenant_id: str | None
+    role: str
+    user_id: str | None
 
 
 def tenant_tokens(db: Session, tenant_id: str) -> list[ApiToken]:
@@ -67,3 +90,47 @@ def revoke_token(db: Session, tenant_id: str, token_id: str) -> ApiToken:
         record(db, "api_token.revoked", tenant_id=tenant_id, target_type="api_token", target_id=token.id)
     db.flush()
     return token
+
+
+def use_store_token(rt: Runtime, plaintext: str) -> TokenHolder | None:
+    """Return who the live store token ``plaintext`` speaks for, noting its use; None for any other."""
+    return _use(rt, plaintext, lambda token: token.tenant_id is not None)
+
+
+def use_platform_token(rt: Runtime, plaintext: str) -> TokenHolder | None:
+    """Return who the live platform token ``plaintext`` speaks for, noting its use, when its role may
+    read the admin pages; None for any other (a store's token included)."""
+    return _use(rt, plaintext, lambda token: token.tenant_id is None and allowed(token.role, "admin.read"))
+
+
+def _use(rt: Runtime, plaintext: str, accepts: Callable[[ApiToken], bool]) -> TokenHolder | None:
+    with rt.transaction() as session:
+        token = find_api_token(session, plaintext)
+        if token is None or not accepts(token):
+            return None
+        _touch(token)
+        return TokenHolder(id=token.id, tenant_id=token.tenant_id, role=token.role, user_id=token.user_id)
+
+
+def _touch(token: ApiToken) -> None:
+    # Recording every use would turn each read into a write; a minute's precision is enough.
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USE_GRANULARITY:
+        token.last_used_at = now
+
+
+def token_tenant_id(rt: Runtime, plaintext: str) -> str | None:
+    """Return the store whose unrevoked token is ``plaintext`` (None for the platform's or an unknown
+    one), remembered for a minute: it attributes requests to a store for rate limits."""
+    # Remembered so counting does not cost a query per request; the handler still checks the
+    # token itself, so a just-revoked token is only ever counted, never let in.
+    digest = hash_token(plaintext)
+    key = f"token-tenant:{digest}"
+    hit = rt.cache.get(key)
+    if hit is not None:
+        return hit or None
+    with rt.transaction() as session:
+        where = (ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+        tenant_id = session.scalar(select(ApiToken.tenant_id).where(*where))
+    rt.cache.set(key, tenant_id or "", TOKEN_TENANT_TTL)
+    return tenant_id

@@ -1,4 +1,4 @@
-"""Which rate limits a web request falls under, and the before_request hook that applies them.
+"""Which rate limits a web request falls under, the app's limiter, and the before_request hook that applies them.
 
 Limited: /v1/* (but not health and the API docs), /panel/* and /admin/*. Never the widget script,
 static assets or the demo page, which browsers load on every page view of a store's website.
@@ -15,24 +15,23 @@ import math
 
 import redis
 import structlog
-from flask import Response, current_app, request
-from sqlalchemy import select
+from flask import Flask, Response, current_app, request
 
 from appliance.errors import RateLimited, Unauthorized
-from appliance.infra.db import ApiToken
 from appliance.infra.ratelimit import (
     IP_PER_10_MINUTES,
     MINUTE,
     SENSITIVE_PER_MINUTE,
     VISITOR_IP_PER_MINUTE,
+    Limiter,
     Rule,
-    limiter_of,
     tenant_limit,
 )
-from appliance.infra.runtime import Runtime, current_runtime
+from appliance.infra.runtime import Runtime, current_runtime, runtime_of
 from appliance.security.impersonation import looks_like_impersonation, read_impersonation_token
-from appliance.security.tokens import TOKEN_PREFIX, hash_token
+from appliance.security.tokens import TOKEN_PREFIX
 from appliance.security.visitor import read_visitor_token
+from appliance.tenants.api_tokens import token_tenant_id
 from appliance.tenants.directory import TenantInfo, tenant_by_widget_key, tenant_info
 from appliance.tenants.validation import LANGUAGES
 from appliance.web.api.auth import bearer_token_or_none
@@ -40,6 +39,7 @@ from appliance.web.errors import wants_json
 
 log = structlog.get_logger(__name__)
 
+EXTENSION = "ebanista.ratelimit"
 LIMITED_PREFIXES = ("/v1/", "/panel/", "/admin/")
 LIMITED_PATHS = ("/panel", "/admin")
 EXEMPT_PREFIXES = ("/v1/health", "/v1/docs", "/v1/swagger", "/v1/static", "/v1/openapi.json", "/v1/oauth2-redirect")
@@ -47,7 +47,6 @@ VISITOR_PREFIXES = ("/v1/widget/", "/v1/chat/")
 LOGIN_PREFIXES = ("/panel/login", "/admin/login")
 BOOKING_PATH = "/v1/appointments"
 TEN_MINUTES = 600
-TOKEN_TENANT_TTL = 60
 
 # Visitors see this in the widget, in their language; it must not sound like an error of theirs.
 VISITOR_MESSAGES = {
@@ -56,6 +55,23 @@ VISITOR_MESSAGES = {
     "pt": "Recebemos muitas mensagens seguidas. Aguarde alguns minutos e tente novamente, por favor.",
     "en": "We have received a lot of messages in a row. Please wait a few minutes and try again.",
 }
+
+
+def init_rate_limits(app: Flask) -> Limiter:
+    """Build ``app``'s limiter over its cache and install the request hook (or warn that limits are off)."""
+    rt = runtime_of(app)
+    limiter = Limiter(rt.cache, enabled=rt.settings.rate_limits == "on")
+    app.extensions[EXTENSION] = limiter
+    if limiter.enabled:
+        app.before_request(limit_request)
+    else:
+        log.warning("rate_limits_off", setting="EBANISTA_RATE_LIMITS", note="every rate limit is disabled")
+    return limiter
+
+
+def limiter_of(app: Flask) -> Limiter:
+    """Return the limiter of ``app`` (tests replace its clock)."""
+    return app.extensions[EXTENSION]
 
 
 def is_limited(path: str) -> bool:
@@ -137,7 +153,7 @@ def _token_tenant_id(rt: Runtime) -> str | None:
     if token is None:
         return None
     if token.startswith(TOKEN_PREFIX):
-        return _api_token_tenant_id(rt, token)
+        return token_tenant_id(rt, token)
     secret = rt.settings.secret_key or ""
     try:
         if looks_like_impersonation(token):
@@ -145,21 +161,6 @@ def _token_tenant_id(rt: Runtime) -> str | None:
         return read_visitor_token(secret, token).tenant_id
     except Unauthorized:
         return None  # the handler answers 401; a bad token is attributable to no one
-
-
-def _api_token_tenant_id(rt: Runtime, token: str) -> str | None:
-    # Remembered for a minute so counting does not cost a query per request; the handler still
-    # checks the token itself, so a just-revoked token is only ever counted, never let in.
-    digest = hash_token(token)
-    key = f"token-tenant:{digest}"
-    hit = rt.cache.get(key)
-    if hit is not None:
-        return hit or None
-    with rt.sessions() as db:
-        where = (ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
-        tenant_id = db.scalar(select(ApiToken.tenant_id).where(*where))
-    rt.cache.set(key, tenant_id or "", TOKEN_TENANT_TTL)
-    return tenant_id
 
 
 def refusal(wait: int, tenant: TenantInfo | None) -> Response:

@@ -9,8 +9,8 @@ from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from appliance.analytics.kpis import kpis
-from appliance.analytics.usage import ai_usage
+from appliance.analytics.kpis import store_kpis
+from appliance.analytics.usage import store_ai_usage
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import current_staff
 from appliance.web.errors import ErrorEnvelope
@@ -78,13 +78,11 @@ class UsageOut(BaseModel):
 def get_kpis(query: PeriodQuery) -> Response:
     """Return conversations, leads (by temperature), appointments, no-shows, conversion, funnel and drop-off."""
     staff = current_staff("analytics.read")
-    with current_runtime().sessions() as db:
-        return jsonify(kpis(db, staff.tenant_id, query.from_, query.to))
+    return jsonify(store_kpis(current_runtime(), staff.tenant_id, query.from_, query.to))
 
 
 @api.get("/usage/ai", responses={200: UsageOut, **ERRORS}, security=STAFF)
 def get_ai_usage() -> Response:
     """Return the AI spend this hour, today and this month, the cap and the mode (low_cost from 80 %)."""
     staff = current_staff("usage.read")
-    with current_runtime().sessions() as db:
-        return jsonify(ai_usage(db, staff.tenant_id))
+    return jsonify(store_ai_usage(current_runtime(), staff.tenant_id))

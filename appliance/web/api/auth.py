@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import g, request
 from structlog.contextvars import bind_contextvars
 
 from appliance.errors import Forbidden, NotFound, Unauthorized
-from appliance.infra.audit import Actor, record_impersonated_request
-from appliance.infra.db import ApiToken, utcnow
+from appliance.infra.audit import Actor
 from appliance.infra.runtime import current_runtime
+from appliance.operator.controls import trace_impersonated_request
 from appliance.security.impersonation import looks_like_impersonation, read_impersonation_token
 from appliance.security.permissions import allowed
 from appliance.security.tokens import TOKEN_PREFIX
 from appliance.security.visitor import VisitorClaims, read_visitor_token
-from appliance.tenants.service import find_api_token
-
-LAST_USE_GRANULARITY = timedelta(minutes=1)
+from appliance.tenants.api_tokens import use_platform_token, use_store_token
 
 
 @dataclass(frozen=True)
@@ -66,8 +63,6 @@ def current_visitor(session_id: str | None = None) -> VisitorClaims:
         raise Forbidden("This chat token belongs to another website.", code="origin_mismatch")
     if session_id is not None and session_id != claims.session_id:
         # Another conversation is not disclosed, not even as forbidden.
-        from appliance.errors import NotFound
-
         raise NotFound("This conversation does not exist.")
     bind_contextvars(tenant_id=claims.tenant_id, session_id=claims.session_id)
     return claims
@@ -81,12 +76,10 @@ def current_staff(permission: str | None = None) -> Staff:
     if looks_like_impersonation(token):
         staff = _impersonating(rt.settings.secret_key or "", token)
     else:
-        with rt.transaction() as db:
-            row = find_api_token(db, token)
-            if row is None or row.tenant_id is None:
-                raise Unauthorized("That api token is not valid for a store.", code="invalid_token")
-            _touch(row)
-            staff = Staff(tenant_id=row.tenant_id, role=row.role, token_id=row.id, user_id=row.user_id)
+        holder = use_store_token(rt, token)
+        if holder is None or holder.tenant_id is None:
+            raise Unauthorized("That api token is not valid for a store.", code="invalid_token")
+        staff = Staff(tenant_id=holder.tenant_id, role=holder.role, token_id=holder.id, user_id=holder.user_id)
         g.actor = Actor(user_id=staff.user_id, token_id=staff.token_id, label=f"api token {staff.token_id}")
     if permission is not None and not allowed(staff.role, permission):
         raise Forbidden(f"Your role ({staff.role.lower()}) may not do this.")
@@ -102,16 +95,8 @@ def _impersonating(secret: str, token: str) -> Staff:
     )
     g.actor = Actor(user_id=claims.admin_user_id, label=claims.admin_label, impersonated=True)
     # Every request made while impersonating leaves a trace, reads included.
-    with current_runtime().transaction() as db:
-        record_impersonated_request(db, claims.tenant_id, claims.token_id, request.method, request.path)
+    trace_impersonated_request(current_runtime(), claims.tenant_id, claims.token_id, request.method, request.path)
     return staff
-
-
-def _touch(token: ApiToken) -> None:
-    # Recording every use would turn each read into a write; a minute's precision is enough.
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USE_GRANULARITY:
-        token.last_used_at = now
 
 
 def current_tenant_of_any_caller() -> str:
@@ -150,9 +135,7 @@ def _platform_caller() -> Operator:
     token = bearer_token_or_none()
     if token is None or not token.startswith(TOKEN_PREFIX):
         raise NotFound(NOT_DISCLOSED)
-    with current_runtime().transaction() as db:
-        row = find_api_token(db, token)
-        if row is None or row.tenant_id is not None or not allowed(row.role, "admin.read"):
-            raise NotFound(NOT_DISCLOSED)
-        _touch(row)
-        return Operator(role=row.role, token_id=row.id, user_id=row.user_id)
+    holder = use_platform_token(current_runtime(), token)
+    if holder is None:
+        raise NotFound(NOT_DISCLOSED)
+    return Operator(role=holder.role, token_id=holder.id, user_id=holder.user_id)

@@ -13,8 +13,8 @@ from appliance.conversations import turns as runtime
 from appliance.core.flows.answers import Reply
 from appliance.infra.idempotency import check_key
 from appliance.infra.runtime import current_runtime
-from appliance.operator.maintenance import refuse_closed_chat
 from appliance.security.visitor import VisitorClaims
+from appliance.tenants.maintenance import refuse_closed_chat
 from appliance.web.api.auth import current_visitor
 from appliance.web.api.models import IDEMPOTENCY_KEY, Body, Language, TurnAnswer
 from appliance.web.errors import ErrorEnvelope

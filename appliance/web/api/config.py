@@ -39,8 +39,7 @@ def get_config(path: KindPath) -> Response:
     """Return the configuration in force (version 0 means the defaults, never saved)."""
     staff = current_staff("config.read")
     kind = service.check_kind(path.kind)
-    with current_runtime().sessions() as db:
-        return jsonify(service.current(db, staff.tenant_id, kind))
+    return jsonify(service.current_config(current_runtime(), staff.tenant_id, kind))
 
 
 @api.put(
@@ -62,5 +61,5 @@ def list_versions(path: KindPath) -> Response:
     """List every saved version, newest first."""
     staff = current_staff("config.read")
     kind = service.check_kind(path.kind)
-    with current_runtime().sessions() as db:
-        return jsonify({"items": service.versions(db, staff.tenant_id, kind), "next_cursor": None})
+    items = service.config_versions(current_runtime(), staff.tenant_id, kind)
+    return jsonify({"items": items, "next_cursor": None})

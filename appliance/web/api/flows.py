@@ -9,7 +9,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
 from appliance.flows import service
-from appliance.infra.db import Flow
+from appliance.flows.service import FlowVersion
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import current_staff
 from appliance.web.api.models import Body, Page
@@ -50,7 +50,7 @@ class RollbackBody(Body):
     to_version: int = Field(ge=1)
 
 
-def flow_json(flow: Flow, *, with_document: bool = False) -> dict[str, Any]:
+def flow_json(flow: FlowVersion, *, with_document: bool = False) -> dict[str, Any]:
     """Return a flow version as the API shows it."""
     return {
         "version": flow.version,
@@ -67,8 +67,7 @@ def flow_json(flow: Flow, *, with_document: bool = False) -> dict[str, Any]:
 def list_flows() -> Response:
     """List every version, newest first, with who published when."""
     staff = current_staff("flows.read")
-    with current_runtime().sessions() as db:
-        items = [flow_json(f) for f in service.list_flows(db, staff.tenant_id)]
+    items = [flow_json(f) for f in service.flow_versions(current_runtime(), staff.tenant_id)]
     return jsonify({"items": items, "next_cursor": None})
 
 
@@ -76,8 +75,8 @@ def list_flows() -> Response:
 def get_flow(path: VersionPath) -> Response:
     """Return one version with its document."""
     staff = current_staff("flows.read")
-    with current_runtime().sessions() as db:
-        return jsonify(flow_json(service.get_version(db, staff.tenant_id, path.version), with_document=True))
+    flow = service.flow_version(current_runtime(), staff.tenant_id, path.version)
+    return jsonify(flow_json(flow, with_document=True))
 
 
 @api.post(
@@ -86,30 +85,26 @@ def get_flow(path: VersionPath) -> Response:
 def create_flow() -> tuple[Response, int]:
     """Save a new draft version; a document with problems is refused with every problem listed."""
     staff = current_staff("flows.write")
-    with current_runtime().transaction() as db:
-        draft = service.create_draft(db, staff.tenant_id, request.get_json(silent=True), staff.user_id)
-        return jsonify(flow_json(draft, with_document=True)), 201
+    draft = service.save_draft(current_runtime(), staff.tenant_id, request.get_json(silent=True), staff.user_id)
+    return jsonify(flow_json(draft, with_document=True)), 201
 
 
 @api.post("/flows/<int:version>/publish", responses={200: FlowOut, **ERRORS}, security=STAFF)
 def publish_flow(path: VersionPath) -> Response:
     """Make this version the one new conversations use (conversations in progress keep theirs)."""
     staff = current_staff("flows.write")
-    with current_runtime().transaction() as db:
-        return jsonify(flow_json(service.publish(db, staff.tenant_id, path.version, staff.user_id)))
+    return jsonify(flow_json(service.publish_version(current_runtime(), staff.tenant_id, path.version, staff.user_id)))
 
 
 @api.post("/flows/<int:version>/unpublish", responses={200: FlowOut, **ERRORS}, security=STAFF)
 def unpublish_flow(path: VersionPath) -> Response:
     """Take this version offline."""
     staff = current_staff("flows.write")
-    with current_runtime().transaction() as db:
-        return jsonify(flow_json(service.unpublish(db, staff.tenant_id, path.version)))
+    return jsonify(flow_json(service.unpublish_version(current_runtime(), staff.tenant_id, path.version)))
 
 
 @api.post("/flows/rollback", responses={200: FlowOut, **ERRORS}, security=STAFF)
 def rollback_flow(body: RollbackBody) -> Response:
     """Publish again an earlier version."""
     staff = current_staff("flows.write")
-    with current_runtime().transaction() as db:
-        return jsonify(flow_json(service.rollback(db, staff.tenant_id, body.to_version, staff.user_id)))
+    return jsonify(flow_json(service.roll_back(current_runtime(), staff.tenant_id, body.to_version, staff.user_id)))

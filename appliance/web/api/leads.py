@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 
 from appliance.core.kinds import LEAD_STATUSES
 from appliance.infra.runtime import current_runtime
-from appliance.leads.export import csv_download, export_csv
-from appliance.leads.query import DEFAULT_LIMIT, MAX_LIMIT, LeadFilters, search_leads
-from appliance.leads.service import NOTES_MAX, lead_detail, lead_transcript, update_lead
+from appliance.leads.export import csv_download, export_leads_csv
+from appliance.leads.query import DEFAULT_LIMIT, MAX_LIMIT, LeadFilters, find_leads
+from appliance.leads.service import NOTES_MAX, edit_lead, read_lead, read_transcript
 from appliance.leads.summary import render_summary_pdf
 from appliance.web.api.auth import current_staff
 from appliance.web.api.models import Body, Language
@@ -109,8 +109,7 @@ class SummaryQuery(BaseModel):
 def list_leads(query: LeadsQuery) -> Response:
     """List the store's leads, newest first by default; filter, search by name, email or phone, and page."""
     staff = current_staff("leads.read")
-    with current_runtime().sessions() as db:
-        items, next_cursor = search_leads(db, staff.tenant_id, query, query.limit, query.cursor)
+    items, next_cursor = find_leads(current_runtime(), staff.tenant_id, query, query.limit, query.cursor)
     return _private(jsonify({"items": items, "next_cursor": next_cursor}))
 
 
@@ -118,8 +117,7 @@ def list_leads(query: LeadsQuery) -> Response:
 def export_leads(query: LeadFilters) -> Response:
     """Download every lead matching the list's filters as CSV (UTF-8, spreadsheet-safe cells)."""
     staff = current_staff("leads.export")
-    with current_runtime().transaction() as db:
-        text = export_csv(db, staff.tenant_id, query)
+    text = export_leads_csv(current_runtime(), staff.tenant_id, query)
     download = csv_download(text)
     return _private(Response(download.body, mimetype=download.mimetype, headers=download.headers))
 
@@ -128,8 +126,7 @@ def export_leads(query: LeadFilters) -> Response:
 def get_lead(path: LeadPath) -> Response:
     """Return one lead."""
     staff = current_staff("leads.read")
-    with current_runtime().sessions() as db:
-        return _private(jsonify(lead_detail(db, staff.tenant_id, path.lead_id)))
+    return _private(jsonify(read_lead(current_runtime(), staff.tenant_id, path.lead_id)))
 
 
 @api.patch("/leads/<lead_id>", responses={200: LeadOut, 409: ErrorEnvelope, **ERRORS}, security=STAFF)
@@ -137,8 +134,7 @@ def change_lead(path: LeadPath, body: LeadChange) -> Response:
     """Change a lead's status, notes or assignee (a member of the store's team)."""
     staff = current_staff("leads.write")
     changes = body.model_dump(exclude_unset=True)
-    with current_runtime().transaction() as db:
-        lead = update_lead(db, staff.tenant_id, path.lead_id, changes)
+    lead = edit_lead(current_runtime(), staff.tenant_id, path.lead_id, changes)
     return _private(jsonify(lead))
 
 
@@ -146,8 +142,7 @@ def change_lead(path: LeadPath, body: LeadChange) -> Response:
 def get_transcript(path: LeadPath) -> Response:
     """Return the conversation that produced the lead, visitor and bot, in order."""
     staff = current_staff("leads.read")
-    with current_runtime().sessions() as db:
-        items = lead_transcript(db, staff.tenant_id, path.lead_id)
+    items = read_transcript(current_runtime(), staff.tenant_id, path.lead_id)
     return _private(jsonify({"items": items, "next_cursor": None}))
 
 
