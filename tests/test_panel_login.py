@@ -263,7 +263,7 @@ def test_an_account_that_must_have_two_factor_sets_it_up_before_entering(
     app = fresh_app()
     forced = Blueprint("forced", __name__, url_prefix="/forced")
     setup_area(forced, name="forced", nav=None, home="panel.today", login="forced.login")
-    add_login_routes(forced, SignInArea("forced", lambda _db, _email: True, lambda _db, _user, _next: "/panel"))
+    add_login_routes(forced, SignInArea("forced", lambda _email: True, lambda _account, _next: "/panel"))
     app.register_blueprint(forced)
     client = app.test_client()
     response = sign_in(client, "alice@example.com", area="forced")

@@ -11,12 +11,13 @@ from flask import Blueprint, Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from appliance.accounts.people import password_mark
 from appliance.infra.db import Audit, User
 from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
 from tests.panel import csrf_token, post_form, sign_in
 from webui.ui.area import setup_area
-from webui.ui.auth import password_mark, require
+from webui.ui.auth import require
 
 Login = Callable[..., FlaskClient]
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -118,7 +119,7 @@ def test_every_nav_link_starts_with_panel_and_opens(panel_login: Login, cast: Ca
 def _impersonate(client: FlaskClient, operator: User, tenant_id: str, ends_in: float) -> None:
     with client.session_transaction() as session:
         session["uid"] = operator.id
-        session["pw"] = password_mark(operator)
+        session["pw"] = password_mark(operator.password_hash)
         session["seen"] = int(time.time())
         session["lang"] = "en"
         session["imp"] = {

@@ -12,8 +12,7 @@ from flask import Blueprint, Response, render_template, request
 
 from appliance.errors import NotFound
 from appliance.infra.runtime import current_runtime
-from appliance.tenants.demo import DEMO_SLUG
-from appliance.tenants.service import get_tenant_by_slug
+from appliance.tenants.demo import demo_widget_key
 
 public = Blueprint("public", __name__, template_folder="templates", static_folder="static", static_url_path="/assets")
 
@@ -61,11 +60,6 @@ def widget() -> Response:
 @public.get("/demo")
 def demo() -> Response:
     """Show a studio's landing page with the chat widget on it, as a store's website would."""
-    with current_runtime().sessions() as db:
-        try:
-            widget_key = get_tenant_by_slug(db, DEMO_SLUG).widget_key
-        except NotFound:
-            widget_key = None
-    response = Response(render_template("demo.html", widget_key=widget_key))
+    response = Response(render_template("demo.html", widget_key=demo_widget_key(current_runtime())))
     response.headers["Content-Security-Policy"] = DEMO_CSP
     return response

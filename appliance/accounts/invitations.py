@@ -1,8 +1,8 @@
 """Invitation links: a signed, expiring token that lets a new person set their password.
 
 The token carries only the user's id, signed with the app's secret and the "invite" salt (so no
-other signed value of the app can pass for one); nothing is stored. What accepting means (setting
-the first password) is the panel's to decide.
+other signed value of the app can pass for one); nothing is stored. Accepting one (choosing the
+first password) is ``appliance.accounts.acceptance``.
 """
 
 from __future__ import annotations

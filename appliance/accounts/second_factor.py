@@ -33,6 +33,15 @@ def begin(user: User) -> tuple[str, str]:
     return secret, pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
+def begin_or_resume(user: User) -> tuple[str, str]:
+    """Return the secret and otpauth:// URI of an unfinished set-up, starting one when there is none."""
+    # Showing the same secret again lets a person who reloads the page keep the entry already in their app.
+    if user.totp_secret and user.totp_confirmed_at is None:
+        uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+        return user.totp_secret, uri
+    return begin(user)
+
+
 def confirm(user: User, code: str, now: datetime) -> list[str] | None:
     """Finish set-up with a first code; return the new recovery codes (shown once), or None if wrong."""
     if not user.totp_secret or not _totp_ok(user.totp_secret, code, now):

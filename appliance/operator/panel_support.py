@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from appliance.accounts import second_factor
@@ -134,3 +134,22 @@ def store_names(rt: Runtime) -> dict[str, str]:
     """Return {tenant id: name} of every store, by name (for filters and to name stores in lists)."""
     with rt.sessions() as db:
         return dict(db.execute(select(Tenant.id, Tenant.name).order_by(Tenant.name)).all())
+
+
+def count_stores(rt: Runtime) -> int:
+    """Return how many stores this server holds (an appliance with one shows that store, not a list)."""
+    with rt.transaction() as db:
+        return db.scalar(select(func.count()).select_from(Tenant)) or 0
+
+
+def platform_role_for_email(rt: Runtime, email: str) -> str | None:
+    """Return the platform role of the account with ``email`` (None for store staff and unknown addresses)."""
+    with rt.transaction() as db:
+        return db.scalar(select(User.platform_role).where(User.email == email.strip().lower()))
+
+
+def must_use_second_factor(rt: Runtime, email: str) -> bool:
+    """Tell whether the account with ``email`` must sign in with two-factor: a SUPER_ADMIN on the hosted platform."""
+    if rt.settings.mode != "platform":
+        return False
+    return platform_role_for_email(rt, email) == "SUPER_ADMIN"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +22,9 @@ from appliance.infra.db import ApiToken, Tenant, User, utcnow
 from appliance.security.permissions import allowed
 from appliance.security.tokens import hash_token
 from appliance.tenants.service import create_api_token, find_api_token
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
 
 if TYPE_CHECKING:
     from appliance.infra.runtime import Runtime
@@ -134,3 +137,38 @@ def token_tenant_id(rt: Runtime, plaintext: str) -> str | None:
         tenant_id = session.scalar(select(ApiToken.tenant_id).where(*where))
     rt.cache.set(key, tenant_id or "", TOKEN_TENANT_TTL)
     return tenant_id
+
+
+def store_tokens(rt: Runtime, tenant_id: str) -> list[dict[str, Any]]:
+    """Return the store's live tokens, newest first, each with the name of the person who made it."""
+    with rt.transaction() as db:
+        tokens = tenant_tokens(db, tenant_id)
+        owners = {t.user_id for t in tokens if t.user_id}
+        people = {u.id: u.name or u.email for u in db.scalars(select(User).where(User.id.in_(owners)))}
+        return [
+            {
+                "id": t.id,
+                "name": t.name,
+                "role": t.role,
+                "prefix": t.display_prefix,
+                "created_at": t.created_at,
+                "last_used_at": t.last_used_at,
+                "created_by": people.get(t.user_id or ""),
+            }
+            for t in tokens
+        ]
+
+
+def issue_store_token(
+    rt: Runtime, tenant_id: str, name: str, role: str, by_role: str, user_id: str | None = None
+) -> dict[str, str]:
+    """Create a token for the store (see ``issue_token``); return its name and its only plaintext copy."""
+    with rt.transaction() as db:
+        token, plaintext = issue_token(db, tenant_id, name, role, by_role, user_id)
+        return {"name": token.name, "token": plaintext}
+
+
+def revoke_store_token(rt: Runtime, tenant_id: str, token_id: str) -> None:
+    """Revoke one of the store's tokens (see ``revoke_token``)."""
+    with rt.transaction() as db:
+        revoke_token(db, tenant_id, token_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,9 @@ from appliance.tenants.service import (
     revoke_tokens_named,
     upsert_user,
 )
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Estudi Roure · Cuines i Armaris"
@@ -104,3 +107,12 @@ def demo_urls(public_url: str) -> dict[str, str]:
         "docs": f"{public_url}/v1/docs",
         "health": f"{public_url}/v1/health",
     }
+
+
+def demo_widget_key(rt: Runtime) -> str | None:
+    """Return the widget key of the demo store, or None when it was never made (``ebanista demo``)."""
+    with rt.transaction() as db:
+        try:
+            return get_tenant_by_slug(db, DEMO_SLUG).widget_key
+        except NotFound:
+            return None

@@ -150,3 +150,31 @@ def _keep_an_owner(db: Session, tenant_id: str) -> None:
     ).all()
     if len(owners) <= 1:
         raise Conflict("A store needs at least one owner; make someone else an owner first.", code="last_owner")
+
+
+def team_of(rt: Runtime, tenant_id: str) -> list[Member]:
+    """Return the store's team (see ``members``)."""
+    with rt.transaction() as db:
+        return members(db, tenant_id)
+
+
+def invite_member(
+    rt: Runtime, tenant_id: str, email: str, role: str, by_role: str, base_url: str | None = None
+) -> dict[str, Any]:
+    """Add ``email`` to the team (see ``invite``) and, once that is committed, e-mail the link."""
+    with rt.transaction() as db:
+        invitation = invite(rt, db, tenant_id, email, role, by_role, base_url=base_url)
+    notify(rt, invitation, tenant_id, base_url)
+    return invitation
+
+
+def change_member_role(rt: Runtime, tenant_id: str, user_id: str, role: str, by_role: str) -> None:
+    """Give a team member another role (see ``change_role``)."""
+    with rt.transaction() as db:
+        change_role(db, tenant_id, user_id, role, by_role)
+
+
+def remove_member(rt: Runtime, tenant_id: str, user_id: str, by_role: str) -> None:
+    """Take someone out of the team (see ``remove``)."""
+    with rt.transaction() as db:
+        remove(db, tenant_id, user_id, by_role)

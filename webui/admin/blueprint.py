@@ -15,15 +15,14 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from appliance.accounts.login import refuse_in_equal_time
+from appliance.accounts.people import Account
 from appliance.core.kinds import PLATFORM_ROLES
 from appliance.infra.audit import Actor
-from appliance.infra.db import Tenant, User
 from appliance.infra.runtime import current_runtime
+from appliance.operator.panel_support import count_stores, must_use_second_factor, platform_role_for_email
 from webui.admin.labels import template_helpers
 from webui.ui.account import add_account_routes
 from webui.ui.area import setup_area
@@ -71,22 +70,18 @@ def one_store_only() -> bool:
 def _count_stores() -> None:
     # Counted before the view runs: a view may hold the only SQLite connection while it renders.
     if is_appliance():
-        with current_runtime().sessions() as db:
-            g.one_store_only = db.scalar(select(func.count()).select_from(Tenant)) == 1
+        g.one_store_only = count_stores(current_runtime()) == 1
 
 
-def must_have_second_factor(db: Session, email: str) -> bool:
+def must_have_second_factor(email: str) -> bool:
     """Tell whether this account must use two-factor: a SUPER_ADMIN on the hosted platform."""
-    if current_runtime().settings.mode != "platform":
-        return False
-    role = db.scalar(select(User.platform_role).where(User.email == email.strip().lower()))
-    return role == "SUPER_ADMIN"
+    return must_use_second_factor(current_runtime(), email)
 
 
-def finish_sign_in(_db: Session, user: User, next_url: str | None) -> str:
+def finish_sign_in(account: Account, next_url: str | None) -> str:
     """Send platform staff to the page they asked for; refuse anyone else (a second line of defence:
     ``_refuse_non_staff`` already turned them away before their password was checked)."""
-    if user.platform_role not in PLATFORM_ROLES:
+    if account.platform_role not in PLATFORM_ROLES:
         sign_out()
         flash(_("That e-mail and password do not match an account."), "error")
         return url_for("admin.login")
@@ -99,8 +94,7 @@ def _refuse_non_staff() -> tuple[str, int] | None:
     if request.endpoint != "admin.login" or request.method != "POST":
         return None
     email = request.form.get("email", "").strip().lower()
-    with current_runtime().sessions() as db:
-        role = db.scalar(select(User.platform_role).where(User.email == email)) if email else None
+    role = platform_role_for_email(current_runtime(), email) if email else None
     if role in PLATFORM_ROLES:
         return None
     refuse_in_equal_time(request.form.get("password", ""))

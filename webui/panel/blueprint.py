@@ -7,13 +7,11 @@ from flask import request as flask_request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from appliance.accounts.login import workplaces
-from appliance.infra.audit import record, record_impersonated_request
-from appliance.infra.db import User
+from appliance.accounts.people import Account, workplaces_of
 from appliance.infra.runtime import current_runtime
+from appliance.operator.impersonation import note_impersonated_request, note_impersonation_ended
 from webui.panel.present import project_word, word
 from webui.ui.account import add_account_routes
 from webui.ui.area import setup_area
@@ -32,9 +30,9 @@ panel_nav.add("panel.calendar", _l("Calendar"), permission="agenda.read", order=
 panel_nav.add("panel.account", _l("My account"), order=90)
 
 
-def finish_sign_in(db: Session, user: User, next_url: str | None) -> str:
+def finish_sign_in(account: Account, next_url: str | None) -> str:
     """Send a signed-in person to their store (choosing it when there is only one), or refuse without one."""
-    places = workplaces(db, user.id)
+    places = workplaces_of(current_runtime(), account.id)
     if len(places) == 1:
         choose_store(places[0].tenant_id)
         return safe_next(next_url, url_for("panel.today"))
@@ -45,7 +43,7 @@ def finish_sign_in(db: Session, user: User, next_url: str | None) -> str:
     return url_for("panel.login")
 
 
-def _never_forced(_db: Session, _email: str) -> bool:
+def _never_forced(_email: str) -> bool:
     # Store staff choose two-factor on their account page; only operators are forced (in /admin).
     return False
 
@@ -64,9 +62,8 @@ def _audit_impersonation() -> None:
     principal = current_principal()
     if principal is None or principal.impersonation is None:
         return
-    with current_runtime().transaction() as db:
-        tenant_id, token_id = principal.impersonation.tenant_id, principal.impersonation.token_id
-        record_impersonated_request(db, tenant_id, token_id, flask_request.method, flask_request.path)
+    tenant_id, token_id = principal.impersonation.tenant_id, principal.impersonation.token_id
+    note_impersonated_request(current_runtime(), tenant_id, token_id, flask_request.method, flask_request.path)
 
 
 setup_area(panel, name="panel", nav=panel_nav, home="panel.today", login="panel.login")
@@ -81,14 +78,7 @@ def end_impersonation() -> Response:
     """Stop acting as the store and go back to the operator's panel."""
     ended = end_impersonation_session()
     if ended is not None:
-        with current_runtime().transaction() as db:
-            record(
-                db,
-                "impersonation.ended",
-                tenant_id=ended.tenant_id,
-                target_type="impersonation",
-                target_id=ended.token_id,
-            )
+        note_impersonation_ended(current_runtime(), ended.tenant_id, ended.token_id)
     return redirect("/admin")
 
 

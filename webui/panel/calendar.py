@@ -17,11 +17,12 @@ from flask_babel import gettext as _
 
 from appliance.agenda import service as agenda
 from appliance.agenda.booking import BookingRequest, Change
+from appliance.agenda.catalogue import service_names
 from appliance.errors import AppError, Conflict, Invalid, NotFound
 from appliance.infra.runtime import current_runtime
-from appliance.leads.service import lead_detail
+from appliance.leads.handling import find_lead
 from webui.panel.blueprint import panel
-from webui.panel.present import service_names, word
+from webui.panel.present import word
 from webui.ui.auth import Principal, in_store, require
 
 STATUS_COLOURS = {"booked": "#047857", "completed": "#2563eb", "no_show": "#b91c1c", "cancelled": "#98a2b3"}
@@ -29,9 +30,7 @@ ACTIONS = {"cancel": "cancelled", "no_show": "no_show", "restore": "booked", "co
 
 
 def _services(tenant_id: str) -> dict[str, str]:
-    rt = current_runtime()
-    with rt.sessions() as db:
-        return service_names(rt, db, tenant_id, str(get_locale()))
+    return service_names(current_runtime(), tenant_id, str(get_locale()))
 
 
 def _floating(iso: str) -> str:
@@ -57,10 +56,7 @@ def _day(value: str | None, default: date) -> date:
 def calendar() -> str:
     """Show the calendar with the booking form beside it (filled in from a lead when one is given)."""
     principal, tenant_id = in_store()
-    lead = None
-    if request.args.get("lead"):
-        with current_runtime().sessions() as db:
-            lead = lead_detail(db, tenant_id, request.args["lead"])
+    lead = find_lead(current_runtime(), tenant_id, request.args["lead"]) if request.args.get("lead") else None
     try:
         services = _services(tenant_id)
     except NotFound:

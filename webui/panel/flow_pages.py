@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from appliance.errors import Conflict, Invalid
-from appliance.flows import service
-from appliance.infra.db import Flow, User
-from appliance.infra.runtime import current_runtime
+from appliance.flows import versions
+from appliance.infra.runtime import Runtime, current_runtime
 from webui.panel.blueprint import panel, panel_nav
 from webui.panel.config_forms import FORM_PROBLEMS
 from webui.ui.auth import in_store, require
@@ -30,10 +26,7 @@ STATE_LABELS = {"draft": _l("Draft"), "published": _l("Live"), "archived": _l("A
 @require("flows.write")
 def flow() -> str:
     """List every version with who created and published it, and what can be done with each."""
-    with current_runtime().sessions() as db:
-        versions = service.list_flows(db, in_store()[1])
-        people = _people(db, versions)
-        rows = [_row(f, people) for f in versions]
+    rows = versions.version_rows(current_runtime(), in_store()[1])
     live = next((r for r in rows if r["state"] == "published"), None)
     return render_template("panel/flow.html", rows=rows, live=live, state_labels=STATE_LABELS)
 
@@ -44,12 +37,9 @@ def flow_edit() -> Response | tuple[str, int] | str:
     """Edit the flow as JSON: load a version, save the text as a new draft, or show every problem."""
     if request.method == "POST":
         return _save_draft()
-    with current_runtime().sessions() as db:
-        versions = service.list_flows(db, in_store()[1])
-        wanted = request.args.get("from", type=int)
-        source = next((f for f in versions if f.version == wanted), versions[0] if versions else None)
-        text = json.dumps(source.document, indent=2, ensure_ascii=False) if source else "{}"
-        loaded = _row(source, {}) if source else None
+    source = versions.version_source(current_runtime(), in_store()[1], request.args.get("from", type=int))
+    text = json.dumps(source.document, indent=2, ensure_ascii=False) if source else "{}"
+    loaded = source.row if source else None
     return render_template("panel/flow_edit.html", text=text, loaded=loaded, problems=[], state_labels=STATE_LABELS)
 
 
@@ -62,9 +52,7 @@ def _save_draft() -> Response | tuple[str, int]:
         problems = [{"path": where, "message": _("This is not valid JSON: %(reason)s.", reason=exc.msg)}]
         return _editor_with_problems(text, problems)
     try:
-        with current_runtime().transaction() as db:
-            draft = service.create_draft(db, in_store()[1], document, in_store()[0].user_id)
-            version = draft.version
+        version = versions.save_draft(current_runtime(), in_store()[1], document, in_store()[0].user_id)
     except Invalid as exc:
         return _editor_with_problems(text, exc.details["problems"])
     flash(
@@ -84,7 +72,7 @@ def _editor_with_problems(text: str, problems: list[dict[str, str]]) -> tuple[st
 def flow_publish(version: int) -> Response:
     """Make a version the one new conversations use."""
     done = _("Version %(version)s is live: new conversations use it.", version=version)
-    return _act(lambda db: service.publish(db, in_store()[1], version, in_store()[0].user_id), done, "success")
+    return _act(lambda rt: versions.publish_version(rt, in_store()[1], version, in_store()[0].user_id), done, "success")
 
 
 @panel.post("/flow/<int:version>/unpublish")
@@ -95,7 +83,7 @@ def flow_unpublish(version: int) -> Response:
         "Version %(version)s is offline. The chat is closed to new visitors until you publish a version.",
         version=version,
     )
-    return _act(lambda db: service.unpublish(db, in_store()[1], version), done, "warning")
+    return _act(lambda rt: versions.unpublish_version(rt, in_store()[1], version), done, "warning")
 
 
 @panel.post("/flow/rollback")
@@ -107,14 +95,13 @@ def flow_rollback() -> Response:
         flash(_("Choose the version to bring back."), "error")
         return redirect(url_for("panel.flow"))
     done = _("Version %(version)s is live again.", version=version)
-    return _act(lambda db: service.rollback(db, in_store()[1], version, in_store()[0].user_id), done, "success")
+    return _act(lambda rt: versions.roll_back(rt, in_store()[1], version, in_store()[0].user_id), done, "success")
 
 
-def _act(change: Callable[[Session], object], done: str, category: str) -> Response:
+def _act(change: Callable[[Runtime], object], done: str, category: str) -> Response:
     """Run one change of the flow's versions and say how it went on the list page."""
     try:
-        with current_runtime().transaction() as db:
-            change(db)
+        change(current_runtime())
     except Conflict as exc:
         refusals = {
             "not_published": _("That version is not live, so it cannot be taken offline."),
@@ -124,24 +111,3 @@ def _act(change: Callable[[Session], object], done: str, category: str) -> Respo
     else:
         flash(done, category)
     return redirect(url_for("panel.flow"))
-
-
-def _people(db: Session, versions: list[Flow]) -> dict[str, str]:
-    """Return the names (or e-mails) of the people who created or published ``versions``."""
-    ids = {i for f in versions for i in (f.created_by, f.published_by) if i}
-    if not ids:
-        return {}
-    return {u.id: u.name or u.email for u in db.scalars(select(User).where(User.id.in_(ids)))}
-
-
-def _row(version: Flow, people: dict[str, str]) -> dict[str, Any]:
-    return {
-        "version": version.version,
-        "name": version.name,
-        "state": version.state,
-        "created_at": version.created_at,
-        "created_by": people.get(version.created_by or ""),
-        "published_at": version.published_at,
-        "published_by": people.get(version.published_by or ""),
-        "was_published": version.published_at is not None,
-    }

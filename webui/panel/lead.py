@@ -12,14 +12,14 @@ from flask_babel import gettext as _
 from appliance.core.kinds import LEAD_STATUSES
 from appliance.errors import Conflict, Invalid
 from appliance.infra.runtime import current_runtime
-from appliance.leads.service import NOTES_MAX, lead_appointments, lead_detail, lead_transcript, update_lead
+from appliance.leads.handling import change_lead, lead_record
+from appliance.leads.photos import lead_file
+from appliance.leads.service import NOTES_MAX
 from appliance.leads.summary import render_summary_pdf
 from appliance.privacy.erase import erase_subject
 from appliance.privacy.export import export_subject
-from appliance.tenants.team import members
 from webui.panel.blueprint import panel
-from webui.panel.photos import lead_file
-from webui.panel.present import facts, score_in_words, service_names, word
+from webui.panel.present import facts, score_in_words, word
 from webui.ui.auth import in_store, require
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/heic"})
@@ -30,20 +30,19 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "
 def lead(lead_id: str) -> str:
     """Show everything about one lead."""
     _principal, tenant_id = in_store()
-    lang, rt = str(get_locale()), current_runtime()
-    with rt.sessions() as db:
-        found = lead_detail(db, tenant_id, lead_id)
-        transcript = lead_transcript(db, tenant_id, lead_id)
-        context: dict[str, Any] = {
-            "lead": found,
-            "transcript": transcript,
-            "photos": [a for m in transcript for a in m["attachments"] if a["content_type"] in IMAGE_TYPES],
-            "appointments": lead_appointments(db, tenant_id, lead_id),
-            "services": service_names(rt, db, tenant_id, lang),
-            "score_rows": score_in_words(rt, db, tenant_id, found, lang),
-            "facts": facts(found["fields"], lang),
-            "team": members(db, tenant_id),
-        }
+    lang = str(get_locale())
+    record = lead_record(current_runtime(), tenant_id, lead_id, lang)
+    found, transcript = record["lead"], record["transcript"]
+    context: dict[str, Any] = {
+        "lead": found,
+        "transcript": transcript,
+        "photos": [a for m in transcript for a in m["attachments"] if a["content_type"] in IMAGE_TYPES],
+        "appointments": record["appointments"],
+        "services": record["services"],
+        "score_rows": score_in_words(record["weights"], found, lang),
+        "facts": facts(found["fields"], lang),
+        "team": record["team"],
+    }
     statuses = [(s, word("status", s, lang)) for s in LEAD_STATUSES]
     return render_template("panel/lead.html", statuses=statuses, notes_max=NOTES_MAX, **context)
 
@@ -60,8 +59,7 @@ def lead_update(lead_id: str) -> Response:
     if "notes" in request.form:
         changes["notes"] = request.form["notes"].strip() or None
     try:
-        with current_runtime().transaction() as db:
-            update_lead(db, tenant_id, lead_id, changes)
+        change_lead(current_runtime(), tenant_id, lead_id, changes)
     except (Invalid, Conflict):
         flash(_("The lead was not changed: check the status, the person assigned and the notes."), "error")
     else:

@@ -13,8 +13,9 @@ from pydantic import ValidationError
 from appliance.core.kinds import CHANNELS, LEAD_STATUSES, TEMPERATURES
 from appliance.errors import Invalid
 from appliance.infra.runtime import current_runtime
-from appliance.leads.export import csv_download, export_csv
-from appliance.leads.query import LeadFilters, search_leads
+from appliance.leads.export import csv_download
+from appliance.leads.handling import export_leads, leads_page
+from appliance.leads.query import LeadFilters
 from webui.panel.blueprint import panel
 from webui.panel.live import live_response, position_of
 from webui.panel.present import project_choices, word
@@ -60,13 +61,9 @@ def leads() -> str:
     items: list[dict[str, Any]] = []
     next_cursor = None
     if filters is not None:
-        with current_runtime().sessions() as db:
-            try:
-                items, next_cursor = search_leads(db, tenant_id, filters, PAGE_SIZE, cursor)
-            except Invalid:
-                # A cursor from another sort order or an old link: start again from the first page.
-                cursor = None
-                items, next_cursor = search_leads(db, tenant_id, filters, PAGE_SIZE)
+        # An unusable cursor (another sort order, an old link) comes back as None: the first page.
+        page = leads_page(current_runtime(), tenant_id, filters, PAGE_SIZE, cursor)
+        items, next_cursor, cursor = page.items, page.next_cursor, page.cursor
     live = filters is not None and filters.sort == "-created_at" and not cursor and not filters.q
     return render_template(
         "panel/leads.html",
@@ -110,8 +107,7 @@ def leads_export() -> Response:
         flash(problems[0], "error")
         return redirect(url_for("panel.leads"))
     try:
-        with current_runtime().transaction() as db:
-            text = export_csv(db, tenant_id, filters)
+        text = export_leads(current_runtime(), tenant_id, filters)
     except Invalid:
         flash(_("Too many leads for one file. Narrow the dates or other filters and try again."), "error")
         return redirect(url_for("panel.leads", **query_args(filters)))

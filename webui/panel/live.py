@@ -23,7 +23,8 @@ from flask import Flask, Response, current_app, render_template, request, stream
 
 from appliance.core.moments import utcnow
 from appliance.infra.runtime import current_runtime
-from appliance.leads.query import LeadFilters, search_leads
+from appliance.leads.handling import newest_leads
+from appliance.leads.query import LeadFilters
 
 STREAM_SECONDS = 55
 POLL_SECONDS = 2.0
@@ -93,9 +94,7 @@ def _stream(
 
 def _newer(tenant_id: str, filters: LeadFilters, since: tuple[datetime, str]) -> list[dict[str, Any]]:
     """Return the leads after ``since`` matching ``filters``, oldest first."""
-    newest_first = LeadFilters.model_validate({**filters.model_dump(), "sort": "-created_at"})
-    with current_runtime().sessions() as db:
-        items, _cursor = search_leads(db, tenant_id, newest_first, BATCH)
+    items = newest_leads(current_runtime(), tenant_id, filters, BATCH)
     fresh = [lead for lead in items if (datetime.fromisoformat(lead["created_at"]), lead["id"]) > since]
     return list(reversed(fresh))
 

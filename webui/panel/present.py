@@ -1,4 +1,4 @@
-"""Words for what the services return: statuses, temperatures, services, flow blocks, the score in sentences.
+"""Words for what the services return: statuses, temperatures, projects, the score in sentences.
 
 The leads service already names its values in the four languages (appliance.leads.labels); the
 panel reuses those words so the PDF, the CSV readers and the panel never disagree."""
@@ -8,16 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 
 from appliance.core.flows.summary import budget, square_metres
 from appliance.core.flows.texts import PROJECTS, STYLES, URGENCIES
-from appliance.core.scoring import FACTORS, ScoringConfig
-from appliance.flows.service import published_flow
-from appliance.infra.runtime import Runtime
+from appliance.core.scoring import FACTORS
 from appliance.leads.labels import label, value_word
 from appliance.leads.summary import facts_in_words
-from appliance.tenants.directory import tenant_config
 
 
 def word(kind: str, value: object, lang: str) -> str:
@@ -37,28 +33,9 @@ def project_choices(lang: str) -> list[tuple[str, str]]:
     return [(key, names.get(lang, key).capitalize()) for key, names in PROJECTS.items()]
 
 
-def service_names(rt: Runtime, db: Session, tenant_id: str, lang: str) -> dict[str, str]:
-    """Return the store's agenda services by id, named in ``lang``."""
-    services = tenant_config(rt, db, tenant_id, "agenda").get("services", [])
-    return {s["id"]: (s.get("name") or {}).get(lang) or s["id"] for s in services if isinstance(s, dict) and "id" in s}
-
-
-def block_questions(db: Session, tenant_id: str, lang: str) -> dict[str, str]:
-    """Return the published flow's blocks by id, each as its question in ``lang`` (for the drop-off table)."""
-    flow = published_flow(db, tenant_id)
-    blocks = (flow.document or {}).get("blocks", []) if flow is not None else []
-    found = {}
-    for block in blocks:
-        text = block.get("text") if isinstance(block, dict) else None
-        if isinstance(text, dict):
-            question = text.get(lang) or text.get("es") or next(iter(text.values()), "")
-            found[block["id"]] = str(question).replace("{name}", "").strip(" ,.")
-    return found
-
-
-def score_in_words(rt: Runtime, db: Session, tenant_id: str, lead: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    """Explain a lead's score factor by factor: the points out of the factor's weight, and what the visitor said."""
-    weights = ScoringConfig.model_validate(tenant_config(rt, db, tenant_id, "scoring")).weights
+def score_in_words(weights: dict[str, int], lead: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Explain a lead's score factor by factor: the points out of the factor's weight (the store's
+    ``weights``), and what the visitor said."""
     said = _what_was_said(lead["fields"], lead["channel"], lang)
     rows = []
     for factor in FACTORS:

@@ -18,10 +18,10 @@ from werkzeug.wrappers import Response
 
 from appliance.configs import service as configs
 from appliance.configs.schemas import MODELS, WEEKDAYS
+from appliance.configs.store_settings import config_in_force
 from appliance.core.scoring import FACTORS
-from appliance.errors import Invalid, NotFound
+from appliance.errors import Invalid
 from appliance.infra.runtime import current_runtime
-from appliance.tenants import defaults
 from webui.panel.blueprint import panel, panel_nav
 from webui.panel.config_forms import (
     FORM_PROBLEMS,
@@ -84,13 +84,8 @@ def settings() -> Response:
 
 def _current(kind: str) -> dict[str, Any]:
     """Return the configuration in force, with its save time as a datetime (for the page to show)."""
-    with current_runtime().sessions() as db:
-        try:
-            found = configs.current(db, in_store()[1], kind)
-        except NotFound:
-            # Only the agenda has no defaults; every store gets one when created, so this is a fallback.
-            timezone = in_store()[0].tenant_timezone
-            found = {"kind": kind, "version": 0, "payload": defaults.agenda(timezone), "created_at": None}
+    principal, tenant_id = in_store()
+    found = config_in_force(current_runtime(), tenant_id, kind, principal.tenant_timezone)
     when = found.get("created_at")
     return found | {"created_at": datetime.fromisoformat(when) if when else None}
 

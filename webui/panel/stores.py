@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from appliance.accounts.login import workplaces
+from appliance.accounts.people import workplaces_of
 from appliance.infra.runtime import current_runtime
 from webui.panel.blueprint import panel
 from webui.ui.auth import choose_store, require, safe_next, signed_in
@@ -16,8 +16,7 @@ from webui.ui.auth import choose_store, require, safe_next, signed_in
 def stores() -> str | Response:
     """List the stores the signed-in person works for."""
     principal = signed_in()
-    with current_runtime().sessions() as db:
-        places = workplaces(db, principal.user_id)
+    places = workplaces_of(current_runtime(), principal.user_id)
     if not places and principal.platform_role:
         # An operator works in a store only by impersonating it, which starts from /admin.
         return redirect("/admin")
@@ -30,8 +29,7 @@ def pick_store() -> Response:
     """Work in the chosen store (only one the person belongs to)."""
     principal = signed_in()
     chosen = request.form.get("tenant_id", "")
-    with current_runtime().sessions() as db:
-        if chosen not in {place.tenant_id for place in workplaces(db, principal.user_id)}:
-            abort(404)
+    if chosen not in {place.tenant_id for place in workplaces_of(current_runtime(), principal.user_id)}:
+        abort(404)
     choose_store(chosen)
     return redirect(safe_next(request.form.get("next"), url_for("panel.today")))

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from appliance.core.kinds import TENANT_ROLES
 from appliance.errors import AppError, NotFound
-from appliance.infra.db import User
-from appliance.infra.runtime import current_runtime
+from appliance.infra.runtime import Runtime, current_runtime
 from appliance.tenants import team
-from appliance.tenants.api_tokens import issue_token, revoke_token, tenant_tokens
+from appliance.tenants.api_tokens import issue_store_token, revoke_store_token, store_tokens
 from webui.panel.blueprint import panel
 from webui.ui.auth import Principal, in_store, require
 
@@ -49,8 +48,7 @@ def _refusal(exc: AppError) -> str:
 def settings_team(invitation: dict[str, Any] | None = None) -> str:
     """List the team with their roles, and invite someone new."""
     principal = in_store()[0]
-    with current_runtime().sessions() as db:
-        members = team.members(db, principal.tenant_id or "")
+    members = team.team_of(current_runtime(), principal.tenant_id or "")
     return render_template(
         "panel/settings_team.html",
         members=members,
@@ -66,15 +64,13 @@ def settings_team_invite() -> Response | str:
     """Add someone to the team and show the link they use to choose their password."""
     principal = in_store()[0]
     email, role = request.form.get("email", ""), request.form.get("role", "AGENT")
-    rt = current_runtime()
+    tenant_id, by_role = principal.tenant_id or "", principal.role or ""
     try:
-        with rt.transaction() as db:
-            tenant_id, by_role = principal.tenant_id or "", principal.role or ""
-            invitation = team.invite(rt, db, tenant_id, email, role, by_role, base_url=request.host_url)
+        # The service e-mails the link once the new member is committed.
+        invitation = team.invite_member(current_runtime(), tenant_id, email, role, by_role, base_url=request.host_url)
     except AppError as exc:
         flash(_refusal(exc), "error")
         return redirect(url_for("panel.settings_team"))
-    team.notify(rt, invitation, tenant_id, request.host_url)
     return settings_team(invitation)
 
 
@@ -85,8 +81,8 @@ def settings_team_role(user_id: str) -> Response:
     principal = in_store()[0]
     role = request.form.get("role", "")
 
-    def change(db: Any) -> None:
-        team.change_role(db, principal.tenant_id or "", user_id, role, principal.role or "")
+    def change(rt: Runtime) -> None:
+        team.change_member_role(rt, principal.tenant_id or "", user_id, role, principal.role or "")
 
     return _team_change(change, _("The role is changed."))
 
@@ -97,16 +93,15 @@ def settings_team_remove(user_id: str) -> Response:
     """Take someone out of the team (they can no longer open this store's panel)."""
     principal = in_store()[0]
 
-    def change(db: Any) -> None:
-        team.remove(db, principal.tenant_id or "", user_id, principal.role or "")
+    def change(rt: Runtime) -> None:
+        team.remove_member(rt, principal.tenant_id or "", user_id, principal.role or "")
 
     return _team_change(change, _("They are no longer in the team."))
 
 
-def _team_change(change: Any, done: str) -> Response:
+def _team_change(change: Callable[[Runtime], None], done: str) -> Response:
     try:
-        with current_runtime().transaction() as db:
-            change(db)
+        change(current_runtime())
     except NotFound:
         raise  # another store's person, like a made-up id, is a 404 page
     except AppError as exc:
@@ -124,22 +119,7 @@ def _team_change(change: Any, done: str) -> Response:
 def settings_tokens(created: dict[str, str] | None = None) -> str:
     """List the store's live tokens with their last use, and create one."""
     principal = in_store()[0]
-    with current_runtime().sessions() as db:
-        tokens = tenant_tokens(db, principal.tenant_id or "")
-        owners = {t.user_id for t in tokens if t.user_id}
-        people = {u.id: u.name or u.email for u in db.scalars(select(User).where(User.id.in_(owners)))}
-        rows = [
-            {
-                "id": t.id,
-                "name": t.name,
-                "role": t.role,
-                "prefix": t.display_prefix,
-                "created_at": t.created_at,
-                "last_used_at": t.last_used_at,
-                "created_by": people.get(t.user_id or ""),
-            }
-            for t in tokens
-        ]
+    rows = store_tokens(current_runtime(), principal.tenant_id or "")
     grantable = TENANT_ROLES[TENANT_ROLES.index(principal.role) :] if principal.role in TENANT_ROLES else []
     return render_template(
         "panel/settings_tokens.html", tokens=rows, roles=role_names(), grantable=grantable, created=created
@@ -153,11 +133,9 @@ def settings_tokens_create() -> Response | str:
     principal = in_store()[0]
     name, role = request.form.get("name", ""), request.form.get("role", "AGENT")
     try:
-        with current_runtime().transaction() as db:
-            token, plaintext = issue_token(
-                db, principal.tenant_id or "", name, role, principal.role or "", principal.user_id
-            )
-            created = {"name": token.name, "token": plaintext}
+        created = issue_store_token(
+            current_runtime(), principal.tenant_id or "", name, role, principal.role or "", principal.user_id
+        )
     except AppError as exc:
         message = _("Give the token a name.") if exc.code == "invalid" else _refusal(exc)
         flash(message, "error")
@@ -171,8 +149,7 @@ def settings_tokens_revoke(token_id: str) -> Response:
     """Revoke a token: scripts using it are refused from the next request."""
     principal = in_store()[0]
     try:
-        with current_runtime().transaction() as db:
-            revoke_token(db, principal.tenant_id or "", token_id)
+        revoke_store_token(current_runtime(), principal.tenant_id or "", token_id)
     except NotFound:
         raise
     except AppError as exc:

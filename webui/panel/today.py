@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,18 +11,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from appliance.agenda import service as agenda
-from appliance.analytics.kpis import kpis, rate
-from appliance.errors import NotFound
+from appliance.analytics.kpis import rate
+from appliance.analytics.today import day_at_a_glance
 from appliance.infra.runtime import current_runtime
-from appliance.leads.query import LeadFilters, search_leads
 from webui.panel.blueprint import panel
-from webui.panel.present import block_questions, service_names
-from webui.ui.auth import Principal, in_store, require
-
-NEW_LEADS = 8
-UPCOMING_DAYS = 7
-UPCOMING_MAX = 8
+from webui.ui.auth import in_store, require
 
 
 @panel.get("")
@@ -30,37 +23,25 @@ UPCOMING_MAX = 8
 def today() -> str:
     """Show the day's work."""
     principal, tenant_id = in_store()
-    lang = str(get_locale())
-    rt = current_runtime()
-    with rt.sessions() as db:
-        fresh, _cursor = search_leads(db, tenant_id, LeadFilters(status="new", sort="-score"), NEW_LEADS)
-        numbers = kpis(db, tenant_id) if principal.can("analytics.read") else None
-        questions = block_questions(db, tenant_id, lang)
-        services = service_names(rt, db, tenant_id, lang)
+    now = datetime.now(ZoneInfo(principal.tenant_timezone))
+    day = day_at_a_glance(
+        current_runtime(),
+        tenant_id,
+        str(get_locale()),
+        now,
+        numbers=principal.can("analytics.read"),
+        agenda_too=principal.can("agenda.read"),
+    )
     return render_template(
         "panel/today.html",
-        fresh=fresh,
-        upcoming=_upcoming(principal, tenant_id),
-        numbers=numbers,
-        funnel=_funnel(numbers),
-        questions=questions,
-        services=services,
-        now=datetime.now(ZoneInfo(principal.tenant_timezone)),
+        fresh=day.fresh,
+        upcoming=day.upcoming,
+        numbers=day.numbers,
+        funnel=_funnel(day.numbers),
+        questions=day.questions,
+        services=day.services,
+        now=now,
     )
-
-
-def _upcoming(principal: Principal, tenant_id: str) -> list[dict[str, Any]] | None:
-    """Return the booked appointments of the next days still to come (None when there is no agenda)."""
-    if not principal.can("agenda.read"):
-        return None
-    now = datetime.now(ZoneInfo(principal.tenant_timezone))
-    first: date = now.date()
-    try:
-        found = agenda.appointments(current_runtime(), tenant_id, first, first + timedelta(days=UPCOMING_DAYS))
-    except NotFound:
-        return None
-    coming = [a for a in found if a["status"] == "booked" and datetime.fromisoformat(a["end"]) >= now]
-    return coming[:UPCOMING_MAX]
 
 
 def _funnel(numbers: dict[str, Any] | None) -> list[dict[str, Any]]:

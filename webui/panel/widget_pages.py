@@ -13,8 +13,8 @@ from werkzeug.wrappers import Response
 
 from appliance.configs import service as configs
 from appliance.configs.logos import read_logo, store_logo
-from appliance.errors import AppError, NotFound
-from appliance.infra.db import Tenant
+from appliance.configs.store_settings import widget_settings
+from appliance.errors import AppError
 from appliance.infra.runtime import current_runtime
 from appliance.operator.controls import rotate_widget_key
 from appliance.operator.tenants import snippet, update_store
@@ -36,19 +36,9 @@ LOGO_CACHE = "public, max-age=31536000, immutable"  # a logo's address changes w
 
 def _saved() -> dict[str, Any]:
     """Return what the page shows when nothing was typed yet: the saved settings."""
-    with current_runtime().sessions() as db:
-        tenant = db.get(Tenant, in_store()[1])
-        if tenant is None:
-            raise NotFound("This store does not exist.")
-        return {
-            "branding": configs.current(db, tenant.id, "branding")["payload"],
-            "texts": configs.current(db, tenant.id, "texts")["payload"],
-            "opening": configs.current(db, tenant.id, "widget")["payload"],
-            "origins": list(tenant.allowed_origins),
-            "widget_key": tenant.widget_key,
-            "languages": [lang for lang in tenant.languages if lang in LANGUAGES],
-            "default_language": tenant.default_language,
-        }
+    saved = widget_settings(current_runtime(), in_store()[1])
+    # The page offers only the languages it has fields for.
+    return saved | {"languages": [lang for lang in saved["languages"] if lang in LANGUAGES]}
 
 
 def _page(values: dict[str, Any], problems: list[dict[str, str]], status: int = 200) -> tuple[str, int]:

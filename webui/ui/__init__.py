@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, redirect, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
-from appliance.infra.db import User
+from appliance.accounts.people import save_language
 from appliance.infra.runtime import current_runtime, runtime_of
 from webui.ui.area import setup_area
 from webui.ui.auth import current_principal, safe_next
@@ -48,12 +48,5 @@ def set_language() -> Response:
     if remember_language(language):
         principal = current_principal()
         if principal is not None:
-            _save_language(principal.user_id, language)
+            save_language(current_runtime(), principal.user_id, language)
     return redirect(safe_next(request.form.get("next"), "/panel"))
-
-
-def _save_language(user_id: str, language: str) -> None:
-    with current_runtime().transaction() as db:
-        user = db.get(User, user_id)
-        if user is not None:
-            user.language = language

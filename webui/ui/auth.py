@@ -8,7 +8,6 @@ Both panels use these helpers: /panel needs a store, /admin needs a platform rol
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,12 +16,12 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import g, redirect, request, session, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from appliance.accounts.people import Account
+from appliance.accounts.presence import Seat, presence
 from appliance.errors import Forbidden
 from appliance.infra.audit import Actor
-from appliance.infra.db import Membership, Tenant, User
 from appliance.infra.runtime import current_runtime
 from appliance.security.impersonation import LIFETIME_SECONDS as IMPERSONATION_SECONDS
 from appliance.security.permissions import allowed
@@ -90,44 +89,41 @@ def _load_principal() -> Principal | None:
         return None
     if now - session.get("seen", 0) > SEEN_GRANULARITY:
         session["seen"] = int(now)
-    with current_runtime().sessions() as db:
-        user = db.get(User, user_id)
-        # A changed password (here or on another device) ends every other session of the person.
-        if user is None or not user.is_active or session.get("pw") != password_mark(user):
-            sign_out()
-            return None
-        base = Principal(user.id, user.email, user.name, user.language, user.platform_role)
-        impersonation = _impersonation(now)
-        if impersonation is not None:
-            tenant = db.get(Tenant, impersonation.tenant_id)
-            if tenant is not None:
-                return _in_store(base, tenant, "OWNER", impersonation)
-        tenant_id = session.get("tid")
-        if not tenant_id:
-            return base
-        role = db.scalar(
-            select(Membership.role).where(Membership.user_id == user.id, Membership.tenant_id == tenant_id)
-        )
-        tenant = db.get(Tenant, tenant_id) if role else None
-        if tenant is None or role is None:
+    found = presence(current_runtime(), user_id, impersonating=_impersonated_store(now), chosen=session.get("tid"))
+    # A changed password (here or on another device) ends every other session of the person.
+    if found is None or not found.account.is_active or session.get("pw") != found.account.password_mark:
+        sign_out()
+        return None
+    account = found.account
+    base = Principal(account.id, account.email, account.name, account.language, account.platform_role)
+    impersonation = _impersonation(now)
+    if found.seat is None:
+        # The chosen store is gone, or the person no longer works there.
+        if session.get("tid"):
             session.pop("tid", None)
-            return base
-        return _in_store(base, tenant, role, None)
+        return base
+    return _in_store(base, found.seat, impersonation if found.seat.impersonated else None)
 
 
-def _in_store(base: Principal, tenant: Tenant, role: str, impersonation: Impersonation | None) -> Principal:
+def _in_store(base: Principal, seat: Seat, impersonation: Impersonation | None) -> Principal:
     return Principal(
         base.user_id,
         base.email,
         base.name,
         base.language,
         base.platform_role,
-        tenant_id=tenant.id,
-        tenant_name=tenant.name,
-        tenant_timezone=tenant.timezone,
-        role=role,
+        tenant_id=seat.tenant_id,
+        tenant_name=seat.name,
+        tenant_timezone=seat.timezone,
+        role=seat.role,
         impersonation=impersonation,
     )
+
+
+def _impersonated_store(now: float) -> str | None:
+    """Return the store of an impersonation still going on, without ending an expired one."""
+    data = session.get("imp")
+    return data["tid"] if data and data.get("exp", 0) > now else None
 
 
 def _impersonation(now: float) -> Impersonation | None:
@@ -170,23 +166,19 @@ def _bind_request(principal: Principal) -> None:
     g.timezone = principal.tenant_timezone if principal.tenant_id else None
 
 
-def sign_in(user: User, tenant_id: str | None = None) -> None:
-    """Start a fresh session for ``user`` (keeping only the language), optionally in a store."""
+def sign_in(account: Account, tenant_id: str | None = None) -> None:
+    """Start a fresh session for ``account`` (keeping only the language), optionally in a store."""
     language = session.get(LANGUAGE_KEY)
     session.clear()
     session.permanent = True
-    session["uid"] = user.id
-    session["pw"] = password_mark(user)
+    session["uid"] = account.id
+    # Only a fingerprint of the password hash: the cookie never holds the hash itself.
+    session["pw"] = account.password_mark
     session["seen"] = int(time.time())
-    session[LANGUAGE_KEY] = language or user.language
+    session[LANGUAGE_KEY] = language or account.language
     if tenant_id:
         session["tid"] = tenant_id
     g.pop("principal", None)
-
-
-def password_mark(user: User) -> str:
-    """Return a short fingerprint of the password hash (the cookie never holds the hash itself)."""
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
 def choose_store(tenant_id: str) -> None:

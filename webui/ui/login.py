@@ -12,16 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pyotp
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from appliance.accounts import second_factor
-from appliance.accounts.login import LoginOutcome, check_password, check_second_factor, complete
-from appliance.infra.db import User, utcnow
+from appliance.accounts.login import LoginOutcome
+from appliance.accounts.people import Account
+from appliance.accounts.signing_in import (
+    finish_forced_setup,
+    forced_setup,
+    sign_in_with_code,
+    sign_in_with_password,
+)
+from appliance.core.moments import utcnow
 from appliance.infra.runtime import current_runtime
 from webui.ui.auth import sign_in, sign_out
 
@@ -30,12 +34,12 @@ PENDING_SECONDS = 10 * 60
 
 @dataclass(frozen=True)
 class SignInArea:
-    """How one panel signs people in: ``must_have_second_factor(db, email)`` forces two-factor set-up;
-    ``finish(db, user, next)`` returns where a signed-in person goes (it may sign them out and refuse)."""
+    """How one panel signs people in: ``must_have_second_factor(email)`` forces two-factor set-up;
+    ``finish(account, next)`` returns where a signed-in person goes (it may sign them out and refuse)."""
 
     name: str
-    must_have_second_factor: Callable[[Session, str], bool]
-    finish: Callable[[Session, User, str | None], str]
+    must_have_second_factor: Callable[[str], bool]
+    finish: Callable[[Account, str | None], str]
 
 
 def add_login_routes(bp: Blueprint, area: SignInArea) -> None:
@@ -71,11 +75,11 @@ class _Views:
         email = request.form.get("email", "").strip()
         password = request.form.get("password", "")
         next_url = request.form.get("next") or None
-        with current_runtime().transaction() as db:
-            forced = bool(email) and self.area.must_have_second_factor(db, email)
-            outcome = check_password(db, email, password, require_second_factor=forced)
-            if outcome.status == "ok":
-                return redirect(self._finish(db, outcome, next_url))
+        forced = bool(email) and self.area.must_have_second_factor(email)
+        tried = sign_in_with_password(current_runtime(), email, password, require_second_factor=forced)
+        outcome = tried.outcome
+        if tried.account is not None:
+            return redirect(self._finish(tried.account, next_url))
         if outcome.status in {"second_factor", "setup_second_factor"}:
             step = "code" if outcome.status == "second_factor" else "setup"
             session["pending"] = {"uid": outcome.user_id, "step": step, "at": int(time.time()), "next": next_url}
@@ -90,11 +94,9 @@ class _Views:
         page = render_template("ui/login.html", email=email, next=next_url or "", error=error)
         return page, status
 
-    def _finish(self, db: Session, outcome: LoginOutcome, next_url: str | None) -> str:
-        user = db.get(User, outcome.user_id)
-        assert user is not None  # the outcome came from this user's row
-        sign_in(user)
-        return self.area.finish(db, user, next_url)
+    def _finish(self, account: Account, next_url: str | None) -> str:
+        sign_in(account)
+        return self.area.finish(account, next_url)
 
     def _pending(self, step: str) -> dict[str, Any] | None:
         pending = session.get("pending")
@@ -109,10 +111,10 @@ class _Views:
             return redirect(url_for(self._endpoint("login")))
         if request.method == "GET":
             return render_template("ui/login_code.html")
-        with current_runtime().transaction() as db:
-            outcome = check_second_factor(db, pending["uid"], request.form.get("code", ""))
-            if outcome.status == "ok":
-                return redirect(self._finish(db, outcome, pending.get("next")))
+        tried = sign_in_with_code(current_runtime(), pending["uid"], request.form.get("code", ""))
+        outcome = tried.outcome
+        if tried.account is not None:
+            return redirect(self._finish(tried.account, pending.get("next")))
         if outcome.status == "locked":
             session.pop("pending", None)
             return render_template("ui/login.html", email="", next="", error=locked_message(outcome.locked_until)), 423
@@ -123,31 +125,25 @@ class _Views:
         if pending is None:
             flash(_("Please sign in again."), "warning")
             return redirect(url_for(self._endpoint("login")))
-        with current_runtime().transaction() as db:
-            user = db.get(User, pending["uid"])
-            if user is None:
+        if request.method == "GET":
+            started = forced_setup(current_runtime(), pending["uid"])
+            if started is None:
                 return redirect(url_for(self._endpoint("login")))
-            if request.method == "GET":
-                secret, uri = start_or_resume_setup(user)
-                return render_template("ui/login_setup.html", secret=secret, uri=uri)
-            codes = second_factor.confirm(user, request.form.get("code", ""), utcnow())
-            if codes is None:
-                secret, uri = start_or_resume_setup(user)
-                error = _("That code is not right. Check the phone's clock and try the newest code.")
-                return render_template("ui/login_setup.html", secret=secret, uri=uri, error=error), 400
-            outcome = complete(db, user, utcnow())
-            target = self._finish(db, outcome, pending.get("next"))
-        return render_template("ui/recovery_codes.html", codes=codes, continue_url=target)
+            return render_template("ui/login_setup.html", secret=started.secret, uri=started.uri)
+        finished = finish_forced_setup(current_runtime(), pending["uid"], request.form.get("code", ""))
+        if finished is None:
+            return redirect(url_for(self._endpoint("login")))
+        if finished.again is not None:
+            error = _("That code is not right. Check the phone's clock and try the newest code.")
+            page = render_template(
+                "ui/login_setup.html", secret=finished.again.secret, uri=finished.again.uri, error=error
+            )
+            return page, 400
+        assert finished.account is not None  # a proved set-up signs the person in
+        target = self._finish(finished.account, pending.get("next"))
+        return render_template("ui/recovery_codes.html", codes=finished.codes, continue_url=target)
 
     def logout(self) -> Response:
         sign_out()
         flash(_("You have signed out."), "success")
         return redirect(url_for(self._endpoint("login")))
-
-
-def start_or_resume_setup(user: User) -> tuple[str, str]:
-    """Return the secret and otpauth:// URI of an unfinished set-up, starting one when there is none."""
-    if user.totp_secret and user.totp_confirmed_at is None:
-        uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=second_factor.ISSUER)
-        return user.totp_secret, uri
-    return second_factor.begin(user)

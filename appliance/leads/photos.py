@@ -15,7 +15,7 @@ from appliance.leads.service import get_lead
 
 def lead_file(rt: Runtime, tenant_id: str, lead_id: str, file_id: str) -> tuple[bytes, str]:
     """Return the decrypted bytes and content type of a file of the lead's conversation, or raise 404."""
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         lead = get_lead(db, tenant_id, lead_id)
         row = None
         if lead.session_id is not None and lead.erased_at is None:

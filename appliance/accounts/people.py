@@ -1,0 +1,69 @@
+"""People as the panels see them: who an account is, the stores they work for, their language.
+
+The panels keep a person in a signed cookie by id; they never hold the database row. What they
+need of it is an ``Account``: no password hash and no two-factor secret, only a short fingerprint
+of the hash, so a changed password can end every other session of the person."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from appliance.accounts.login import Workplace, workplaces
+from appliance.infra.db import User
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Account:
+    """A person who signs in, without their secrets."""
+
+    id: str
+    email: str
+    name: str
+    language: str
+    platform_role: str | None
+    is_active: bool
+    password_mark: str
+
+
+def password_mark(password_hash: str | None) -> str:
+    """Return a short fingerprint of a password hash (a cookie may hold it, never the hash itself)."""
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+
+
+def account_of(user: User) -> Account:
+    """Copy what the panels may know of ``user``."""
+    return Account(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        language=user.language,
+        platform_role=user.platform_role,
+        is_active=user.is_active,
+        password_mark=password_mark(user.password_hash),
+    )
+
+
+def find_account(rt: Runtime, user_id: str) -> Account | None:
+    """Return the account ``user_id``, or None when there is no such person."""
+    with rt.transaction() as db:
+        user = db.get(User, user_id)
+        return account_of(user) if user is not None else None
+
+
+def save_language(rt: Runtime, user_id: str, language: str) -> None:
+    """Remember ``language`` as the person's own (the panel then speaks it on every device)."""
+    with rt.transaction() as db:
+        user = db.get(User, user_id)
+        if user is not None:
+            user.language = language
+
+
+def workplaces_of(rt: Runtime, user_id: str) -> list[Workplace]:
+    """Return the stores ``user_id`` belongs to, by name."""
+    with rt.transaction() as db:
+        return workplaces(db, user_id)

@@ -1,0 +1,87 @@
+"""The steps of signing in to a panel, each in its own transaction: the password, the code, and the
+two-factor set-up an account may be made to finish first.
+
+``appliance.accounts.login`` decides each step; these functions open the transaction around it and
+hand back the signed-in ``Account`` (never the row), so the panel can start its session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from appliance.accounts import second_factor
+from appliance.accounts.login import LoginOutcome, check_password, check_second_factor, complete
+from appliance.accounts.people import Account, account_of
+from appliance.core.moments import utcnow
+from appliance.infra.db import User
+
+if TYPE_CHECKING:
+    from appliance.infra.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class SignInStep:
+    """What one step decided; ``account`` is set when the person is now signed in."""
+
+    outcome: LoginOutcome
+    account: Account | None = None
+
+
+@dataclass(frozen=True)
+class SetupStart:
+    """A two-factor set-up to show: the secret and its otpauth:// URI."""
+
+    secret: str
+    uri: str
+
+
+@dataclass(frozen=True)
+class SetupFinish:
+    """A set-up proved with a first code (``codes``, shown once, and ``account``), or ``again`` to retry."""
+
+    codes: list[str] | None
+    again: SetupStart | None = None
+    account: Account | None = None
+
+
+def sign_in_with_password(rt: Runtime, email: str, password: str, *, require_second_factor: bool = False) -> SignInStep:
+    """Check ``email`` and ``password`` (see ``check_password``), counting failures and lockouts."""
+    with rt.transaction() as db:
+        outcome = check_password(db, email, password, require_second_factor=require_second_factor)
+        return _step(db, outcome)
+
+
+def sign_in_with_code(rt: Runtime, user_id: str, code: str) -> SignInStep:
+    """Check the TOTP or recovery code of a person who passed the password step."""
+    with rt.transaction() as db:
+        return _step(db, check_second_factor(db, user_id, code))
+
+
+def forced_setup(rt: Runtime, user_id: str) -> SetupStart | None:
+    """Return the set-up a person must finish before signing in (None when the person is gone)."""
+    with rt.transaction() as db:
+        user = db.get(User, user_id)
+        return SetupStart(*second_factor.begin_or_resume(user)) if user is not None else None
+
+
+def finish_forced_setup(rt: Runtime, user_id: str, code: str) -> SetupFinish | None:
+    """Prove the set-up with a first code and sign the person in; a wrong code shows the set-up again.
+    None when the person is gone."""
+    with rt.transaction() as db:
+        user = db.get(User, user_id)
+        if user is None:
+            return None
+        codes = second_factor.confirm(user, code, utcnow())
+        if codes is None:
+            return SetupFinish(None, again=SetupStart(*second_factor.begin_or_resume(user)))
+        return SetupFinish(codes, account=_step(db, complete(db, user, utcnow())).account)
+
+
+def _step(db: Session, outcome: LoginOutcome) -> SignInStep:
+    if outcome.status != "ok":
+        return SignInStep(outcome)
+    user = db.get(User, outcome.user_id)
+    assert user is not None  # the outcome came from this user's row
+    return SignInStep(outcome, account_of(user))
