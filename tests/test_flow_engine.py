@@ -11,9 +11,10 @@ import pytest
 
 from appliance.core.flows.answers import Context, Reply
 from appliance.core.flows.conditions import holds
-from appliance.core.flows.engine import Turn, new_state, step
+from appliance.core.flows.engine import new_state, step
 from appliance.core.flows.presets import preset
 from appliance.core.flows.schema import Branch, FlowDocument
+from appliance.core.flows.turn import Turn
 from appliance.core.flows.validation import validate_flow
 
 STORE = {"store_name": "Cuines Puig"}

@@ -21,8 +21,9 @@ from appliance.conversations.persistence import Conversation, lock_conversation,
 from appliance.conversations.records import MESSAGE_FIELDS, message_json, messages, record
 from appliance.conversations.sessions import PREVIEW_LIFETIME, is_preview
 from appliance.core.flows.answers import Reply
-from appliance.core.flows.engine import Turn, step
+from appliance.core.flows.engine import step
 from appliance.core.flows.personalise import CLOSING_VARIABLE, personalised
+from appliance.core.flows.turn import Turn
 from appliance.core.understanding import understand
 from appliance.errors import NotFound, Unauthorized, Unavailable
 from appliance.flows.service import documents

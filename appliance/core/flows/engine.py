@@ -10,7 +10,6 @@ raises on a visitor's reply: a reply it cannot use is explained, and the same qu
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import Any
 
 from appliance.core.flows.answers import Context, Rejection, Reply, read_answer
@@ -31,29 +30,11 @@ from appliance.core.flows.schema import (
 )
 from appliance.core.flows.summary import SUMMARY_FIELDS, describe, when
 from appliance.core.flows.texts import fill, pick, system
+from appliance.core.flows.turn import Turn
 
 # Contact details are kept only after the visitor has agreed, when the flow asks for consent.
 CONTACT_VARIABLES = frozenset({"name", "email", "phone", "address"})
 MAX_WALK = 500
-
-
-@dataclass
-class Turn:
-    """What one step produced."""
-
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    input: dict[str, Any] | None = None
-    state: dict[str, Any] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)
-
-    def say(self, text: str, block_id: str | None) -> None:
-        """Add a bot message (empty texts are not said)."""
-        if text.strip():
-            self.messages.append({"text": text, "block_id": block_id})
-
-    def note(self, name: str, block_id: str | None = None, **data: Any) -> None:
-        """Record an event for analytics, consent evidence and the lead."""
-        self.events.append({"name": name, "block_id": block_id, "data": data})
 
 
 def new_state(language: str) -> dict[str, Any]:
