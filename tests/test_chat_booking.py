@@ -67,7 +67,8 @@ def test_a_slot_taken_meanwhile_gets_an_apology_and_fresh_slots(client: FlaskCli
 
 def test_a_booking_lost_at_the_last_moment_is_apologised_for_with_fresh_slots() -> None:
     from appliance.core.flows.answers import Context, Reply
-    from appliance.core.flows.engine import new_state, step
+    from appliance.core.flows.engine import new_state, resume, step
+    from appliance.core.flows.intents import BookSlot, SlotTaken
     from appliance.core.flows.presets import preset
     from appliance.core.flows.schema import FlowDocument
 
@@ -82,9 +83,11 @@ def test_a_booking_lost_at_the_last_moment_is_apologised_for_with_fresh_slots() 
         asked.append(1)
         return free if len(asked) == 1 else free[1:]
 
-    ctx = Context(slot_source=slots, book=lambda _service, _slot: None)
+    ctx = Context(slot_source=slots, book_slots=True)
     state = new_state("es") | {"started": True, "block": "appointment"}
     turn = step(flow, state, Reply("value", free[0]["start"]), ctx)
+    assert turn.intents == [BookSlot("showroom_visit", free[0]["start"], free[0]["end"])]
+    turn = resume(flow, turn, SlotTaken(), ctx)
     assert turn.messages[0]["text"].startswith("Vaya, esa hora se acaba de reservar")
     assert [s["start"] for s in turn.input["slots"]] == [free[1]["start"]]
     assert "appointment" not in turn.state["vars"]

@@ -1,4 +1,4 @@
-"""What the engine may know during a turn: the store, its free slots, and how to book one."""
+"""What the engine may know during a turn: the store and its free slots."""
 
 from __future__ import annotations
 
@@ -9,15 +9,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from appliance.agenda.booking import BookingRequest, book
 from appliance.agenda.offer import offer
 from appliance.conversations.persistence import Conversation
-from appliance.core.agenda.availability import in_service_area, service_of
+from appliance.core.agenda.availability import in_service_area
 from appliance.core.flows.answers import Context, Reply
 from appliance.core.flows.personalise import formal_languages
 from appliance.core.flows.schema import DateBlock, FlowDocument
 from appliance.core.understanding.dates import DayWish, find_day
-from appliance.errors import Conflict, Invalid
 from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import TenantInfo, tenant_config
 
@@ -28,10 +26,10 @@ def turn_context(
     info: TenantInfo,
     state: dict[str, Any],
     texts: dict[str, Any],
-    booking_for: Conversation | None = None,
+    book_slots: bool = False,
     day_wish: DayWish | None = None,
 ) -> Context:
-    """Return what the engine may know this turn; with ``booking_for``, a chosen slot is booked."""
+    """Return what the engine may know this turn; with ``book_slots``, a chosen slot is to be booked."""
 
     def search(service: str, query: dict[str, Any] | None = None) -> list[dict[str, str]]:
         return offer(db, info.id, tenant_config(rt, db, info.id, "agenda"), service, query)
@@ -46,7 +44,7 @@ def turn_context(
             "address": info.branding.get("address"),
         },
         formal=formal_languages(texts),
-        book=booker(rt, db, info, booking_for) if booking_for is not None else None,
+        book_slots=book_slots,
         day_wish={"day": day_wish.day.isoformat(), "part": day_wish.part} if day_wish else None,
         derive=lambda variables: served_area(tenant_config(rt, db, info.id, "agenda"), variables),
     )
@@ -68,27 +66,3 @@ def wished_day(flow: FlowDocument, chat: Conversation, info: TenantInfo, reply: 
         return None
     today = datetime.now(ZoneInfo(info.timezone)).date()
     return find_day(reply.value, chat.language, today)
-
-
-def booker(rt: Runtime, db: Any, info: TenantInfo, chat: Conversation) -> Any:
-    def book_slot(service: str, slot: dict[str, str]) -> dict[str, Any] | None:
-        agenda = tenant_config(rt, db, info.id, "agenda")
-        known = chat.variables
-        request = BookingRequest(
-            service=service,
-            start=datetime.fromisoformat(slot["start"]),
-            name=known.get("name") or "Chat visitor",
-            email=known.get("email"),
-            phone=known.get("phone"),
-            postal_code=known.get("postal_code"),
-            lead_id=(chat.state.get("lead") or {}).get("id"),
-            actor="visitor",
-        )
-        try:
-            appointment = book(db, info.id, agenda, request)
-        except (Conflict, Invalid):
-            return None  # taken, or no longer offered: the engine apologises and offers fresh slots
-        chat.booked.append(appointment["id"])
-        return appointment | {"location": (service_of(agenda, service) or {}).get("location", "showroom")}
-
-    return book_slot

@@ -15,14 +15,16 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from appliance.conversations import positions
+from appliance.conversations.booking import carry_out
 from appliance.conversations.context import served_area, turn_context, wished_day
 from appliance.conversations.leads import sync_lead
 from appliance.conversations.persistence import Conversation, lock_conversation, save_conversation
 from appliance.conversations.records import MESSAGE_FIELDS, message_json, messages, record
 from appliance.conversations.sessions import PREVIEW_LIFETIME, is_preview
-from appliance.core.flows.answers import Reply
-from appliance.core.flows.engine import step
+from appliance.core.flows.answers import Context, Reply
+from appliance.core.flows.engine import resume, step
 from appliance.core.flows.personalise import CLOSING_VARIABLE, personalised
+from appliance.core.flows.schema import FlowDocument
 from appliance.core.flows.turn import Turn
 from appliance.core.understanding import understand
 from appliance.errors import NotFound, Unauthorized, Unavailable
@@ -176,8 +178,8 @@ def _turn(
     wish = wished_day(flow, chat, info, reply)
     # A staff preview (appliance.conversations.preview) books nothing, makes no lead, counts for nothing.
     real = not is_preview(chat.origin)
-    ctx = turn_context(rt, db, info, chat.state, texts, booking_for=chat if real else None, day_wish=wish)
-    turn = step(flow, state, reply, ctx, facts)
+    ctx = turn_context(rt, db, info, chat.state, texts, book_slots=real, day_wish=wish)
+    turn = _carry_out(rt, db, info, chat, flow, ctx, step(flow, state, reply, ctx, facts))
     now = utcnow()
     rows = messages(flow, chat, turn, visitor, now)
     if rows:
@@ -190,6 +192,15 @@ def _turn(
     record(db, chat, events, now)
     bot = [row for row in rows if row["role"] == "bot"]
     return turn_answer(chat.id, chat.language, chat.status, chat.state, bot, turn.input)
+
+
+def _carry_out(
+    rt: Runtime, db: Connection, info: TenantInfo, chat: Conversation, flow: FlowDocument, ctx: Context, turn: Turn
+) -> Turn:
+    """Do what the engine asks (book the chosen slot) in this transaction, and let it finish the turn."""
+    while turn.intents:
+        turn = resume(flow, turn, carry_out(rt, db, info, chat, turn.intents[0]), ctx)
+    return turn
 
 
 def _facts(chat: Conversation, info: TenantInfo, understood: dict[str, Any] | None) -> dict[str, Any]:
