@@ -7,17 +7,15 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from appliance.agenda.booking import BookingRequest, book
+from appliance.conversations.context import TurnSetting
 from appliance.conversations.persistence import Conversation
 from appliance.core.agenda.availability import service_of
 from appliance.core.flows.intents import Booked, Intent, Outcome, SlotTaken
 from appliance.errors import Conflict, Invalid
-from appliance.infra.runtime import Runtime
-from appliance.tenants.directory import TenantInfo, tenant_config
 
 
-def carry_out(rt: Runtime, db: Connection, info: TenantInfo, chat: Conversation, intent: Intent) -> Outcome:
+def carry_out(db: Connection, setting: TurnSetting, chat: Conversation, intent: Intent) -> Outcome:
     """Book the slot of ``intent`` for the visitor of ``chat``, in the turn's transaction; return what came of it."""
-    agenda = tenant_config(rt, db, info.id, "agenda")
     known = chat.variables
     request = BookingRequest(
         service=intent.service,
@@ -30,9 +28,9 @@ def carry_out(rt: Runtime, db: Connection, info: TenantInfo, chat: Conversation,
         actor="visitor",
     )
     try:
-        appointment = book(db, info.id, agenda, request)
+        appointment = book(db, setting.info.id, setting.agenda, request)
     except (Conflict, Invalid):
         return SlotTaken()  # taken, or no longer offered: the engine apologises and offers fresh slots
     # Invitations go out after the commit (see turns.send).
     chat.booked.append(appointment["id"])
-    return Booked(appointment["id"], (service_of(agenda, intent.service) or {}).get("location", "showroom"))
+    return Booked(appointment["id"], (service_of(setting.agenda, intent.service) or {}).get("location", "showroom"))
