@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from flask.testing import FlaskClient
 
 from appliance.infra.db import Tenant
@@ -65,9 +68,38 @@ def test_a_slot_taken_meanwhile_gets_an_apology_and_fresh_slots(client: FlaskCli
     assert booked["messages"][0]["text"].startswith("Reservat!")
 
 
+def test_a_booking_turn_reads_the_store_configuration_once(
+    client: FlaskClient, cast: Cast, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    v = visitor_at_the_slots(client, cast, rt, None)
+    cache, read = rt.cache, []
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(cache, name)
+
+        def get(self, key: str) -> str | None:
+            read.append(key)
+            return cache.get(key)
+
+    class Queue:
+        def enqueue(self, *task: Any) -> None:
+            enqueued.append(task)  # the invitation's own reads are another story: it is not sent here
+
+    enqueued: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(rt, "cache", Counting())
+    monkeypatch.setattr(rt, "queue", Queue())
+    answer = v.send(value=v.last["input"]["slots"][0]["start"])
+    assert answer["messages"][0]["text"].startswith("Reservat!")
+    assert [name for name, *_ in enqueued] == ["send_invitation"]
+    configs = sorted(key for key in read if key.startswith(f"config:{cast.tenant_a.id}:"))
+    assert configs == [f"config:{cast.tenant_a.id}:{kind}" for kind in ("agenda", "scoring", "texts")]
+
+
 def test_a_booking_lost_at_the_last_moment_is_apologised_for_with_fresh_slots() -> None:
     from appliance.core.flows.answers import Context, Reply
-    from appliance.core.flows.engine import new_state, step
+    from appliance.core.flows.engine import new_state, resume, step
+    from appliance.core.flows.intents import BookSlot, SlotTaken
     from appliance.core.flows.presets import preset
     from appliance.core.flows.schema import FlowDocument
 
@@ -82,9 +114,11 @@ def test_a_booking_lost_at_the_last_moment_is_apologised_for_with_fresh_slots() 
         asked.append(1)
         return free if len(asked) == 1 else free[1:]
 
-    ctx = Context(slot_source=slots, book=lambda _service, _slot: None)
+    ctx = Context(slot_source=slots, book_slots=True)
     state = new_state("es") | {"started": True, "block": "appointment"}
     turn = step(flow, state, Reply("value", free[0]["start"]), ctx)
+    assert turn.intents == [BookSlot("showroom_visit", free[0]["start"], free[0]["end"])]
+    turn = resume(flow, turn, SlotTaken(), ctx)
     assert turn.messages[0]["text"].startswith("Vaya, esa hora se acaba de reservar")
     assert [s["start"] for s in turn.input["slots"]] == [free[1]["start"]]
     assert "appointment" not in turn.state["vars"]

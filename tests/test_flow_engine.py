@@ -11,9 +11,11 @@ import pytest
 
 from appliance.core.flows.answers import Context, Reply
 from appliance.core.flows.conditions import holds
-from appliance.core.flows.engine import Turn, new_state, step
+from appliance.core.flows.engine import new_state, resume, step
+from appliance.core.flows.intents import Booked, BookSlot
 from appliance.core.flows.presets import preset
 from appliance.core.flows.schema import Branch, FlowDocument
+from appliance.core.flows.turn import Turn
 from appliance.core.flows.validation import validate_flow
 
 STORE = {"store_name": "Cuines Puig"}
@@ -726,6 +728,25 @@ def test_a_date_block_asks_the_slot_source_once_per_turn_and_only_when_reached()
 
     assert asked == ["measuring", "measuring"]
     assert turn.state["vars"]["visit"]["service"] == "measuring"
+
+
+def test_a_slot_to_book_stops_the_turn_with_an_intent_and_resume_confirms_it() -> None:
+    flow = small_flow({"type": "date", "variable": "visit", "service": "measuring"})
+    ctx = Context(slot_source=lambda _service: SLOTS, store=STORE, book_slots=True)
+    state = step(flow, new_state("es"), Reply("start"), ctx).state
+
+    stopped = step(flow, state, Reply("value", SLOTS[1]["start"]), ctx)
+
+    assert stopped.intents == [BookSlot("measuring", SLOTS[1]["start"], SLOTS[1]["end"])]
+    assert (stopped.messages, stopped.input, stopped.state["vars"]) == ([], None, {})
+    turn = resume(flow, stopped, Booked("ap_1", "home"), ctx)
+    assert turn.intents == []
+    assert turn.messages[0]["text"].startswith("¡Reservado!")
+    assert turn.state["vars"]["visit"] == {**SLOTS[1], "service": "measuring", "id": "ap_1", "location": "home"}
+    assert turn.state["status"] == "completed"
+    assert stopped.state["vars"] == {}  # resume() leaves the stopped turn as it was
+    with pytest.raises(ValueError, match="stopped at an intent"):
+        resume(flow, turn, Booked("ap_2"), ctx)
 
 
 def test_a_media_block_takes_only_an_uploaded_attachment() -> None:

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appliance.core.flows.answers import Context, Reply
-from appliance.core.flows.engine import Turn, new_state, step
+from appliance.core.flows.engine import new_state, step
 from appliance.core.flows.schema import FlowDocument, is_question
+from appliance.core.flows.turn import Turn
 from appliance.core.flows.validation import validate_flow
 
 LANGUAGES = ("es", "ca", "pt", "en")

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from appliance.core.flows.answers import Context, Reply
-from appliance.core.flows.engine import Turn, new_state, step
+from appliance.core.flows.engine import new_state, step
 from appliance.core.flows.presets import preset
 from appliance.core.flows.schema import ButtonsBlock, ConditionBlock, FlowDocument, MessageBlock
 from appliance.core.flows.texts import SYSTEM, SYSTEM_FORMAL, system
 from appliance.core.flows.texts_formal import FORMAL_OVERRIDES
+from appliance.core.flows.turn import Turn
 from appliance.core.flows.validation import validate_flow
 
 LANGUAGES = ("es", "ca", "pt", "en")

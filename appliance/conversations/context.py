@@ -1,7 +1,8 @@
-"""What the engine may know during a turn: the store, its free slots, and how to book one."""
+"""What a turn knows of the store, read once at its beginning, and what the engine may know during it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,46 +10,63 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from appliance.agenda.booking import BookingRequest, book
 from appliance.agenda.offer import offer
 from appliance.conversations.persistence import Conversation
-from appliance.core.agenda.availability import in_service_area, service_of
+from appliance.core.agenda.availability import in_service_area
 from appliance.core.flows.answers import Context, Reply
-from appliance.core.flows.personalise import formal_languages
+from appliance.core.flows.personalise import formal_languages, personalised
 from appliance.core.flows.schema import DateBlock, FlowDocument
 from appliance.core.understanding.dates import DayWish, find_day
-from appliance.errors import Conflict, Invalid
+from appliance.flows.service import documents
 from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import TenantInfo, tenant_config
 
 
+@dataclass(frozen=True)
+class TurnSetting:
+    """The store as one turn sees it: the tenant, its texts and agenda, the conversation's flow.
+
+    Read once per turn and passed down, so the engine's context, the slots it offers, the area
+    check and the booking all work from the same configuration.
+    """
+
+    info: TenantInfo
+    texts: dict[str, Any]
+    agenda: dict[str, Any]
+    flow: FlowDocument
+
+
+def read_setting(rt: Runtime, db: Session | Connection, info: TenantInfo, flow_id: str) -> TurnSetting:
+    """Read what a turn needs of the store of ``info`` for a conversation on the flow ``flow_id``."""
+    texts = tenant_config(rt, db, info.id, "texts")
+    flow = personalised.get(flow_id, documents.get(db, info.id, flow_id), texts)
+    return TurnSetting(info=info, texts=texts, agenda=tenant_config(rt, db, info.id, "agenda"), flow=flow)
+
+
 def turn_context(
-    rt: Runtime,
     db: Session | Connection,
-    info: TenantInfo,
+    setting: TurnSetting,
     state: dict[str, Any],
-    texts: dict[str, Any],
-    booking_for: Conversation | None = None,
+    *,
+    book_slots: bool = False,
     day_wish: DayWish | None = None,
 ) -> Context:
-    """Return what the engine may know this turn; with ``booking_for``, a chosen slot is booked."""
+    """Return what the engine may know this turn; with ``book_slots``, a chosen slot is to be booked."""
+    info = setting.info
 
     def search(service: str, query: dict[str, Any] | None = None) -> list[dict[str, str]]:
-        return offer(db, info.id, tenant_config(rt, db, info.id, "agenda"), service, query)
+        return offer(db, info.id, setting.agenda, service, query)
 
     return Context(
         country=info.country,
         slot_source=search,
         slot_search=search,
         attachments=frozenset(state.get("attachments", [])),
-        store={
-            "store_name": info.branding.get("store_name") or info.name,
-            "address": info.branding.get("address"),
-        },
-        formal=formal_languages(texts),
-        book=booker(rt, db, info, booking_for) if booking_for is not None else None,
+        store={"store_name": info.branding.get("store_name") or info.name, "address": info.branding.get("address")},
+        formal=formal_languages(setting.texts),
+        book_slots=book_slots,
         day_wish={"day": day_wish.day.isoformat(), "part": day_wish.part} if day_wish else None,
-        derive=lambda variables: served_area(tenant_config(rt, db, info.id, "agenda"), variables),
+        derive=lambda variables: served_area(setting.agenda, variables),
     )
 
 
@@ -61,34 +79,10 @@ def served_area(agenda: dict[str, Any], variables: dict[str, Any]) -> dict[str, 
     return {"home_visit_area": any(in_service_area(agenda, service, code) for service in homes)}
 
 
-def wished_day(flow: FlowDocument, chat: Conversation, info: TenantInfo, reply: Reply) -> DayWish | None:
+def wished_day(setting: TurnSetting, chat: Conversation, reply: Reply) -> DayWish | None:
     """Return the day a visitor's free text names while the bot offers dates ("el martes por la tarde")."""
-    block = flow.block(chat.current_block) if chat.current_block else None
+    block = setting.flow.block(chat.current_block) if chat.current_block else None
     if not isinstance(block, DateBlock) or reply.kind != "text" or not isinstance(reply.value, str):
         return None
-    today = datetime.now(ZoneInfo(info.timezone)).date()
+    today = datetime.now(ZoneInfo(setting.info.timezone)).date()
     return find_day(reply.value, chat.language, today)
-
-
-def booker(rt: Runtime, db: Any, info: TenantInfo, chat: Conversation) -> Any:
-    def book_slot(service: str, slot: dict[str, str]) -> dict[str, Any] | None:
-        agenda = tenant_config(rt, db, info.id, "agenda")
-        known = chat.variables
-        request = BookingRequest(
-            service=service,
-            start=datetime.fromisoformat(slot["start"]),
-            name=known.get("name") or "Chat visitor",
-            email=known.get("email"),
-            phone=known.get("phone"),
-            postal_code=known.get("postal_code"),
-            lead_id=(chat.state.get("lead") or {}).get("id"),
-            actor="visitor",
-        )
-        try:
-            appointment = book(db, info.id, agenda, request)
-        except (Conflict, Invalid):
-            return None  # taken, or no longer offered: the engine apologises and offers fresh slots
-        chat.booked.append(appointment["id"])
-        return appointment | {"location": (service_of(agenda, service) or {}).get("location", "showroom")}
-
-    return book_slot

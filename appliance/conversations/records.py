@@ -11,10 +11,10 @@ from sqlalchemy import Connection, insert
 from appliance.conversations.persistence import Conversation
 from appliance.core.flows.answers import Reply
 from appliance.core.flows.dates import MORE_DATES
-from appliance.core.flows.engine import Turn
 from appliance.core.flows.schema import ButtonsBlock, DateBlock, FlowDocument
 from appliance.core.flows.summary import when
 from appliance.core.flows.texts import system
+from appliance.core.flows.turn import Turn
 from appliance.core.ids import new_id
 from appliance.infra.db import AnalyticsEvent, Consent
 from appliance.infra.observability import mask_text

@@ -15,22 +15,23 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from appliance.conversations import positions
-from appliance.conversations.context import served_area, turn_context, wished_day
+from appliance.conversations.booking import carry_out
+from appliance.conversations.context import TurnSetting, read_setting, served_area, turn_context, wished_day
 from appliance.conversations.leads import sync_lead
 from appliance.conversations.persistence import Conversation, lock_conversation, save_conversation
 from appliance.conversations.records import MESSAGE_FIELDS, message_json, messages, record
 from appliance.conversations.sessions import PREVIEW_LIFETIME, is_preview
-from appliance.core.flows.answers import Reply
-from appliance.core.flows.engine import Turn, step
-from appliance.core.flows.personalise import CLOSING_VARIABLE, personalised
+from appliance.core.flows.answers import Context, Reply
+from appliance.core.flows.engine import resume, step
+from appliance.core.flows.personalise import CLOSING_VARIABLE
+from appliance.core.flows.turn import Turn
 from appliance.core.understanding import understand
 from appliance.errors import NotFound, Unauthorized, Unavailable
-from appliance.flows.service import documents
 from appliance.infra import idempotency
 from appliance.infra.db import ChatSession, Message, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.security.visitor import VisitorClaims
-from appliance.tenants.directory import TenantInfo, tenant_config, tenant_info
+from appliance.tenants.directory import TenantInfo, tenant_info
 
 FACT_KEYS = ("project_type", "budget_min_eur", "budget_max_eur", "area_m2", "style", "urgency", "email", "phone")
 
@@ -129,9 +130,8 @@ def _waiting(
     rt: Runtime, db: Session | Connection, info: TenantInfo, flow_id: str, state: dict[str, Any]
 ) -> dict[str, Any] | None:
     """Return what a started conversation waits for ("start" again says nothing new)."""
-    texts = tenant_config(rt, db, info.id, "texts")
-    flow = personalised.get(flow_id, documents.get(db, info.id, flow_id), texts)
-    return step(flow, state, Reply("start"), turn_context(rt, db, info, state, texts)).input
+    setting = read_setting(rt, db, info, flow_id)
+    return step(setting.flow, state, Reply("start"), turn_context(db, setting, state)).input
 
 
 def _read_text(rt: Runtime, info: TenantInfo, visit: Visit) -> dict[str, Any] | None:
@@ -163,22 +163,20 @@ def _turn(
     visitor: Reply | None,
     understood: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    texts = tenant_config(rt, db, info.id, "texts")
-    flow = personalised.get(chat.flow_id, documents.get(db, info.id, chat.flow_id), texts)
+    setting = read_setting(rt, db, info, chat.flow_id)
     facts = _facts(chat, info, understood)
     # The store's chosen closing (book a visit, call back, send a quote) steers the flow's ending;
     # whether a postal code already known is served steers home visits (the engine also re-derives
     # it after each answer, for a code given in this very turn).
-    variables = {**chat.variables, CLOSING_VARIABLE: texts.get("closing", "book_visit")}
-    variables |= served_area(tenant_config(rt, db, info.id, "agenda"), variables)
+    variables = {**chat.variables, CLOSING_VARIABLE: setting.texts.get("closing", "book_visit")}
+    variables |= served_area(setting.agenda, variables)
     state = {**chat.state, "vars": variables}
-    wish = wished_day(flow, chat, info, reply)
     # A staff preview (appliance.conversations.preview) books nothing, makes no lead, counts for nothing.
     real = not is_preview(chat.origin)
-    ctx = turn_context(rt, db, info, chat.state, texts, booking_for=chat if real else None, day_wish=wish)
-    turn = step(flow, state, reply, ctx, facts)
+    ctx = turn_context(db, setting, chat.state, book_slots=real, day_wish=wished_day(setting, chat, reply))
+    turn = _carry_out(db, setting, chat, ctx, step(setting.flow, state, reply, ctx, facts))
     now = utcnow()
-    rows = messages(flow, chat, turn, visitor, now)
+    rows = messages(setting.flow, chat, turn, visitor, now)
     if rows:
         db.execute(insert(Message), rows)
     before = state["vars"]
@@ -189,6 +187,13 @@ def _turn(
     record(db, chat, events, now)
     bot = [row for row in rows if row["role"] == "bot"]
     return turn_answer(chat.id, chat.language, chat.status, chat.state, bot, turn.input)
+
+
+def _carry_out(db: Connection, setting: TurnSetting, chat: Conversation, ctx: Context, turn: Turn) -> Turn:
+    """Do what the engine asks (book the chosen slot) in this transaction, and let it finish the turn."""
+    while turn.intents:
+        turn = resume(setting.flow, turn, carry_out(db, setting, chat, turn.intents[0]), ctx)
+    return turn
 
 
 def _facts(chat: Conversation, info: TenantInfo, understood: dict[str, Any] | None) -> dict[str, Any]:

@@ -36,7 +36,6 @@ SlotSource = Callable[[str], Sequence[dict[str, str]]]
 # A search for other slots: {"after": iso start} pages forward, {"day": "YYYY-MM-DD", "part": ...}
 # asks for one day (part: morning, afternoon or evening), {"after_day": "YYYY-MM-DD"} for days after.
 SlotSearch = Callable[[str, dict[str, Any]], Sequence[dict[str, str]]]
-Booker = Callable[[str, dict[str, str]], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,9 @@ class Context:
     store: dict[str, Any] = field(default_factory=dict)
     # Languages in which the store addresses visitors formally (usted, vostè, o senhor).
     formal: frozenset[str] = frozenset()
-    # Books a chosen slot (service, slot) and returns the appointment, or None if it was just taken.
-    book: Booker | None = None
+    # Whether a chosen slot is booked: step() then stops with a BookSlot intent for the caller to
+    # carry out, and resume() confirms the visit or offers fresh slots. Otherwise it is only noted.
+    book_slots: bool = False
     slot_search: SlotSearch | None = None
     # The day (and part of day) a visitor's free text asked for, read by the caller: {"day", "part"}.
     day_wish: dict[str, Any] | None = None
@@ -267,7 +267,7 @@ def _plain(number: float) -> int | float:
 def _slot(block: DateBlock, value: Any, ctx: Context, query: dict[str, Any] | None) -> Answer | Rejection:
     for slot in ctx.slots_for(block.service, query) + ctx.slots_for(block.service):
         if value == slot["start"]:
-            return _book(block, slot, ctx)
+            return _set(block, {"start": slot["start"], "end": slot["end"], "service": block.service})
     # A real time that is not offered (any more): say so, and offer the free ones.
     return Rejection("slot_unavailable" if _is_time(value) else "pick_slot")
 
@@ -277,18 +277,6 @@ def _is_time(value: Any) -> bool:
         return isinstance(value, str) and datetime.fromisoformat(value).tzinfo is not None
     except ValueError:
         return False
-
-
-def _book(block: DateBlock, slot: dict[str, str], ctx: Context) -> Answer | Rejection:
-    chosen = {"start": slot["start"], "end": slot["end"], "service": block.service}
-    if ctx.book is None:
-        return _set(block, chosen)
-    appointment = ctx.book(block.service, slot)
-    if appointment is None:
-        # Someone else took it a moment ago: say so, and offer the slots that are free now.
-        ctx.forget_slots(block.service)
-        return Rejection("slot_taken")
-    return _set(block, chosen | {"id": appointment["id"], "location": appointment.get("location", "showroom")})
 
 
 def _media(block: MediaBlock, value: Any, ctx: Context) -> Answer | Rejection:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from appliance.core.flows.answers import Context, Reply
 from appliance.core.flows.schema import DateBlock
 from appliance.core.flows.texts import system
-
-if TYPE_CHECKING:
-    from appliance.core.flows.engine import Turn
+from appliance.core.flows.turn import Turn
 
 MORE_DATES = "more_dates"
 

@@ -1,21 +1,29 @@
 """The flow engine: a pure step function over plain data.
 
-    step(flow, state, reply, ctx, facts) -> Turn(messages, input, state, events)
+    step(flow, state, reply, ctx, facts) -> Turn(messages, input, state, events, intents)
+    resume(flow, turn, outcome, ctx) -> Turn   (only for a turn that stopped at an intent)
 
 `state` is a JSON-serialisable dict (see new_state); `facts` are what understanding read in the
 visitor's free text (project, budget, area...), which fill variables at any block. The engine never
 raises on a visitor's reply: a reply it cannot use is explained, and the same question stays open.
+
+The engine writes nowhere. When an answer needs the world changed (a chosen slot booked, with
+ctx.book_slots), step() stops there with the intent in ``Turn.intents`` (see intents.py); the caller
+carries it out and calls resume() with the outcome, which finishes the turn as if uninterrupted.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
-from appliance.core.flows.answers import Context, Rejection, Reply, read_answer
+from appliance.core.flows.answers import Answer, Context, Rejection, Reply, read_answer
+from appliance.core.flows.booking import ask_to_book, booked_answer, confirm_booking
 from appliance.core.flows.conditions import holds
-from appliance.core.flows.dates import date_input, offer_other_dates, other_dates_query
+from appliance.core.flows.dates import offer_other_dates, other_dates_query
+from appliance.core.flows.inputs import current_input, input_spec
+from appliance.core.flows.intents import Outcome
 from appliance.core.flows.schema import (
     AnyBlock,
     ButtonsBlock,
@@ -23,37 +31,16 @@ from appliance.core.flows.schema import (
     DateBlock,
     EndBlock,
     FlowDocument,
-    InputBlock,
-    MediaBlock,
     MessageBlock,
     Question,
-    RangeBlock,
 )
-from appliance.core.flows.summary import SUMMARY_FIELDS, describe, when
+from appliance.core.flows.summary import SUMMARY_FIELDS, describe
 from appliance.core.flows.texts import fill, pick, system
+from appliance.core.flows.turn import Answering, Turn
 
 # Contact details are kept only after the visitor has agreed, when the flow asks for consent.
 CONTACT_VARIABLES = frozenset({"name", "email", "phone", "address"})
 MAX_WALK = 500
-
-
-@dataclass
-class Turn:
-    """What one step produced."""
-
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    input: dict[str, Any] | None = None
-    state: dict[str, Any] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)
-
-    def say(self, text: str, block_id: str | None) -> None:
-        """Add a bot message (empty texts are not said)."""
-        if text.strip():
-            self.messages.append({"text": text, "block_id": block_id})
-
-    def note(self, name: str, block_id: str | None = None, **data: Any) -> None:
-        """Record an event for analytics, consent evidence and the lead."""
-        self.events.append({"name": name, "block_id": block_id, "data": data})
 
 
 def new_state(language: str) -> dict[str, Any]:
@@ -88,7 +75,7 @@ def step(
 def _start(flow: FlowDocument, turn: Turn, ctx: Context, facts: dict[str, Any]) -> None:
     s = turn.state
     if s["started"]:
-        turn.input = _current_input(flow, s, ctx)
+        turn.input = current_input(flow, s, ctx)
         return
     s["started"] = True
     turn.note("conversation_started")
@@ -112,36 +99,64 @@ def _switch_language(flow: FlowDocument, turn: Turn, ctx: Context, language: Any
     if s["block"]:
         block = flow.block(s["block"])
         turn.say(_text(flow, s, block.text, ctx), block.id)  # type: ignore[union-attr]
-        turn.input = _current_input(flow, s, ctx)
+        turn.input = current_input(flow, s, ctx)
 
 
 def _answer(flow: FlowDocument, turn: Turn, ctx: Context, reply: Reply, facts: dict[str, Any]) -> None:
     s = turn.state
     block: Question = flow.block(s["block"])  # type: ignore[assignment]
-    noted = _apply_facts(flow, turn, block.id, facts)
+    taking = Answering(reply.kind, tuple(_apply_facts(flow, turn, block.id, facts)), facts)
     if reply.kind == "skip":
-        _skip(flow, turn, ctx, block, noted)
+        _skip(flow, turn, ctx, block, taking.noted)
         return
     if isinstance(block, DateBlock) and (query := other_dates_query(reply, ctx, s)) is not None:
         offer_other_dates(turn, ctx, block, query)
-        turn.input = _input_spec(flow, block, s, ctx)
+        turn.input = input_spec(flow, block, s, ctx)
         return
     answer = read_answer(block, reply, ctx, s.get("slot_query"))
-    if isinstance(answer, Rejection) and _filled_by(block, noted):
+    if isinstance(block, DateBlock) and ctx.book_slots and not isinstance(answer, Rejection):
+        # Booking writes to the agenda, which only the caller may do; it resumes the turn after.
+        ask_to_book(turn, block, answer, taking)
+        return
+    _take(flow, turn, ctx, block, answer, taking)
+
+
+def resume(flow: FlowDocument, turn: Turn, outcome: Outcome, ctx: Context | None = None) -> Turn:
+    """Finish a turn that step() stopped at its BookSlot intent, with what came of it.
+
+    ``ctx`` is the context the turn began with: a slot just taken makes it offer fresh slots.
+    """
+    if turn.paused is None or not turn.intents:
+        raise ValueError("resume() takes a turn that step() stopped at an intent")
+    ctx = ctx or Context()
+    resumed = Turn(messages=list(turn.messages), state=copy.deepcopy(turn.state), events=list(turn.events))
+    block: DateBlock = flow.block(resumed.state["block"])  # type: ignore[assignment]
+    answer = booked_answer(block, turn.intents[0], outcome, ctx)
+    _take(flow, resumed, ctx, block, answer, turn.paused)
+    return resumed
+
+
+def _take(
+    flow: FlowDocument, turn: Turn, ctx: Context, block: Question, answer: Answer | Rejection, taking: Answering
+) -> None:
+    """Store ``answer`` to ``block`` and walk on to the next question, or explain why it is not taken."""
+    s = turn.state
+    if isinstance(answer, Rejection) and _filled_by(block, taking.noted):
         answer = {}
     if isinstance(answer, Rejection):
-        _reject(flow, turn, ctx, block, answer, noted)
+        _reject(flow, turn, ctx, block, answer, taking.noted)
         return
     _store(flow, turn, block, answer)
     if ctx.derive is not None:
         s["vars"].update(ctx.derive(s["vars"]))
-    if isinstance(block, DateBlock) and ctx.book is not None:
-        _confirm_booking(turn, ctx, answer.get(block.variable or block.id) or {})
+    if isinstance(block, DateBlock) and ctx.book_slots:
+        confirm_booking(turn, ctx, answer.get(block.variable or block.id) or {})
     if isinstance(block, ButtonsBlock) and block.consent:
         # Contact details said in the very reply that grants consent may be kept now.
-        _apply_facts(flow, turn, block.id, {k: v for k, v in facts.items() if k in CONTACT_VARIABLES})
-    _confirm(turn, noted, ctx)
-    turn.note("answered", block.id, via=reply.kind)
+        contacts = {k: v for k, v in taking.facts.items() if k in CONTACT_VARIABLES}
+        _apply_facts(flow, turn, block.id, contacts)
+    _confirm(turn, taking.noted, ctx)
+    turn.note("answered", block.id, via=taking.via)
     _walk(flow, _next_after(block, s["vars"]), turn, ctx)
 
 
@@ -158,24 +173,12 @@ def _apply_facts(flow: FlowDocument, turn: Turn, block_id: str | None, facts: di
     return changed
 
 
-def _confirm_booking(turn: Turn, ctx: Context, booked: dict[str, Any]) -> None:
-    s = turn.state
-    address = ctx.store.get("address")
-    key = (
-        "booked_home" if booked.get("location") == "home" else "booked_showroom" if address else "booked_showroom_plain"
-    )
-    formal = s["language"] in ctx.formal
-    turn.say(
-        system(key, s["language"], formal=formal, when=when(booked["start"], s["language"]), address=address), None
-    )
-
-
-def _filled_by(block: Question, noted: list[str]) -> bool:
+def _filled_by(block: Question, noted: Sequence[str]) -> bool:
     names = {block.variable, getattr(block, "variable_min", None)} - {None}
     return bool(names & set(noted))
 
 
-def _confirm(turn: Turn, noted: list[str], ctx: Context) -> None:
+def _confirm(turn: Turn, noted: Sequence[str], ctx: Context) -> None:
     shown = [n for n in noted if n in SUMMARY_FIELDS]
     if shown:
         s = turn.state
@@ -184,7 +187,9 @@ def _confirm(turn: Turn, noted: list[str], ctx: Context) -> None:
         turn.say(system("understood", s["language"], formal=formal, summary=summary), s["block"])
 
 
-def _reject(flow: FlowDocument, turn: Turn, ctx: Context, block: Question, why: Rejection, noted: list[str]) -> None:
+def _reject(
+    flow: FlowDocument, turn: Turn, ctx: Context, block: Question, why: Rejection, noted: Sequence[str]
+) -> None:
     s = turn.state
     if any(n in SUMMARY_FIELDS for n in noted):
         # The visitor told us something else useful: say so, and ask this question again.
@@ -193,10 +198,10 @@ def _reject(flow: FlowDocument, turn: Turn, ctx: Context, block: Question, why: 
     else:
         turn.say(system(why.reason, s["language"], formal=s["language"] in ctx.formal, **why.params), block.id)
         turn.note("invalid_answer", block.id, reason=why.reason)
-    turn.input = _input_spec(flow, block, s, ctx)
+    turn.input = input_spec(flow, block, s, ctx)
 
 
-def _skip(flow: FlowDocument, turn: Turn, ctx: Context, block: Question, noted: list[str]) -> None:
+def _skip(flow: FlowDocument, turn: Turn, ctx: Context, block: Question, noted: Sequence[str]) -> None:
     if not block.optional and not _filled_by(block, noted):
         _reject(flow, turn, ctx, block, Rejection("required"), noted)
         return
@@ -269,7 +274,7 @@ def _ask(flow: FlowDocument, turn: Turn, ctx: Context, block: Question) -> None:
     s["block"] = block.id
     s.pop("slot_query", None)
     turn.say(_text(flow, s, block.text, ctx), block.id)
-    turn.input = _input_spec(flow, block, s, ctx)
+    turn.input = input_spec(flow, block, s, ctx)
     turn.note("block_entered", block.id)
 
 
@@ -291,29 +296,3 @@ def _text(flow: FlowDocument, s: dict[str, Any], texts: dict[str, str] | None, c
     template = pick(texts, s["language"], flow.default_language)
     values = {**ctx.store, **s["vars"], "summary": describe(s["vars"], s["language"])}
     return fill(template, values)
-
-
-def _current_input(flow: FlowDocument, s: dict[str, Any], ctx: Context) -> dict[str, Any] | None:
-    if s["status"] != "active" or not s["block"]:
-        return None
-    return _input_spec(flow, flow.block(s["block"]), s, ctx)  # type: ignore[arg-type]
-
-
-def _input_spec(flow: FlowDocument, block: Question, s: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    """Describe what the widget should offer for ``block`` (the turn answer's `input`)."""
-    spec: dict[str, Any] = {"block_id": block.id, "required": not block.optional}
-    if isinstance(block, ButtonsBlock):
-        labels = [{"id": o.id, "label": pick(o.label, s["language"], flow.default_language)} for o in block.options]
-        return spec | {"type": "buttons", "options": labels}
-    if isinstance(block, InputBlock):
-        spec["type"] = block.kind
-        if block.kind == "number":
-            spec |= {"min": block.min, "max": block.max, "unit": block.unit}
-        return spec
-    if isinstance(block, RangeBlock):
-        return spec | {"type": "range", "min": block.min, "max": block.max, "step": block.step, "unit": block.unit}
-    if isinstance(block, DateBlock):
-        return spec | date_input(block, ctx, s)
-    if isinstance(block, MediaBlock):
-        return spec | {"type": "media", "accept": list(block.accept), "max_bytes": block.max_bytes}
-    raise AssertionError(f"not a question: {block.id}")
