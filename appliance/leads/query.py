@@ -293,3 +293,9 @@ def find_leads(
     """Return one page of the store's leads matching ``filters`` and the next page's cursor (see search_leads)."""
     with rt.transaction() as session:
         return search_leads(session, tenant_id, filters, limit, cursor)
+
+
+def newest_leads(rt: Runtime, tenant_id: str, filters: LeadFilters, limit: int) -> list[dict[str, Any]]:
+    """Return the store's newest ``limit`` leads matching ``filters`` (whatever their sort), newest first."""
+    newest_first = LeadFilters.model_validate({**filters.model_dump(), "sort": "-created_at"})
+    return find_leads(rt, tenant_id, newest_first, limit)[0]
