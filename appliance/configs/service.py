@@ -4,7 +4,7 @@ the runtime open and commit their own transaction, for the API and the panel's s
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -16,11 +16,9 @@ from appliance.core.scoring import parse_scoring
 from appliance.errors import Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import Config, Tenant, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.tenants import defaults
 from appliance.tenants.directory import forget, forget_config, tenant_info
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 _SUBPATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$")
 

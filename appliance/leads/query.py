@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -30,10 +30,8 @@ from appliance.core.kinds import CHANNELS, LEAD_STATUSES, TEMPERATURES
 from appliance.errors import Invalid, NotFound
 from appliance.infra.crypto import current_keyring
 from appliance.infra.db import Lead, Tenant
+from appliance.infra.runtime import Runtime
 from appliance.leads.views import lead_json
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 Sort = Literal["-created_at", "created_at", "-score", "score"]
 DEFAULT_LIMIT = 50

@@ -3,7 +3,7 @@ everything its page shows. The functions that take the runtime open and commit t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -16,13 +16,11 @@ from appliance.core.scoring import ScoringConfig
 from appliance.errors import Conflict, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import Appointment, File, Lead, Membership, Message
+from appliance.infra.runtime import Runtime
 from appliance.leads.query import store_of
 from appliance.leads.views import lead_json, local_iso
 from appliance.tenants.directory import tenant_config
 from appliance.tenants.team import members
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 CHANGEABLE = ("status", "notes", "assignee_id")
 NOTES_MAX = 5000

@@ -6,12 +6,8 @@ entries show what an operator saw and did inside a store, reads included."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from appliance.infra.audit import record, record_impersonated_request
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
+from appliance.infra.runtime import Runtime
 
 
 def note_impersonated_request(rt: Runtime, tenant_id: str, token_id: str, method: str, path: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,12 +20,10 @@ from appliance.core.kinds import TENANT_ROLES
 from appliance.errors import Forbidden, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import ApiToken, Tenant, User, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.security.permissions import allowed
 from appliance.security.tokens import hash_token
 from appliance.tenants.service import create_api_token, find_api_token
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 MAX_NAME = 100
 LAST_USE_GRANULARITY = timedelta(minutes=1)

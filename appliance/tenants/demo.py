@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from appliance.configs.service import save as save_config
 from appliance.errors import NotFound
 from appliance.infra.db import Tenant
+from appliance.infra.runtime import Runtime
 from appliance.security.passwords import generate_password
 from appliance.tenants import defaults
 from appliance.tenants.service import (
@@ -21,9 +22,6 @@ from appliance.tenants.service import (
     revoke_tokens_named,
     upsert_user,
 )
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Estudi Roure · Cuines i Armaris"
