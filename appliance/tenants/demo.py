@@ -78,6 +78,12 @@ def seed_demo(session: Session, public_url: str) -> dict[str, Any]:
     }
 
 
+def seed_demo_store(rt: Runtime) -> dict[str, Any]:
+    """Create or refresh the demo store in its own transaction (see seed_demo) and return its credentials."""
+    with rt.transaction() as session:
+        return seed_demo(session, rt.settings.public_url)
+
+
 def _demo_tenant(session: Session) -> Tenant:
     try:
         return get_tenant_by_slug(session, DEMO_SLUG)
