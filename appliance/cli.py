@@ -1,22 +1,23 @@
-"""The `ebanista` command."""
+"""The `ebanista` command: an interface like the API, whose commands call services that own their
+transaction (and the migrations, which are infrastructure)."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 import click
 from flask import Flask
-from sqlalchemy.orm import Session
 
 from appliance.errors import AppError
 from appliance.infra.runtime import Runtime, runtime_of
 from appliance.infra.settings import ConfigError
 from appliance.version import __version__
+
+# Each command imports the app and the services it calls when it runs, which keeps `ebanista --help` fast.
 
 
 def _fail(message: str, code: int) -> None:
@@ -45,13 +46,6 @@ def _app() -> Flask:
     from appliance.app import create_app
 
     return create_app()
-
-
-@contextmanager
-def _transaction() -> Iterator[tuple[Runtime, Session]]:
-    rt = runtime_of(_app())
-    with rt.transaction() as session:
-        yield rt, session
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,12 +110,11 @@ def migrate() -> None:
 def seed_demo(as_json: bool) -> None:
     """Create or refresh the demo store and print fresh credentials."""
     from appliance.infra.db.migrate import status, upgrade
-    from appliance.tenants.demo import seed_demo as seed
+    from appliance.tenants.demo import seed_demo_store
 
     rt = runtime_of(_app())
     _ensure_schema(rt, status, upgrade)
-    with rt.transaction() as session:
-        result = seed(session, rt.settings.public_url)
+    result = seed_demo_store(rt)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
@@ -157,12 +150,9 @@ def token() -> None:
 @reports_errors
 def token_create(slug: str | None, role: str, name: str) -> None:
     """Create an api token and print it, alone, on standard output."""
-    from appliance.tenants.service import create_api_token, get_tenant_by_slug
+    from appliance.tenants.service import make_api_token
 
-    with _transaction() as (_rt, session):
-        tenant = get_tenant_by_slug(session, slug) if slug else None
-        _, plaintext = create_api_token(session, tenant, role, name=name)
-    click.echo(plaintext)
+    click.echo(make_api_token(runtime_of(_app()), slug, role, name=name))
 
 
 @main.group()
@@ -182,12 +172,11 @@ def tenant_create(
     name: str, slug: str | None, plan: str, default_language: str, timezone: str, origins: tuple[str, ...]
 ) -> None:
     """Create a store, live at once."""
-    from appliance.tenants.service import TenantSpec, create_tenant
+    from appliance.tenants.service import TenantSpec, add_tenant
 
     spec = TenantSpec(name, slug, plan, default_language, timezone, allowed_origins=list(origins))
-    with _transaction() as (_rt, session):
-        created = create_tenant(session, spec)
-        click.echo(json.dumps(_tenant_row(created), ensure_ascii=False))
+    created = add_tenant(runtime_of(_app()), spec)
+    click.echo(json.dumps(_tenant_row(created), ensure_ascii=False))
 
 
 @tenant.command("list")
@@ -195,10 +184,9 @@ def tenant_create(
 @reports_errors
 def tenant_list(as_json: bool) -> None:
     """List the stores."""
-    from appliance.tenants.service import list_tenants
+    from appliance.tenants.service import all_tenants
 
-    with _transaction() as (_rt, session):
-        rows = [_tenant_row(t) for t in list_tenants(session)]
+    rows = [_tenant_row(t) for t in all_tenants(runtime_of(_app()))]
     for row in rows:
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -229,21 +217,19 @@ def tenant_resume(slug: str) -> None:
 def tenant_purge(slug: str, yes: bool) -> None:
     """Delete a store for good: every row, every file, staff who work nowhere else (the audit trail stays)."""
     from appliance.privacy.purge import purge_tenant
-    from appliance.tenants.service import get_tenant_by_slug
+    from appliance.tenants.service import tenant_called
 
     if not yes:
         _fail(f"this deletes everything of {slug!r} for good; add --yes to confirm", 1)
-    with _transaction() as (rt, session):
-        tenant_id = get_tenant_by_slug(session, slug).id
-    counts = purge_tenant(rt, tenant_id)
+    rt = runtime_of(_app())
+    counts = purge_tenant(rt, tenant_called(rt, slug).id)
     click.echo(json.dumps({"purged": slug, "deleted": counts}))
 
 
 def _set_status(slug: str, status: str) -> None:
-    from appliance.tenants.service import get_tenant_by_slug, set_tenant_status
+    from appliance.tenants.service import change_tenant_status
 
-    with _transaction() as (_rt, session):
-        set_tenant_status(get_tenant_by_slug(session, slug), status)
+    change_tenant_status(runtime_of(_app()), slug, status)
     click.echo(f"{slug} {status}")
 
 
@@ -297,17 +283,12 @@ def user() -> None:
 def user_create(email: str, slug: str | None, role: str, name: str, password: str | None) -> None:
     """Create (or update) a user and print the password."""
     from appliance.security.passwords import generate_password
-    from appliance.tenants.service import add_membership, get_tenant_by_slug, upsert_user
+    from appliance.tenants.service import add_person
 
     password = password or generate_password()
     role = role.upper()
-    with _transaction() as (_rt, session):
-        if slug:
-            account = upsert_user(session, email, password, name=name)
-            add_membership(session, get_tenant_by_slug(session, slug), account, role)
-        else:
-            account = upsert_user(session, email, password, name=name, platform_role=role)
-    click.echo(json.dumps({"email": account.email, "role": role, "tenant": slug, "password": password}))
+    stored = add_person(runtime_of(_app()), email, password, role, name=name, slug=slug)
+    click.echo(json.dumps({"email": stored, "role": role, "tenant": slug, "password": password}))
 
 
 @main.command()

@@ -6,7 +6,7 @@ password it is spent, so a leaked link cannot reset anyone's password later."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -15,10 +15,8 @@ from appliance.accounts.own_account import PasswordProblem, new_password_problem
 from appliance.accounts.people import Account, account_of
 from appliance.infra.audit import Actor, record
 from appliance.infra.db import User
+from appliance.infra.runtime import Runtime
 from appliance.security.passwords import hash_password
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 State = Literal["open", "accepted", "invalid"]
 

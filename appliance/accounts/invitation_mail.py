@@ -5,17 +5,13 @@ usable token; a person who has meanwhile set a password gets no mail."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import select
 
 from appliance.accounts.invitations import LIFETIME_SECONDS, invitation_url, make_invitation_token
 from appliance.infra.db import Membership, Tenant, User
 from appliance.infra.mail import send_mail
+from appliance.infra.runtime import Runtime
 from appliance.jobs.registry import task
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 SUBJECT = {
     "es": "{store} te invita a su panel de Ebanista",

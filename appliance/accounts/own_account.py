@@ -6,7 +6,7 @@ to put in words; a person who no longer exists is a 404."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -17,10 +17,8 @@ from appliance.core.moments import utcnow
 from appliance.errors import NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import User
+from appliance.infra.runtime import Runtime
 from appliance.security.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 PasswordProblem = Literal["wrong_password", "too_short", "different"]
 

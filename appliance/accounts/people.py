@@ -7,14 +7,15 @@ of the hash, so a changed password can end every other session of the person."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from appliance.accounts.login import Workplace, workplaces
 from appliance.infra.db import User
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
+from appliance.infra.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,15 @@ def account_of(user: User) -> Account:
         is_active=user.is_active,
         password_mark=password_mark(user.password_hash),
     )
+
+
+def names_of(db: Session, user_ids: Iterable[str | None]) -> dict[str, str]:
+    """Return {user id: name} of the people among ``user_ids`` who still exist, their e-mail standing
+    for the name of those who gave none (to say who made or published something)."""
+    wanted = {uid for uid in user_ids if uid}
+    if not wanted:
+        return {}
+    return {u.id: u.name or u.email for u in db.scalars(select(User).where(User.id.in_(wanted)))}
 
 
 def find_account(rt: Runtime, user_id: str) -> Account | None:

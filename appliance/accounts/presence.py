@@ -7,16 +7,13 @@ this module only answers from the database."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.accounts.people import Account, account_of
 from appliance.infra.db import Membership, Tenant, User
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
+from appliance.infra.runtime import Runtime
 
 IMPERSONATION_ROLE = "OWNER"
 

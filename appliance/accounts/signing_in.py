@@ -7,7 +7,6 @@ hand back the signed-in ``Account`` (never the row), so the panel can start its 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -16,9 +15,7 @@ from appliance.accounts.login import LoginOutcome, check_password, check_second_
 from appliance.accounts.people import Account, account_of
 from appliance.core.moments import utcnow
 from appliance.infra.db import User
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
+from appliance.infra.runtime import Runtime
 
 
 @dataclass(frozen=True)

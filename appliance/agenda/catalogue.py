@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import tenant_config
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 
 def service_names(rt: Runtime, tenant_id: str, lang: str) -> dict[str, str]:

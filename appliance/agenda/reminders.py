@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -23,11 +23,9 @@ from appliance.core.flows.summary import when
 from appliance.errors import NotFound
 from appliance.infra.db import Appointment, Lead, utcnow
 from appliance.infra.mail import MailError, send_mail
+from appliance.infra.runtime import Runtime
 from appliance.jobs.registry import task
 from appliance.tenants.directory import tenant_config, tenant_info
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
@@ -13,10 +13,8 @@ from appliance.core.agenda.availability import day_slots, service_of
 from appliance.errors import Invalid, NotFound
 from appliance.infra.db import Appointment, utcnow
 from appliance.infra.idempotency import run_once
+from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import tenant_config
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 MAX_RANGE_DAYS = 92
 

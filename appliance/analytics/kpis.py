@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -19,9 +19,7 @@ from appliance.conversations.sessions import PREVIEW_ORIGIN
 from appliance.core.kinds import TEMPERATURES
 from appliance.errors import Invalid, NotFound
 from appliance.infra.db import AnalyticsEvent, Appointment, ChatSession, Lead, Tenant, utcnow
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
+from appliance.infra.runtime import Runtime
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from appliance.agenda import service as agenda
 from appliance.agenda.catalogue import service_names_with
 from appliance.analytics.kpis import kpis
 from appliance.errors import NotFound
-from appliance.flows.versions import block_questions
+from appliance.flows.service import block_questions
+from appliance.infra.runtime import Runtime
 from appliance.leads.query import LeadFilters, search_leads
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 NEW_LEADS = 8
 UPCOMING_DAYS = 7

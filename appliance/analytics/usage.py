@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -20,9 +20,7 @@ from sqlalchemy.orm import Session
 from appliance.configs.newest import latest_config
 from appliance.errors import NotFound
 from appliance.infra.db import AIUsage, Tenant, utcnow
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
+from appliance.infra.runtime import Runtime
 
 LOW_COST_SHARE = Decimal("0.8")
 

@@ -1,9 +1,10 @@
-"""Reading and saving a store's configuration: every save is a new version."""
+"""Reading and saving a store's configuration: every save is a new version. The functions that take
+the runtime open and commit their own transaction, for the API and the panel's settings pages."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -15,10 +16,9 @@ from appliance.core.scoring import parse_scoring
 from appliance.errors import Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import Config, Tenant, utcnow
+from appliance.infra.runtime import Runtime
+from appliance.tenants import defaults
 from appliance.tenants.directory import forget, forget_config, tenant_info
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 _SUBPATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$")
 
@@ -138,6 +138,34 @@ def current_config(rt: Runtime, tenant_id: str, kind: str) -> dict[str, Any]:
     """Return the store's ``kind`` config in force (version 0: the defaults, never saved)."""
     with rt.transaction() as session:
         return current(session, tenant_id, kind)
+
+
+def config_in_force(rt: Runtime, tenant_id: str, kind: str, timezone: str) -> dict[str, Any]:
+    """Return the configuration in force, or for a store without an agenda the default one in ``timezone``."""
+    with rt.transaction() as session:
+        try:
+            return current(session, tenant_id, kind)
+        except NotFound:
+            # Only the agenda has no defaults; every store gets one when created, so this is a fallback.
+            return {"kind": kind, "version": 0, "payload": defaults.agenda(timezone), "created_at": None}
+
+
+def widget_settings(rt: Runtime, tenant_id: str) -> dict[str, Any]:
+    """Return the widget's saved look (``branding``), words (``texts``), ``opening``, allowed ``origins``,
+    key and languages."""
+    with rt.transaction() as session:
+        tenant = session.get(Tenant, tenant_id)
+        if tenant is None:
+            raise NotFound("This store does not exist.")
+        return {
+            "branding": current(session, tenant.id, "branding")["payload"],
+            "texts": current(session, tenant.id, "texts")["payload"],
+            "opening": current(session, tenant.id, "widget")["payload"],
+            "origins": list(tenant.allowed_origins),
+            "widget_key": tenant.widget_key,
+            "languages": list(tenant.languages),
+            "default_language": tenant.default_language,
+        }
 
 
 def config_versions(rt: Runtime, tenant_id: str, kind: str) -> list[dict[str, Any]]:

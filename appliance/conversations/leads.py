@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, insert, update
 
@@ -13,10 +13,8 @@ from appliance.core.ids import new_id
 from appliance.core.lead_fields import CONTACT_FIELDS, LEAD_FIELDS
 from appliance.core.scoring import ScoringConfig, score, temperature
 from appliance.infra.db import Lead, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import tenant_config
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 
 def lead_values(variables: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -1,27 +1,29 @@
-"""Flow versions of a tenant: drafts, publishing, unpublishing and rollback.
+"""Flow versions of a tenant: drafts, publishing, unpublishing and rollback, and the published
+flow's questions.
 
 Versions are immutable once written, so a session pinned to a version never changes under a
-visitor's feet, and parsed documents can be cached by id forever.
+visitor's feet, and parsed documents can be cached by id forever. The functions that take the
+runtime open and commit their own transaction, for the API and the panel alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from appliance.accounts.people import names_of
 from appliance.core.flows.schema import FlowDocument
 from appliance.core.flows.validation import validate_flow
 from appliance.core.lru import LRU
 from appliance.errors import Conflict, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import Flow, utcnow
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
+from appliance.infra.runtime import Runtime
 
 
 def create_draft(db: Session, tenant_id: str, document: Any, user_id: str | None = None) -> Flow:
@@ -108,6 +110,19 @@ def rollback(db: Session, tenant_id: str, to_version: int, user_id: str | None =
     return published
 
 
+def block_questions(db: Session, tenant_id: str, lang: str) -> dict[str, str]:
+    """Return the published flow's blocks by id, each as its question in ``lang`` (for the drop-off table)."""
+    flow = published_flow(db, tenant_id)
+    blocks = (flow.document or {}).get("blocks", []) if flow is not None else []
+    found = {}
+    for block in blocks:
+        text = block.get("text") if isinstance(block, dict) else None
+        if isinstance(text, dict):
+            question = text.get(lang) or text.get("es") or next(iter(text.values()), "")
+            found[block["id"]] = str(question).replace("{name}", "").strip(" ,.")
+    return found
+
+
 def _audit(db: Session, action: str, flow: Flow) -> None:
     record(db, action, tenant_id=flow.tenant_id, target_type="flow", target_id=str(flow.version))
 
@@ -139,40 +154,64 @@ documents = DocumentCache()
 
 @dataclass(frozen=True)
 class FlowVersion:
-    """One version of a store's flow, as staff see it."""
+    """One version of a store's flow, as staff see it; ``creator`` and ``publisher`` name the people
+    ``created_by`` and ``published_by`` are (their name, or their e-mail without one), when known."""
 
     version: int
     name: str
     state: str
     created_at: datetime
+    created_by: str | None
     published_at: datetime | None
     published_by: str | None
     document: dict[str, Any]
+    creator: str | None = None
+    publisher: str | None = None
+
+    @property
+    def was_published(self) -> bool:
+        """Tell whether this version was ever live (so it can be rolled back to)."""
+        return self.published_at is not None
 
     @classmethod
-    def of(cls, flow: Flow) -> FlowVersion:
-        """Copy a flow row."""
+    def of(cls, flow: Flow, people: Mapping[str, str] | None = None) -> FlowVersion:
+        """Copy a flow row, naming its people from ``people`` (user id: name)."""
+        people = people or {}
         return cls(
             version=flow.version,
             name=flow.name,
             state=flow.state,
             created_at=flow.created_at,
+            created_by=flow.created_by,
             published_at=flow.published_at,
             published_by=flow.published_by,
             document=flow.document,
+            creator=people.get(flow.created_by or ""),
+            publisher=people.get(flow.published_by or ""),
         )
 
 
 def flow_versions(rt: Runtime, tenant_id: str) -> list[FlowVersion]:
-    """Return every version of the store's flow, newest first."""
+    """Return every version of the store's flow, newest first, naming who created and published each."""
     with rt.transaction() as session:
-        return [FlowVersion.of(flow) for flow in list_flows(session, tenant_id)]
+        flows = list_flows(session, tenant_id)
+        people = names_of(session, (i for f in flows for i in (f.created_by, f.published_by)))
+        return [FlowVersion.of(flow, people) for flow in flows]
 
 
 def flow_version(rt: Runtime, tenant_id: str, version: int) -> FlowVersion:
     """Return one version of the store's flow, or raise NotFound."""
     with rt.transaction() as session:
         return FlowVersion.of(get_version(session, tenant_id, version))
+
+
+def version_to_edit(rt: Runtime, tenant_id: str, wanted: int | None) -> FlowVersion | None:
+    """Return version ``wanted`` to start editing from (the newest when there is no such version);
+    None when the store has no version at all."""
+    with rt.transaction() as session:
+        flows = list_flows(session, tenant_id)
+        source = next((f for f in flows if f.version == wanted), flows[0] if flows else None)
+        return FlowVersion.of(source) if source is not None else None
 
 
 def save_draft(rt: Runtime, tenant_id: str, document: Any, user_id: str | None = None) -> FlowVersion:
@@ -188,12 +227,13 @@ def publish_version(rt: Runtime, tenant_id: str, version: int, user_id: str | No
 
 
 def unpublish_version(rt: Runtime, tenant_id: str, version: int) -> FlowVersion:
-    """Take ``version`` offline (see unpublish)."""
+    """Take the live ``version`` offline (see unpublish); raise Conflict (``not_published``) when it is not live."""
     with rt.transaction() as session:
         return FlowVersion.of(unpublish(session, tenant_id, version))
 
 
 def roll_back(rt: Runtime, tenant_id: str, to_version: int, user_id: str | None = None) -> FlowVersion:
-    """Publish again a version that was published before (see rollback)."""
+    """Publish again a version that was published before (see rollback); raise Conflict
+    (``never_published``) for one that never was."""
     with rt.transaction() as session:
         return FlowVersion.of(rollback(session, tenant_id, to_version, user_id))

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
+from appliance.infra.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 

@@ -6,18 +6,16 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from appliance.errors import Invalid
 from appliance.infra.audit import record
 from appliance.infra.db import Lead
+from appliance.infra.runtime import Runtime
 from appliance.leads.query import LeadFilters, plan_for, scan, store_of
 from appliance.leads.views import local_iso, shown_contact
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 COLUMNS = (
     "id",

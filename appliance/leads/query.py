@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -30,10 +30,8 @@ from appliance.core.kinds import CHANNELS, LEAD_STATUSES, TEMPERATURES
 from appliance.errors import Invalid, NotFound
 from appliance.infra.crypto import current_keyring
 from appliance.infra.db import Lead, Tenant
+from appliance.infra.runtime import Runtime
 from appliance.leads.views import lead_json
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 Sort = Literal["-created_at", "created_at", "-score", "score"]
 DEFAULT_LIMIT = 50
@@ -293,3 +291,9 @@ def find_leads(
     """Return one page of the store's leads matching ``filters`` and the next page's cursor (see search_leads)."""
     with rt.transaction() as session:
         return search_leads(session, tenant_id, filters, limit, cursor)
+
+
+def newest_leads(rt: Runtime, tenant_id: str, filters: LeadFilters, limit: int) -> list[dict[str, Any]]:
+    """Return the store's newest ``limit`` leads matching ``filters`` (whatever their sort), newest first."""
+    newest_first = LeadFilters.model_validate({**filters.model_dump(), "sort": "-created_at"})
+    return find_leads(rt, tenant_id, newest_first, limit)[0]

@@ -1,23 +1,26 @@
-"""One lead for staff: read it, change its status, notes or assignee, read its conversation."""
+"""One lead for staff: read it, change its status, notes or assignee, read its conversation, and
+everything its page shows. The functions that take the runtime open and commit their own transaction."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.agenda.booking import appointment_json
+from appliance.agenda.catalogue import service_names_with
 from appliance.core.kinds import LEAD_STATUSES
+from appliance.core.scoring import ScoringConfig
 from appliance.errors import Conflict, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import Appointment, File, Lead, Membership, Message
+from appliance.infra.runtime import Runtime
 from appliance.leads.query import store_of
 from appliance.leads.views import lead_json, local_iso
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
+from appliance.tenants.directory import tenant_config
+from appliance.tenants.team import members
 
 CHANGEABLE = ("status", "notes", "assignee_id")
 NOTES_MAX = 5000
@@ -132,7 +135,7 @@ def lead_appointments(db: Session, tenant_id: str, lead_id: str) -> list[dict[st
 
 
 def read_lead(rt: Runtime, tenant_id: str, lead_id: str) -> dict[str, Any]:
-    """Return one of the store's leads as the API shows it (see lead_detail)."""
+    """Return one of the store's leads as the API shows it (see lead_detail); another store's is 404."""
     with rt.transaction() as session:
         return lead_detail(session, tenant_id, lead_id)
 
@@ -147,3 +150,17 @@ def read_transcript(rt: Runtime, tenant_id: str, lead_id: str) -> list[dict[str,
     """Return the conversation that produced the lead, in order (see lead_transcript)."""
     with rt.transaction() as session:
         return lead_transcript(session, tenant_id, lead_id)
+
+
+def lead_record(rt: Runtime, tenant_id: str, lead_id: str, lang: str) -> dict[str, Any]:
+    """Return everything the lead's page shows: the lead, its conversation, appointments, the team it
+    may be assigned to, the store's services named in ``lang`` and the weights its score used."""
+    with rt.transaction() as session:
+        return {
+            "lead": lead_detail(session, tenant_id, lead_id),
+            "transcript": lead_transcript(session, tenant_id, lead_id),
+            "appointments": lead_appointments(session, tenant_id, lead_id),
+            "services": service_names_with(rt, session, tenant_id, lang),
+            "weights": ScoringConfig.model_validate(tenant_config(rt, session, tenant_id, "scoring")).weights,
+            "team": members(session, tenant_id),
+        }

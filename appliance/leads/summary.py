@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -24,15 +24,13 @@ from appliance.core.flows.texts import PROJECTS, STYLES, URGENCIES
 from appliance.core.scoring import FACTORS, ScoringConfig
 from appliance.errors import NotFound
 from appliance.infra.db import Tenant
+from appliance.infra.runtime import Runtime
 from appliance.leads.labels import LABELS, LANGUAGES, label, value_word
 from appliance.leads.query import store_of
 from appliance.leads.service import get_lead, lead_appointments, lead_transcript
 from appliance.leads.summary_template import CSS, TEMPLATE
 from appliance.leads.views import lead_json
 from appliance.tenants.directory import tenant_config
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 

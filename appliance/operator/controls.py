@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from appliance.core.ids import new_id
-from appliance.infra.audit import Actor, current_actor, record, record_for_tenant, record_impersonated_request
+from appliance.infra.audit import Actor, current_actor, record, record_for_tenant
 from appliance.infra.runtime import Runtime
 from appliance.operator.maintenance import maintenance_state
 from appliance.operator.tenants import load_tenant, tenant_json
@@ -48,7 +48,7 @@ def start_impersonation(
     rt: Runtime, tenant_id: str, actor: Actor | None = None, now: float | None = None
 ) -> dict[str, Any]:
     """Return a 15-minute token acting as the store's owner, for that store only; the start is
-    audited here and every request made with it by the store API."""
+    audited here, each request made with it and the end by appliance.operator.impersonation."""
     who = actor or current_actor()
     with rt.transaction() as db:
         tenant = load_tenant(db, tenant_id)
@@ -66,12 +66,6 @@ def start_impersonation(
             actor=who,
         )
     return {"token": token, "expires_in": lifetime}
-
-
-def trace_impersonated_request(rt: Runtime, tenant_id: str, impersonation_id: str, method: str, path: str) -> None:
-    """Leave in the audit trail one request an operator made while acting as the store, reads included."""
-    with rt.transaction() as session:
-        record_impersonated_request(session, tenant_id, impersonation_id, method, path)
 
 
 def purge_store(rt: Runtime, tenant_id: str, actor: Actor | None = None) -> dict[str, Any]:

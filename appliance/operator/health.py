@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import structlog
 from sqlalchemy import text
 
+from appliance.infra.runtime import Runtime
 from appliance.version import __version__
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 

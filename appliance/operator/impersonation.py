@@ -1,20 +1,17 @@
-"""The trail an operator leaves while acting as a store from the panel: each request, and the end.
+"""The trail an operator leaves while acting as a store, through the API or the panel: each request,
+and the end.
 
 The start is audited by ``appliance.operator.controls.start_impersonation``; together the three
 entries show what an operator saw and did inside a store, reads included."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from appliance.infra.audit import record, record_impersonated_request
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
+from appliance.infra.runtime import Runtime
 
 
 def note_impersonated_request(rt: Runtime, tenant_id: str, token_id: str, method: str, path: str) -> None:
-    """Record one request made while impersonating ``tenant_id`` (the actor is the request's)."""
+    """Record one request made while impersonating ``tenant_id``, reads included (the actor is the request's)."""
     with rt.transaction() as db:
         record_impersonated_request(db, tenant_id, token_id, method, path)
 

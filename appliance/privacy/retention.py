@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import structlog
 from pydantic import ValidationError
@@ -18,11 +18,10 @@ from sqlalchemy import Connection, delete, select
 
 from appliance.configs.newest import latest_config
 from appliance.configs.schemas import RetentionConfig
+from appliance.conversations import positions
 from appliance.infra.db import Appointment, ChatSession, File, IdempotencyKey, Lead, Message, Tenant, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.jobs.registry import task
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
@@ -128,9 +127,6 @@ def _delete_conversations(
     conn.execute(delete(IdempotencyKey).where(IdempotencyKey.tenant_id == tenant_id, IdempotencyKey.scope.in_(scopes)))
     chats = delete(ChatSession).where(ChatSession.tenant_id == tenant_id, ChatSession.id.in_(session_ids))
     counts["conversations"] = conn.execute(chats).rowcount or 0
-    # Imported here: this module is loaded by appliance.infra.queue, which the runtime itself imports.
-    from appliance.conversations import positions
-
     for session_id in session_ids:
         positions.forget(rt, session_id)
     return counts, files

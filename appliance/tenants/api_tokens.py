@@ -10,24 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from appliance.accounts.people import names_of
 from appliance.core.kinds import TENANT_ROLES
 from appliance.errors import Forbidden, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import ApiToken, Tenant, User, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.security.permissions import allowed
 from appliance.security.tokens import hash_token
 from appliance.tenants.service import create_api_token, find_api_token
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 MAX_NAME = 100
 LAST_USE_GRANULARITY = timedelta(minutes=1)
@@ -143,8 +139,7 @@ def store_tokens(rt: Runtime, tenant_id: str) -> list[dict[str, Any]]:
     """Return the store's live tokens, newest first, each with the name of the person who made it."""
     with rt.transaction() as db:
         tokens = tenant_tokens(db, tenant_id)
-        owners = {t.user_id for t in tokens if t.user_id}
-        people = {u.id: u.name or u.email for u in db.scalars(select(User).where(User.id.in_(owners)))}
+        people = names_of(db, (t.user_id for t in tokens))
         return [
             {
                 "id": t.id,

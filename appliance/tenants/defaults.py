@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from appliance.infra.db import Tenant
+from appliance.infra.db import Tenant
 
 GREETINGS = {
     "es": "¡Hola! ¿Pensando en una cocina o un armario a medida? Te ayudo en un momento.",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from appliance.configs.service import save as save_config
 from appliance.errors import NotFound
 from appliance.infra.db import Tenant
+from appliance.infra.runtime import Runtime
 from appliance.security.passwords import generate_password
 from appliance.tenants import defaults
 from appliance.tenants.service import (
@@ -21,9 +22,6 @@ from appliance.tenants.service import (
     revoke_tokens_named,
     upsert_user,
 )
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Estudi Roure · Cuines i Armaris"
@@ -78,6 +76,12 @@ def seed_demo(session: Session, public_url: str) -> dict[str, Any]:
         "admin_token": admin_token,
         "urls": demo_urls(public_url),
     }
+
+
+def seed_demo_store(rt: Runtime) -> dict[str, Any]:
+    """Create or refresh the demo store in its own transaction (see seed_demo) and return its credentials."""
+    with rt.transaction() as session:
+        return seed_demo(session, rt.settings.public_url)
 
 
 def _demo_tenant(session: Session) -> Tenant:

@@ -1,4 +1,8 @@
-"""Creating and changing tenants, users, memberships and api tokens."""
+"""Creating and changing tenants, users, memberships and api tokens.
+
+The functions that take the runtime open and commit their own transaction: they are what the
+``ebanista`` command calls.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,11 @@ from appliance.core.kinds import PLANS, PLATFORM_ROLES, TENANT_ROLES, TENANT_STA
 from appliance.errors import Conflict, Invalid, NotFound
 from appliance.flows.service import create_draft, publish, published_flow
 from appliance.infra.db import ApiToken, Config, Membership, Tenant, User, utcnow
+from appliance.infra.runtime import Runtime
 from appliance.security.passwords import MIN_PASSWORD_LENGTH, hash_password
 from appliance.security.tokens import display_prefix, generate_token, hash_token
 from appliance.tenants import defaults
+from appliance.tenants.directory import TenantInfo
 from appliance.tenants.validation import (
     email_problem,
     language_problem,
@@ -203,3 +209,51 @@ def revoke_tokens_named(session: Session, tenant: Tenant | None, name: str) -> i
         token.revoked_at = utcnow()
         count += 1
     return count
+
+
+# --- each in its own transaction, for the command line ---------------------------------------------------------
+
+
+def add_tenant(rt: Runtime, spec: TenantSpec) -> TenantInfo:
+    """Create a live tenant (see create_tenant) and return it; raise Invalid or Conflict."""
+    with rt.transaction() as session:
+        return TenantInfo.of(create_tenant(session, spec))
+
+
+def all_tenants(rt: Runtime) -> list[TenantInfo]:
+    """Return every tenant, oldest first."""
+    with rt.transaction() as session:
+        return [TenantInfo.of(tenant) for tenant in list_tenants(session)]
+
+
+def tenant_called(rt: Runtime, slug: str) -> TenantInfo:
+    """Return the tenant called ``slug`` or raise NotFound."""
+    with rt.transaction() as session:
+        return TenantInfo.of(get_tenant_by_slug(session, slug))
+
+
+def change_tenant_status(rt: Runtime, slug: str, status: str) -> None:
+    """Pause or resume the tenant called ``slug``; raise NotFound or Invalid."""
+    with rt.transaction() as session:
+        set_tenant_status(get_tenant_by_slug(session, slug), status)
+
+
+def add_person(rt: Runtime, email: str, password: str, role: str, *, name: str = "", slug: str | None = None) -> str:
+    """Create (or update) the user with ``email`` and return their address as stored: staff with
+    ``role`` in the tenant called ``slug``, or platform staff with the platform ``role`` without one."""
+    with rt.transaction() as session:
+        if slug:
+            user = upsert_user(session, email, password, name=name)
+            add_membership(session, get_tenant_by_slug(session, slug), user, role)
+        else:
+            user = upsert_user(session, email, password, name=name, platform_role=role)
+        return user.email
+
+
+def make_api_token(rt: Runtime, slug: str | None, role: str, *, name: str) -> str:
+    """Create a token for the tenant called ``slug`` (for the platform without one) and return its
+    only plaintext copy."""
+    with rt.transaction() as session:
+        tenant = get_tenant_by_slug(session, slug) if slug else None
+        _token, plaintext = create_api_token(session, tenant, role, name=name)
+        return plaintext

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,11 +18,9 @@ from appliance.core.kinds import TENANT_ROLES
 from appliance.errors import Conflict, Forbidden, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import Membership, Tenant, User
+from appliance.infra.runtime import Runtime
 from appliance.tenants.service import add_membership
 from appliance.tenants.validation import email_problem
-
-if TYPE_CHECKING:
-    from appliance.infra.runtime import Runtime
 
 OWNER = "OWNER"
 

@@ -20,7 +20,7 @@ from appliance.agenda.booking import BookingRequest, Change
 from appliance.agenda.catalogue import service_names
 from appliance.errors import AppError, Conflict, Invalid, NotFound
 from appliance.infra.runtime import current_runtime
-from appliance.leads.handling import find_lead
+from appliance.leads.service import read_lead
 from webui.panel.blueprint import panel
 from webui.panel.present import word
 from webui.ui.auth import Principal, in_store, require
@@ -56,7 +56,7 @@ def _day(value: str | None, default: date) -> date:
 def calendar() -> str:
     """Show the calendar with the booking form beside it (filled in from a lead when one is given)."""
     principal, tenant_id = in_store()
-    lead = find_lead(current_runtime(), tenant_id, request.args["lead"]) if request.args.get("lead") else None
+    lead = read_lead(current_runtime(), tenant_id, request.args["lead"]) if request.args.get("lead") else None
     try:
         services = _services(tenant_id)
     except NotFound:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from appliance.errors import Conflict, Invalid
-from appliance.flows import versions
+from appliance.flows import service as flows
 from appliance.infra.runtime import Runtime, current_runtime
 from webui.panel.blueprint import panel, panel_nav
 from webui.panel.config_forms import FORM_PROBLEMS
@@ -26,8 +26,8 @@ STATE_LABELS = {"draft": _l("Draft"), "published": _l("Live"), "archived": _l("A
 @require("flows.write")
 def flow() -> str:
     """List every version with who created and published it, and what can be done with each."""
-    rows = versions.version_rows(current_runtime(), in_store()[1])
-    live = next((r for r in rows if r["state"] == "published"), None)
+    rows = flows.flow_versions(current_runtime(), in_store()[1])
+    live = next((r for r in rows if r.state == "published"), None)
     return render_template("panel/flow.html", rows=rows, live=live, state_labels=STATE_LABELS)
 
 
@@ -37,10 +37,9 @@ def flow_edit() -> Response | tuple[str, int] | str:
     """Edit the flow as JSON: load a version, save the text as a new draft, or show every problem."""
     if request.method == "POST":
         return _save_draft()
-    source = versions.version_source(current_runtime(), in_store()[1], request.args.get("from", type=int))
+    source = flows.version_to_edit(current_runtime(), in_store()[1], request.args.get("from", type=int))
     text = json.dumps(source.document, indent=2, ensure_ascii=False) if source else "{}"
-    loaded = source.row if source else None
-    return render_template("panel/flow_edit.html", text=text, loaded=loaded, problems=[], state_labels=STATE_LABELS)
+    return render_template("panel/flow_edit.html", text=text, loaded=source, problems=[], state_labels=STATE_LABELS)
 
 
 def _save_draft() -> Response | tuple[str, int]:
@@ -52,7 +51,7 @@ def _save_draft() -> Response | tuple[str, int]:
         problems = [{"path": where, "message": _("This is not valid JSON: %(reason)s.", reason=exc.msg)}]
         return _editor_with_problems(text, problems)
     try:
-        version = versions.save_draft(current_runtime(), in_store()[1], document, in_store()[0].user_id)
+        version = flows.save_draft(current_runtime(), in_store()[1], document, in_store()[0].user_id).version
     except Invalid as exc:
         return _editor_with_problems(text, exc.details["problems"])
     flash(
@@ -72,7 +71,7 @@ def _editor_with_problems(text: str, problems: list[dict[str, str]]) -> tuple[st
 def flow_publish(version: int) -> Response:
     """Make a version the one new conversations use."""
     done = _("Version %(version)s is live: new conversations use it.", version=version)
-    return _act(lambda rt: versions.publish_version(rt, in_store()[1], version, in_store()[0].user_id), done, "success")
+    return _act(lambda rt: flows.publish_version(rt, in_store()[1], version, in_store()[0].user_id), done, "success")
 
 
 @panel.post("/flow/<int:version>/unpublish")
@@ -83,7 +82,7 @@ def flow_unpublish(version: int) -> Response:
         "Version %(version)s is offline. The chat is closed to new visitors until you publish a version.",
         version=version,
     )
-    return _act(lambda rt: versions.unpublish_version(rt, in_store()[1], version), done, "warning")
+    return _act(lambda rt: flows.unpublish_version(rt, in_store()[1], version), done, "warning")
 
 
 @panel.post("/flow/rollback")
@@ -95,7 +94,7 @@ def flow_rollback() -> Response:
         flash(_("Choose the version to bring back."), "error")
         return redirect(url_for("panel.flow"))
     done = _("Version %(version)s is live again.", version=version)
-    return _act(lambda rt: versions.roll_back(rt, in_store()[1], version, in_store()[0].user_id), done, "success")
+    return _act(lambda rt: flows.roll_back(rt, in_store()[1], version, in_store()[0].user_id), done, "success")
 
 
 def _act(change: Callable[[Runtime], object], done: str, category: str) -> Response:

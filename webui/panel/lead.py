@@ -12,9 +12,8 @@ from flask_babel import gettext as _
 from appliance.core.kinds import LEAD_STATUSES
 from appliance.errors import Conflict, Invalid
 from appliance.infra.runtime import current_runtime
-from appliance.leads.handling import change_lead, lead_record
 from appliance.leads.photos import lead_file
-from appliance.leads.service import NOTES_MAX
+from appliance.leads.service import NOTES_MAX, edit_lead, lead_record
 from appliance.leads.summary import render_summary_pdf
 from appliance.privacy.erase import erase_subject
 from appliance.privacy.export import export_subject
@@ -59,7 +58,7 @@ def lead_update(lead_id: str) -> Response:
     if "notes" in request.form:
         changes["notes"] = request.form["notes"].strip() or None
     try:
-        change_lead(current_runtime(), tenant_id, lead_id, changes)
+        edit_lead(current_runtime(), tenant_id, lead_id, changes)
     except (Invalid, Conflict):
         flash(_("The lead was not changed: check the status, the person assigned and the notes."), "error")
     else:

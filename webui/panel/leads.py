@@ -13,9 +13,8 @@ from pydantic import ValidationError
 from appliance.core.kinds import CHANNELS, LEAD_STATUSES, TEMPERATURES
 from appliance.errors import Invalid
 from appliance.infra.runtime import current_runtime
-from appliance.leads.export import csv_download
-from appliance.leads.handling import export_leads, leads_page
-from appliance.leads.query import LeadFilters
+from appliance.leads.export import csv_download, export_leads_csv
+from appliance.leads.query import LeadFilters, find_leads
 from webui.panel.blueprint import panel
 from webui.panel.live import live_response, position_of
 from webui.panel.present import project_choices, word
@@ -61,9 +60,7 @@ def leads() -> str:
     items: list[dict[str, Any]] = []
     next_cursor = None
     if filters is not None:
-        # An unusable cursor (another sort order, an old link) comes back as None: the first page.
-        page = leads_page(current_runtime(), tenant_id, filters, PAGE_SIZE, cursor)
-        items, next_cursor, cursor = page.items, page.next_cursor, page.cursor
+        items, next_cursor, cursor = _page(tenant_id, filters, cursor)
     live = filters is not None and filters.sort == "-created_at" and not cursor and not filters.q
     return render_template(
         "panel/leads.html",
@@ -78,6 +75,18 @@ def leads() -> str:
         sort_url=lambda column: _sort_url(filters, column),
         choices=_choices(),
     )
+
+
+def _page(
+    tenant_id: str, filters: LeadFilters, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None, str | None]:
+    """Return a page of leads, the next page's cursor, and the cursor the page started from (None for the first)."""
+    try:
+        return (*find_leads(current_runtime(), tenant_id, filters, PAGE_SIZE, cursor), cursor)
+    except Invalid:
+        # The API refuses a cursor that does not fit (another sort order, an old link); the panel shows
+        # the first page of the same filters instead.
+        return (*find_leads(current_runtime(), tenant_id, filters, PAGE_SIZE), None)
 
 
 def _sort_url(filters: LeadFilters | None, column: str) -> str:
@@ -107,7 +116,7 @@ def leads_export() -> Response:
         flash(problems[0], "error")
         return redirect(url_for("panel.leads"))
     try:
-        text = export_leads(current_runtime(), tenant_id, filters)
+        text = export_leads_csv(current_runtime(), tenant_id, filters)
     except Invalid:
         flash(_("Too many leads for one file. Narrow the dates or other filters and try again."), "error")
         return redirect(url_for("panel.leads", **query_args(filters)))

@@ -23,8 +23,7 @@ from flask import Flask, Response, current_app, render_template, request, stream
 
 from appliance.core.moments import utcnow
 from appliance.infra.runtime import current_runtime
-from appliance.leads.handling import newest_leads
-from appliance.leads.query import LeadFilters
+from appliance.leads.query import LeadFilters, newest_leads
 
 STREAM_SECONDS = 55
 POLL_SECONDS = 2.0

@@ -18,7 +18,6 @@ from pydantic import BaseModel, Field, ValidationError
 from werkzeug.wrappers import Response
 
 from appliance.configs import service as configs
-from appliance.configs.store_settings import current_config
 from appliance.conversations.preview import open_preview
 from appliance.conversations.visitors import widget_config
 from appliance.errors import BadRequest, NotFound
@@ -86,7 +85,7 @@ def _unsaved_look(lang: str | None) -> dict[str, Any] | None:
     info = tenant_info(rt, tenant_id)
     if info is None:
         raise NotFound("This store does not exist.")
-    saved = current_config(rt, tenant_id, "branding")["payload"]
+    saved = configs.current_config(rt, tenant_id, "branding")["payload"]
     branding, problems = configs.parse_config("branding", branding_from_form(request.args, saved))
     if branding is None or problems:
         return None

@@ -18,7 +18,6 @@ from werkzeug.wrappers import Response
 
 from appliance.configs import service as configs
 from appliance.configs.schemas import MODELS, WEEKDAYS
-from appliance.configs.store_settings import config_in_force
 from appliance.core.scoring import FACTORS
 from appliance.errors import Invalid
 from appliance.infra.runtime import current_runtime
@@ -85,7 +84,7 @@ def settings() -> Response:
 def _current(kind: str) -> dict[str, Any]:
     """Return the configuration in force, with its save time as a datetime (for the page to show)."""
     principal, tenant_id = in_store()
-    found = config_in_force(current_runtime(), tenant_id, kind, principal.tenant_timezone)
+    found = configs.config_in_force(current_runtime(), tenant_id, kind, principal.tenant_timezone)
     when = found.get("created_at")
     return found | {"created_at": datetime.fromisoformat(when) if when else None}
 

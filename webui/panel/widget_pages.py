@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 
 from appliance.configs import service as configs
 from appliance.configs.logos import read_logo, store_logo
-from appliance.configs.store_settings import widget_settings
 from appliance.errors import AppError
 from appliance.infra.runtime import current_runtime
 from appliance.operator.controls import rotate_widget_key
@@ -36,7 +35,7 @@ LOGO_CACHE = "public, max-age=31536000, immutable"  # a logo's address changes w
 
 def _saved() -> dict[str, Any]:
     """Return what the page shows when nothing was typed yet: the saved settings."""
-    saved = widget_settings(current_runtime(), in_store()[1])
+    saved = configs.widget_settings(current_runtime(), in_store()[1])
     # The page offers only the languages it has fields for.
     return saved | {"languages": [lang for lang in saved["languages"] if lang in LANGUAGES]}
 

@@ -10,7 +10,7 @@ from structlog.contextvars import bind_contextvars
 from appliance.errors import Forbidden, NotFound, Unauthorized
 from appliance.infra.audit import Actor
 from appliance.infra.runtime import current_runtime
-from appliance.operator.controls import trace_impersonated_request
+from appliance.operator.impersonation import note_impersonated_request
 from appliance.security.impersonation import looks_like_impersonation, read_impersonation_token
 from appliance.security.permissions import allowed
 from appliance.security.tokens import TOKEN_PREFIX
@@ -95,7 +95,7 @@ def _impersonating(secret: str, token: str) -> Staff:
     )
     g.actor = Actor(user_id=claims.admin_user_id, label=claims.admin_label, impersonated=True)
     # Every request made while impersonating leaves a trace, reads included.
-    trace_impersonated_request(current_runtime(), claims.tenant_id, claims.token_id, request.method, request.path)
+    note_impersonated_request(current_runtime(), claims.tenant_id, claims.token_id, request.method, request.path)
     return staff
 
 
