@@ -150,7 +150,7 @@ def token() -> None:
 @reports_errors
 def token_create(slug: str | None, role: str, name: str) -> None:
     """Create an api token and print it, alone, on standard output."""
-    from appliance.tenants.service import make_api_token
+    from appliance.tenants.registry import make_api_token
 
     click.echo(make_api_token(runtime_of(_app()), slug, role, name=name))
 
@@ -172,7 +172,7 @@ def tenant_create(
     name: str, slug: str | None, plan: str, default_language: str, timezone: str, origins: tuple[str, ...]
 ) -> None:
     """Create a store, live at once."""
-    from appliance.tenants.service import TenantSpec, add_tenant
+    from appliance.tenants.registry import TenantSpec, add_tenant
 
     spec = TenantSpec(name, slug, plan, default_language, timezone, allowed_origins=list(origins))
     created = add_tenant(runtime_of(_app()), spec)
@@ -184,7 +184,7 @@ def tenant_create(
 @reports_errors
 def tenant_list(as_json: bool) -> None:
     """List the stores."""
-    from appliance.tenants.service import all_tenants
+    from appliance.tenants.registry import all_tenants
 
     rows = [_tenant_row(t) for t in all_tenants(runtime_of(_app()))]
     for row in rows:
@@ -217,7 +217,7 @@ def tenant_resume(slug: str) -> None:
 def tenant_purge(slug: str, yes: bool) -> None:
     """Delete a store for good: every row, every file, staff who work nowhere else (the audit trail stays)."""
     from appliance.privacy.purge import purge_tenant
-    from appliance.tenants.service import tenant_called
+    from appliance.tenants.registry import tenant_called
 
     if not yes:
         _fail(f"this deletes everything of {slug!r} for good; add --yes to confirm", 1)
@@ -227,7 +227,7 @@ def tenant_purge(slug: str, yes: bool) -> None:
 
 
 def _set_status(slug: str, status: str) -> None:
-    from appliance.tenants.service import change_tenant_status
+    from appliance.tenants.registry import change_tenant_status
 
     change_tenant_status(runtime_of(_app()), slug, status)
     click.echo(f"{slug} {status}")
@@ -283,7 +283,7 @@ def user() -> None:
 def user_create(email: str, slug: str | None, role: str, name: str, password: str | None) -> None:
     """Create (or update) a user and print the password."""
     from appliance.security.passwords import generate_password
-    from appliance.tenants.service import add_person
+    from appliance.tenants.registry import add_person
 
     password = password or generate_password()
     role = role.upper()

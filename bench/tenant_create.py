@@ -24,7 +24,7 @@ from pathlib import Path
 from appliance.app import create_app
 from appliance.infra.db.migrate import upgrade
 from appliance.infra.runtime import runtime_of
-from appliance.tenants.service import create_api_token, upsert_user
+from appliance.tenants.registry import create_api_token, upsert_user
 
 TARGET_MS = 1000.0
 DEFAULT_RUNS = 30

@@ -26,7 +26,7 @@ from appliance.infra.db import Base, Tenant, User
 from appliance.infra.db.migrate import upgrade
 from appliance.infra.runtime import Runtime, runtime_of
 from appliance.security import passwords
-from appliance.tenants.service import TenantSpec, add_membership, create_api_token, create_tenant, upsert_user
+from appliance.tenants.registry import TenantSpec, add_membership, create_api_token, create_tenant, upsert_user
 from tests.backends import (
     BACKEND,
     PLATFORM,

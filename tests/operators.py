@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from appliance.infra.db import Audit
 from appliance.infra.runtime import Runtime
-from appliance.tenants.service import create_api_token, upsert_user
+from appliance.tenants.registry import create_api_token, upsert_user
 
 ROOT_EMAIL = "root@ebanista.test"
 

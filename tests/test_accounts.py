@@ -153,7 +153,7 @@ def test_disabling_two_factor_forgets_everything(rt: Runtime, cast: Cast) -> Non
 
 def test_workplaces_lists_the_stores_and_roles_of_a_user(rt: Runtime, cast: Cast, make_user) -> None:
     from appliance.infra.db import Tenant
-    from appliance.tenants.service import add_membership
+    from appliance.tenants.registry import add_membership
 
     with rt.transaction() as db:
         add_membership(db, db.get(Tenant, cast.tenant_b.id), db.get(User, cast.bob.id), "ADMIN")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from appliance.accounts.invitations import read_invitation_token
 from appliance.core.flows.presets import preset
-from appliance.flows.service import published_flow
+from appliance.flows.versions import published_flow
 from appliance.infra.db import Membership, Tenant, User
 from appliance.infra.runtime import Runtime
 from appliance.security.impersonation import ImpersonationClaims, issue_impersonation_token

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from appliance.accounts import second_factor
 from appliance.infra.db import ApiToken, Audit, Tenant, User, utcnow
 from appliance.infra.runtime import Runtime
-from appliance.tenants.service import create_api_token, upsert_user
+from appliance.tenants.registry import create_api_token, upsert_user
 from tests.conftest import PASSWORD, Cast
 from tests.operators import audits
 from tests.panel import csrf_token, sign_in

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 
 from appliance.infra.db import ApiToken, Membership, Tenant, User
 from appliance.infra.runtime import Runtime
-from appliance.tenants.service import find_api_token
+from appliance.tenants.registry import find_api_token
 from tests.contract import NLU_KEYS, VISIBLE_SET
 
 DEMO_KEYS = {

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from appliance.conversations.preview import open_preview
 from appliance.core.flows.presets import preset
 from appliance.errors import NotFound
-from appliance.flows.service import create_draft
+from appliance.flows.versions import create_draft
 from appliance.infra.db import AnalyticsEvent, Appointment, Consent, Lead, Tenant
 from appliance.infra.runtime import Runtime
 from tests.visitors import BASE_ANSWERS, Visitor

@@ -12,12 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Page, expect
 
-from appliance.agenda import service as agenda
+from appliance.agenda import appointments as agenda
 from appliance.agenda.booking import BookingRequest
 from appliance.infra.db import Tenant, User
 from appliance.infra.runtime import Runtime
 from appliance.tenants.demo import DEMO_SLUG, OWNER_EMAIL
-from appliance.tenants.service import get_tenant_by_slug
+from appliance.tenants.registry import get_tenant_by_slug
 from tests.leads_factory import add_lead, ago, allow_visitors, chat_until
 from tests.livesite import Site
 from tests.panel import browser_sign_in

@@ -11,9 +11,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from appliance.agenda import service as agenda
+from appliance.agenda import appointments as agenda
 from appliance.agenda.booking import BookingRequest
-from appliance.configs.service import save as save_config
+from appliance.configs.documents import save as save_config
 from appliance.infra.db import Appointment, Audit
 from appliance.infra.runtime import Runtime
 from appliance.tenants import defaults

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from appliance.configs import service as configs
+from appliance.configs import documents as configs
 from appliance.core.flows.presets import preset
 from appliance.infra.db import ApiToken, Flow, Membership, Tenant, User
 from appliance.infra.runtime import Runtime

@@ -14,7 +14,7 @@ from appliance.accounts.invitations import make_invitation_token
 from appliance.infra.db import Audit, Tenant, User, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.security.passwords import verify_password
-from appliance.tenants.service import add_membership
+from appliance.tenants.registry import add_membership
 from tests.conftest import Cast
 from tests.panel import csrf_token, post_form, sign_in
 

@@ -14,7 +14,7 @@ from appliance.infra.db import Audit, Base, File, Tenant, User
 from appliance.infra.runtime import Runtime
 from appliance.privacy.purge import purge_tenant, rows_of
 from appliance.tenants.directory import tenant_by_widget_key
-from appliance.tenants.service import add_membership, upsert_user
+from appliance.tenants.registry import add_membership, upsert_user
 from tests.conftest import PASSWORD, Cast
 from tests.raw_storage import stored_files
 from tests.subjects import chat_with_contacts, open_to_visitors, plain_chat, staff_booking

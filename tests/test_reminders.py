@@ -21,7 +21,7 @@ import pytest
 from flask import Flask
 
 from appliance.agenda.reminders import due_reminders, invite_ics, send_invitation, send_reminder
-from appliance.configs.service import save as save_config
+from appliance.configs.documents import save as save_config
 from appliance.core.agenda import ics
 from appliance.infra.db import Appointment, Lead, Tenant, utcnow
 from appliance.infra.mail import MailError, send_mail

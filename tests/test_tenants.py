@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from appliance.configs.documents import save as save_config
 from appliance.configs.newest import latest_config
-from appliance.configs.service import save as save_config
 from appliance.errors import Conflict, Invalid
 from appliance.infra.db import ApiToken, Config, utcnow
 from appliance.infra.runtime import Runtime
-from appliance.tenants.service import TenantSpec, create_tenant, find_api_token
+from appliance.tenants.registry import TenantSpec, create_tenant, find_api_token
 
 
 def test_a_new_tenant_has_a_widget_key_and_default_agenda_scoring_and_retention(rt: Runtime) -> None:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from appliance.agenda import service as agenda
+from appliance.agenda import appointments as agenda
 from appliance.agenda.catalogue import service_names_with
 from appliance.analytics.kpis import kpis
 from appliance.errors import NotFound
-from appliance.flows.service import block_questions
+from appliance.flows.versions import block_questions
 from appliance.infra.runtime import Runtime
 from appliance.leads.query import LeadFilters, search_leads
 

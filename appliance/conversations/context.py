@@ -17,7 +17,7 @@ from appliance.core.flows.answers import Context, Reply
 from appliance.core.flows.personalise import formal_languages, personalised
 from appliance.core.flows.schema import DateBlock, FlowDocument
 from appliance.core.understanding.dates import DayWish, find_day
-from appliance.flows.service import documents
+from appliance.flows.versions import documents
 from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import TenantInfo, tenant_config
 

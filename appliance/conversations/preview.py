@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from appliance.conversations.sessions import PREVIEW_LIFETIME, PREVIEW_ORIGIN, is_preview, start_session
 from appliance.conversations.visitors import widget_config
 from appliance.errors import NotFound, Unavailable
-from appliance.flows.service import get_version, published_flow
+from appliance.flows.versions import get_version, published_flow
 from appliance.infra.db import ChatSession, Flow, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.security.visitor import LIFETIME_SECONDS, VisitorClaims, issue_visitor_token

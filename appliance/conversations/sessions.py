@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from appliance.core.flows.engine import new_state
 from appliance.errors import Unavailable
-from appliance.flows.service import published_flow
+from appliance.flows.versions import published_flow
 from appliance.infra.db import ChatSession, Flow, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.jobs.registry import task

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from appliance.infra.cache import Cache, make_cache
 from appliance.infra.crypto import KeyRing, install_keyring, keyring_from_settings
-from appliance.infra.db.engine import make_engine, make_session_factory
+from appliance.infra.db.connection import make_engine, make_session_factory
 from appliance.infra.queue import TaskQueue, make_huey
 from appliance.infra.settings import Settings
 from appliance.infra.storage import Storage, make_storage

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from appliance.errors import NotFound
 from appliance.infra.db import File
 from appliance.infra.runtime import Runtime
-from appliance.leads.service import get_lead
+from appliance.leads.detail import get_lead
 
 
 def lead_file(rt: Runtime, tenant_id: str, lead_id: str, file_id: str) -> tuple[bytes, str]:

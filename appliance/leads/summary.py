@@ -25,9 +25,9 @@ from appliance.core.scoring import FACTORS, ScoringConfig
 from appliance.errors import NotFound
 from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime
+from appliance.leads.detail import get_lead, lead_appointments, lead_transcript
 from appliance.leads.labels import LABELS, LANGUAGES, label, value_word
 from appliance.leads.query import store_of
-from appliance.leads.service import get_lead, lead_appointments, lead_transcript
 from appliance.leads.summary_template import CSS, TEMPLATE
 from appliance.leads.views import lead_json
 from appliance.tenants.directory import tenant_config

@@ -12,7 +12,7 @@ from appliance.operator.tenants import load_tenant, tenant_json
 from appliance.privacy.purge import purge_tenant
 from appliance.security.impersonation import ImpersonationClaims, issue_impersonation_token
 from appliance.tenants.directory import TenantInfo, forget
-from appliance.tenants.service import new_widget_key
+from appliance.tenants.registry import new_widget_key
 
 
 def set_maintenance(

@@ -21,7 +21,7 @@ from appliance.infra.audit import Actor, record
 from appliance.infra.db import ApiToken, Audit, Tenant, User, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.security.passwords import generate_password
-from appliance.tenants.service import upsert_user
+from appliance.tenants.registry import upsert_user
 
 
 @dataclass(frozen=True)

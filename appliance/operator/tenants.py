@@ -20,7 +20,7 @@ from appliance.infra.runtime import Runtime
 from appliance.operator.usage import usage_by_tenant
 from appliance.tenants import team
 from appliance.tenants.directory import TenantInfo, forget
-from appliance.tenants.service import TenantSpec, create_tenant
+from appliance.tenants.registry import TenantSpec, create_tenant
 from appliance.tenants.validation import origin_problem
 
 MAX_PAGE = 200

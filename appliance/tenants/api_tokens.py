@@ -23,7 +23,7 @@ from appliance.infra.db import ApiToken, Tenant, User, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.security.permissions import allowed
 from appliance.security.tokens import hash_token
-from appliance.tenants.service import create_api_token, find_api_token
+from appliance.tenants.registry import create_api_token, find_api_token
 
 MAX_NAME = 100
 LAST_USE_GRANULARITY = timedelta(minutes=1)

@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from appliance.configs.service import save as save_config
+from appliance.configs.documents import save as save_config
 from appliance.errors import NotFound
 from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime
 from appliance.security.passwords import generate_password
 from appliance.tenants import defaults
-from appliance.tenants.service import (
+from appliance.tenants.registry import (
     TenantSpec,
     add_membership,
     create_api_token,

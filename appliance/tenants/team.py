@@ -19,7 +19,7 @@ from appliance.errors import Conflict, Forbidden, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import Membership, Tenant, User
 from appliance.infra.runtime import Runtime
-from appliance.tenants.service import add_membership
+from appliance.tenants.registry import add_membership
 from appliance.tenants.validation import email_problem
 
 OWNER = "OWNER"

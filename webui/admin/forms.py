@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from appliance.errors import AppError
 from appliance.infra.ratelimit import PLAN_LIMITS
-from appliance.tenants.service import TenantSpec
+from appliance.tenants.registry import TenantSpec
 from appliance.tenants.validation import LANGUAGES, parse_origins
 
 LIMIT_NAMES = tuple(sorted(PLAN_LIMITS["base"]))

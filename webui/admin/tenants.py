@@ -11,7 +11,7 @@ from appliance.core.kinds import PLANS, TENANT_STATUSES
 from appliance.errors import AppError, Invalid
 from appliance.infra.runtime import current_runtime
 from appliance.operator.tenants import create_store, list_stores
-from appliance.tenants.service import TenantSpec
+from appliance.tenants.registry import TenantSpec
 from appliance.tenants.validation import LANGUAGES
 from webui.admin import forms
 from webui.admin.blueprint import admin, is_appliance, operator_actor, require_operator

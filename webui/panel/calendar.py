@@ -1,6 +1,6 @@
 """Calendar: week and month views of appointments; book, reschedule (drag or form), cancel, mark no-shows.
 
-Every change goes through appliance.agenda.service, which checks the slot again and audits. The
+Every change goes through appliance.agenda.appointments, which checks the slot again and audits. The
 calendar shows times in the store's zone as "floating" local times (no offset), so a browser in
 another zone still shows the store's clock; a floating time sent back is read in the store's zone.
 """
@@ -15,12 +15,12 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from appliance.agenda import service as agenda
+from appliance.agenda import appointments as agenda
 from appliance.agenda.booking import BookingRequest, Change
 from appliance.agenda.catalogue import service_names
 from appliance.errors import AppError, Conflict, Invalid, NotFound
 from appliance.infra.runtime import current_runtime
-from appliance.leads.service import read_lead
+from appliance.leads.detail import read_lead
 from webui.panel.blueprint import panel
 from webui.panel.present import word
 from webui.ui.auth import Principal, in_store, require

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from appliance.errors import Conflict, Invalid
-from appliance.flows import service as flows
+from appliance.flows import versions as flows
 from appliance.infra.runtime import Runtime, current_runtime
 from webui.panel.blueprint import panel, panel_nav
 from webui.panel.config_forms import FORM_PROBLEMS

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from appliance.core.kinds import LEAD_STATUSES
 from appliance.errors import Conflict, Invalid
 from appliance.infra.runtime import current_runtime
+from appliance.leads.detail import NOTES_MAX, edit_lead, lead_record
 from appliance.leads.photos import lead_file
-from appliance.leads.service import NOTES_MAX, edit_lead, lead_record
 from appliance.leads.summary import render_summary_pdf
 from appliance.privacy.erase import erase_subject
 from appliance.privacy.export import export_subject

@@ -17,7 +17,7 @@ from flask import jsonify, render_template, request
 from pydantic import BaseModel, Field, ValidationError
 from werkzeug.wrappers import Response
 
-from appliance.configs import service as configs
+from appliance.configs import documents as configs
 from appliance.conversations.preview import open_preview
 from appliance.conversations.visitors import widget_config
 from appliance.errors import BadRequest, NotFound

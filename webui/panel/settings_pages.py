@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from appliance.configs import service as configs
+from appliance.configs import documents as configs
 from appliance.configs.schemas import MODELS, WEEKDAYS
 from appliance.core.scoring import FACTORS
 from appliance.errors import Invalid

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from appliance.configs import service as configs
+from appliance.configs import documents as configs
 from appliance.configs.logos import read_logo, store_logo
 from appliance.errors import AppError
 from appliance.infra.runtime import current_runtime

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from appliance.infra.runtime import current_runtime
 from appliance.operator import controls, reports, tenants
-from appliance.tenants.service import TenantSpec
+from appliance.tenants.registry import TenantSpec
 from appliance.web.api.auth import current_operator
 from appliance.web.api.models import Body, Language, Page
 from appliance.web.errors import ErrorEnvelope

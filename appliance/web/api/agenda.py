@@ -9,7 +9,7 @@ from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from appliance.agenda import service
+from appliance.agenda import appointments as agenda
 from appliance.agenda.booking import BookingRequest, Change
 from appliance.agenda.reminders import invite_ics
 from appliance.infra.idempotency import check_key
@@ -76,14 +76,14 @@ class AppointmentBody(Body):
 def get_slots(query: SlotsQuery) -> Response:
     """List the free slots of a service between two days (staff, or the visitor's widget)."""
     tenant_id = current_tenant_of_any_caller()
-    return jsonify(service.slots(current_runtime(), tenant_id, query.service, query.from_, query.to))
+    return jsonify(agenda.slots(current_runtime(), tenant_id, query.service, query.from_, query.to))
 
 
 @api.get("/appointments", responses={200: Page, **ERRORS}, security=STAFF)
 def list_appointments(query: RangeQuery) -> Response:
     """List the appointments starting between two days, earliest first."""
     staff = current_staff("agenda.read")
-    items = service.appointments(current_runtime(), staff.tenant_id, query.from_, query.to)
+    items = agenda.appointments(current_runtime(), staff.tenant_id, query.from_, query.to)
     return jsonify({"items": items, "next_cursor": None})
 
 
@@ -109,7 +109,7 @@ def create_appointment(body: AppointmentBody) -> tuple[Response, int]:
         actor_user_id=staff.user_id,
     )
     key = check_key(request.headers.get("Idempotency-Key"))
-    answer, replayed = service.create(current_runtime(), staff.tenant_id, booking, key, request.get_json())
+    answer, replayed = agenda.create(current_runtime(), staff.tenant_id, booking, key, request.get_json())
     response = jsonify(answer)
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -134,7 +134,7 @@ class AppointmentChange(Body):
 def get_appointment(path: AppointmentPath) -> Response:
     """Return one appointment."""
     staff = current_staff("agenda.read")
-    return jsonify(service.one(current_runtime(), staff.tenant_id, path.appointment_id))
+    return jsonify(agenda.one(current_runtime(), staff.tenant_id, path.appointment_id))
 
 
 @api.patch(
@@ -146,7 +146,7 @@ def change_appointment(path: AppointmentPath, body: AppointmentChange) -> Respon
     """Reschedule (409 slot_taken if the new time is full), cancel, mark a no-show, add notes."""
     staff = current_staff("agenda.write")
     what = Change(start=body.start, status=body.status, notes=body.notes, actor_user_id=staff.user_id)
-    return jsonify(service.update(current_runtime(), staff.tenant_id, path.appointment_id, what))
+    return jsonify(agenda.update(current_runtime(), staff.tenant_id, path.appointment_id, what))
 
 
 @api.get(

@@ -6,7 +6,7 @@ from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from appliance.configs import service
+from appliance.configs import documents as configs
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import current_staff
 from appliance.web.api.models import Page
@@ -38,8 +38,8 @@ class ConfigOut(BaseModel):
 def get_config(path: KindPath) -> Response:
     """Return the configuration in force (version 0 means the defaults, never saved)."""
     staff = current_staff("config.read")
-    kind = service.check_kind(path.kind)
-    return jsonify(service.current_config(current_runtime(), staff.tenant_id, kind))
+    kind = configs.check_kind(path.kind)
+    return jsonify(configs.current_config(current_runtime(), staff.tenant_id, kind))
 
 
 @api.put(
@@ -51,15 +51,15 @@ def get_config(path: KindPath) -> Response:
 def put_config(path: KindPath) -> Response:
     """Save a new version; a payload with problems is refused with every problem listed."""
     staff = current_staff("config.write")
-    kind = service.check_kind(path.kind)
+    kind = configs.check_kind(path.kind)
     payload = request.get_json(silent=True)
-    return jsonify(service.put(current_runtime(), staff.tenant_id, kind, payload, staff.user_id))
+    return jsonify(configs.put(current_runtime(), staff.tenant_id, kind, payload, staff.user_id))
 
 
 @api.get("/config/<kind>/versions", responses={200: Page, **ERRORS}, security=STAFF)
 def list_versions(path: KindPath) -> Response:
     """List every saved version, newest first."""
     staff = current_staff("config.read")
-    kind = service.check_kind(path.kind)
-    items = service.config_versions(current_runtime(), staff.tenant_id, kind)
+    kind = configs.check_kind(path.kind)
+    items = configs.config_versions(current_runtime(), staff.tenant_id, kind)
     return jsonify({"items": items, "next_cursor": None})

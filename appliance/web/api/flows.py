@@ -8,8 +8,8 @@ from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from appliance.flows import service
-from appliance.flows.service import FlowVersion
+from appliance.flows import versions as flows
+from appliance.flows.versions import FlowVersion
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import current_staff
 from appliance.web.api.models import Body, Page
@@ -67,7 +67,7 @@ def flow_json(flow: FlowVersion, *, with_document: bool = False) -> dict[str, An
 def list_flows() -> Response:
     """List every version, newest first, with who published when."""
     staff = current_staff("flows.read")
-    items = [flow_json(f) for f in service.flow_versions(current_runtime(), staff.tenant_id)]
+    items = [flow_json(f) for f in flows.flow_versions(current_runtime(), staff.tenant_id)]
     return jsonify({"items": items, "next_cursor": None})
 
 
@@ -75,7 +75,7 @@ def list_flows() -> Response:
 def get_flow(path: VersionPath) -> Response:
     """Return one version with its document."""
     staff = current_staff("flows.read")
-    flow = service.flow_version(current_runtime(), staff.tenant_id, path.version)
+    flow = flows.flow_version(current_runtime(), staff.tenant_id, path.version)
     return jsonify(flow_json(flow, with_document=True))
 
 
@@ -85,7 +85,7 @@ def get_flow(path: VersionPath) -> Response:
 def create_flow() -> tuple[Response, int]:
     """Save a new draft version; a document with problems is refused with every problem listed."""
     staff = current_staff("flows.write")
-    draft = service.save_draft(current_runtime(), staff.tenant_id, request.get_json(silent=True), staff.user_id)
+    draft = flows.save_draft(current_runtime(), staff.tenant_id, request.get_json(silent=True), staff.user_id)
     return jsonify(flow_json(draft, with_document=True)), 201
 
 
@@ -93,18 +93,18 @@ def create_flow() -> tuple[Response, int]:
 def publish_flow(path: VersionPath) -> Response:
     """Make this version the one new conversations use (conversations in progress keep theirs)."""
     staff = current_staff("flows.write")
-    return jsonify(flow_json(service.publish_version(current_runtime(), staff.tenant_id, path.version, staff.user_id)))
+    return jsonify(flow_json(flows.publish_version(current_runtime(), staff.tenant_id, path.version, staff.user_id)))
 
 
 @api.post("/flows/<int:version>/unpublish", responses={200: FlowOut, **ERRORS}, security=STAFF)
 def unpublish_flow(path: VersionPath) -> Response:
     """Take this version offline."""
     staff = current_staff("flows.write")
-    return jsonify(flow_json(service.unpublish_version(current_runtime(), staff.tenant_id, path.version)))
+    return jsonify(flow_json(flows.unpublish_version(current_runtime(), staff.tenant_id, path.version)))
 
 
 @api.post("/flows/rollback", responses={200: FlowOut, **ERRORS}, security=STAFF)
 def rollback_flow(body: RollbackBody) -> Response:
     """Publish again an earlier version."""
     staff = current_staff("flows.write")
-    return jsonify(flow_json(service.roll_back(current_runtime(), staff.tenant_id, body.to_version, staff.user_id)))
+    return jsonify(flow_json(flows.roll_back(current_runtime(), staff.tenant_id, body.to_version, staff.user_id)))

@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 
 from appliance.core.kinds import LEAD_STATUSES
 from appliance.infra.runtime import current_runtime
+from appliance.leads.detail import NOTES_MAX, edit_lead, read_lead, read_transcript
 from appliance.leads.export import csv_download, export_leads_csv
 from appliance.leads.query import DEFAULT_LIMIT, MAX_LIMIT, LeadFilters, find_leads
-from appliance.leads.service import NOTES_MAX, edit_lead, read_lead, read_transcript
 from appliance.leads.summary import render_summary_pdf
 from appliance.web.api.auth import current_staff
 from appliance.web.api.models import Body, Language

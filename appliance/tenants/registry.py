@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from appliance.core.flows.presets import preset
 from appliance.core.kinds import PLANS, PLATFORM_ROLES, TENANT_ROLES, TENANT_STATUSES
 from appliance.errors import Conflict, Invalid, NotFound
-from appliance.flows.service import create_draft, publish, published_flow
+from appliance.flows.versions import create_draft, publish, published_flow
 from appliance.infra.db import ApiToken, Config, Membership, Tenant, User, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.security.passwords import MIN_PASSWORD_LENGTH, hash_password
