@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
+from appliance.ai.provider import Ask
+from appliance.ai.rules import RULES
 from appliance.conversations import positions
 from appliance.conversations.booking import carry_out
 from appliance.conversations.context import TurnSetting, read_setting, served_area, turn_context, wished_day
@@ -25,7 +27,7 @@ from appliance.core.flows.answers import Context, Reply
 from appliance.core.flows.engine import resume, step
 from appliance.core.flows.personalise import CLOSING_VARIABLE
 from appliance.core.flows.turn import Turn
-from appliance.core.understanding import understand
+from appliance.core.lead_fields import PROJECT_FIELDS
 from appliance.errors import NotFound, Unauthorized, Unavailable
 from appliance.infra import idempotency
 from appliance.infra.db import ChatSession, Message, utcnow
@@ -33,7 +35,8 @@ from appliance.infra.runtime import Runtime
 from appliance.security.visitor import VisitorClaims
 from appliance.tenants.directory import TenantInfo, tenant_info
 
-FACT_KEYS = ("project_type", "budget_min_eur", "budget_max_eur", "area_m2", "style", "urgency", "email", "phone")
+# What free text may fill at any block: the project, and the contact details a message states.
+FACT_KEYS = (*PROJECT_FIELDS, "email", "phone")
 
 
 @dataclass(frozen=True)
@@ -43,15 +46,18 @@ class Visit:
     claims: VisitorClaims
     reply: Reply
     language: str | None = None
+    # The store as the channel already read it for this request (None: read it here).
+    tenant: TenantInfo | None = None
 
 
-def start(rt: Runtime, claims: VisitorClaims, language: str | None) -> dict[str, Any]:
+def start(rt: Runtime, claims: VisitorClaims, tenant: TenantInfo | None, language: str | None) -> dict[str, Any]:
     """Begin the conversation (its first bot messages) or, if begun, return where it stands."""
-    info = _live_tenant(rt, claims.tenant_id)
+    info = _live_tenant(rt, claims.tenant_id, tenant)
     known = positions.recall(rt, claims.session_id, info.id)
     if known and known["state"].get("started"):
         return _standing(rt, info, claims.session_id, known)
-    with rt.engine.begin() as db:
+    with rt.transaction() as tx:
+        db = tx.connection()
         chat = _still_open(lock_conversation(db, info.id, claims.session_id))
         if not chat.state.get("started") and language in info.languages:
             chat.state = {**chat.state, "language": language, "language_source": "visitor"}
@@ -62,7 +68,7 @@ def start(rt: Runtime, claims: VisitorClaims, language: str | None) -> dict[str,
 
 def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """Take one visitor reply; return the turn answer and whether it was replayed."""
-    info = _live_tenant(rt, visit.claims.tenant_id)
+    info = _live_tenant(rt, visit.claims.tenant_id, visit.tenant)
     # Reading free text is the costliest step and needs no lock, so it happens before the transaction.
     understood = _read_text(rt, info, visit)
     turned: list[Conversation] = []
@@ -73,7 +79,7 @@ def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str,
         return _send(rt, db, info, chat, visit, understood)
 
     scope = f"chat.send:{visit.claims.session_id}"
-    answer, replayed = idempotency.run_once(rt.engine, info.id, scope, idempotency_key, body, turn)
+    answer, replayed = idempotency.run_once(rt, info.id, scope, idempotency_key, body, turn)
     if not replayed:
         chat = turned[-1]
         positions.remember(rt, chat)
@@ -82,10 +88,10 @@ def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str,
     return answer, replayed
 
 
-def transcript(rt: Runtime, claims: VisitorClaims) -> dict[str, Any]:
+def transcript(rt: Runtime, claims: VisitorClaims, tenant: TenantInfo | None = None) -> dict[str, Any]:
     """Return the whole conversation, for the widget to restore after a reload."""
-    info = _live_tenant(rt, claims.tenant_id)
-    with rt.sessions() as db:
+    info = _live_tenant(rt, claims.tenant_id, tenant)
+    with rt.transaction() as db:
         chat = db.scalar(
             select(ChatSession).where(ChatSession.id == claims.session_id, ChatSession.tenant_id == info.id)
         )
@@ -111,8 +117,8 @@ def _still_open(chat: Conversation) -> Conversation:
     return chat
 
 
-def _live_tenant(rt: Runtime, tenant_id: str) -> TenantInfo:
-    info = tenant_info(rt, tenant_id)
+def _live_tenant(rt: Runtime, tenant_id: str, known: TenantInfo | None) -> TenantInfo:
+    info = known if known is not None and known.id == tenant_id else tenant_info(rt, tenant_id)
     if info is None or info.status != "active":
         raise Unavailable("This chat is not available right now.", code="store_unavailable")
     return info
@@ -121,7 +127,7 @@ def _live_tenant(rt: Runtime, tenant_id: str) -> TenantInfo:
 def _standing(rt: Runtime, info: TenantInfo, session_id: str, known: dict[str, Any]) -> dict[str, Any]:
     """Answer a repeated start from the cached position: nothing new said, the same input."""
     state = known["state"]
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         waiting = _waiting(rt, db, info, known["flow_id"], {**state, "vars": {}})
     return turn_answer(session_id, known["language"], known["status"], state, [], waiting)
 
@@ -140,7 +146,7 @@ def _read_text(rt: Runtime, info: TenantInfo, visit: Visit) -> dict[str, Any] | 
         return None
     known = positions.recall(rt, visit.claims.session_id, info.id)
     language = visit.language or (known["language"] if known else info.default_language)
-    return understand(visit.reply.value, default_language=language, default_country=info.country)
+    return RULES.understand(Ask(visit.reply.value, language, info.country))
 
 
 def _send(

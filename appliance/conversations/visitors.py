@@ -49,8 +49,8 @@ def open_visit(
 
 
 def _opening(rt: Runtime, tenant_id: str) -> dict[str, Any]:
-    # A Session connects only when used: a cached config costs no database round trip.
-    with rt.sessions() as db:
+    # A transaction connects only when used: a cached config costs no database round trip.
+    with rt.transaction() as db:
         return tenant_config(rt, db, tenant_id, "widget")
 
 

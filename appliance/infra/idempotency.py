@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -96,7 +96,7 @@ class _AlreadyAnswered(Exception):
 
 
 def run_once(
-    engine: Engine, tenant_id: str, scope: str, key: str | None, body: Any, work: Callable[[Connection], Any]
+    rt: Runtime, tenant_id: str, scope: str, key: str | None, body: Any, work: Callable[[Connection], Any]
 ) -> tuple[Any, bool]:
     """Run ``work`` in one transaction unless ``key`` already answered; return (answer, replayed).
 
@@ -105,13 +105,14 @@ def run_once(
     """
     request_hash = body_hash(body)
     try:
-        with engine.begin() as conn:
+        with rt.transaction() as tx:
+            conn = tx.connection()
             answer = work(conn)
             if key and not remember(conn, tenant_id, scope, key, request_hash, 200, answer):
                 raise _AlreadyAnswered
     except _AlreadyAnswered:
-        with engine.begin() as conn:
-            stored = replay(conn, tenant_id, scope, key or "", request_hash)
+        with rt.transaction() as tx:
+            stored = replay(tx.connection(), tenant_id, scope, key or "", request_hash)
         if stored is None:
             raise RuntimeError("an idempotency key vanished between two transactions") from None
         return stored.body, True

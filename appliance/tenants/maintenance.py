@@ -16,7 +16,7 @@ from appliance.errors import Unavailable
 from appliance.infra.db import ChatSession
 from appliance.infra.runtime import Runtime
 from appliance.security.visitor import VisitorClaims
-from appliance.tenants.directory import TenantInfo, tenant_info
+from appliance.tenants.directory import TenantInfo
 
 CODE = "maintenance"
 # Said when the store wrote no message at all.
@@ -76,9 +76,10 @@ def refuse_closed_visit(info: TenantInfo, lang: str | None, session_language: st
         raise closed_error(info, [lang, session_language], accept)
 
 
-def refuse_closed_chat(rt: Runtime, claims: VisitorClaims, lang: str | None, accept_language: str | None) -> None:
-    """Raise the maintenance 503 when the visitor's store is closed; costs one cache read otherwise."""
-    info = tenant_info(rt, claims.tenant_id)
+def refuse_closed_chat(
+    rt: Runtime, info: TenantInfo | None, claims: VisitorClaims, lang: str | None, accept_language: str | None
+) -> None:
+    """Raise the maintenance 503 when the visitor's store ``info`` is closed; costs nothing otherwise."""
     if info is None or not in_maintenance(info):
         return
     raise closed_error(info, [lang, _session_language(rt, claims)], accept_language)

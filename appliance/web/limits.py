@@ -36,6 +36,7 @@ from appliance.tenants.directory import TenantInfo, tenant_by_widget_key, tenant
 from appliance.tenants.validation import LANGUAGES
 from appliance.web.api.auth import bearer_token_or_none
 from appliance.web.errors import wants_json
+from appliance.web.request_store import remember_store
 
 log = structlog.get_logger(__name__)
 
@@ -87,6 +88,8 @@ def limit_request() -> Response | None:
         return None
     try:
         tenant = request_tenant(current_runtime())
+        # The handler's channel takes the store from here instead of reading it again.
+        remember_store(tenant)
         wait = limiter_of(current_app).check(rules_for(client_key(), tenant))
     except redis.RedisError as exc:
         # The cache only protects; losing it must not take the service down with it.

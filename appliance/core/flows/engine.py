@@ -37,9 +37,10 @@ from appliance.core.flows.schema import (
 from appliance.core.flows.summary import SUMMARY_FIELDS, describe
 from appliance.core.flows.texts import fill, pick, system
 from appliance.core.flows.turn import Answering, Turn
+from appliance.core.lead_fields import CONTACT_FIELDS
 
 # Contact details are kept only after the visitor has agreed, when the flow asks for consent.
-CONTACT_VARIABLES = frozenset({"name", "email", "phone", "address"})
+CONTACT_VARIABLES = frozenset(CONTACT_FIELDS)
 MAX_WALK = 500
 
 

@@ -8,16 +8,17 @@ from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field, model_validator
 
-from appliance.conversations import attachments
-from appliance.conversations import turns as runtime
-from appliance.core.flows.answers import Reply
+from appliance.channels import web as channel
+from appliance.channels.base import Inbound
+from appliance.conversations.attachments import MAX_BYTES
 from appliance.infra.idempotency import check_key
 from appliance.infra.runtime import current_runtime
 from appliance.security.visitor import VisitorClaims
-from appliance.tenants.maintenance import refuse_closed_chat
+from appliance.tenants.directory import TenantInfo
 from appliance.web.api.auth import current_visitor
 from appliance.web.api.models import IDEMPOTENCY_KEY, Body, Language, TurnAnswer
 from appliance.web.errors import ErrorEnvelope
+from appliance.web.request_store import store_read
 
 api = APIBlueprint("chat", __name__, abp_tags=[Tag(name="chat")])
 VISITOR = [{"visitorToken": []}]
@@ -50,20 +51,19 @@ class SendBody(Body):
             raise ValueError("skip can only be true")
         return self
 
-    def reply(self) -> Reply:
-        """Return the reply this body carries."""
-        for kind in ("text", "choice", "value", "skip"):
-            if kind in self.model_fields_set:
-                return Reply(kind, getattr(self, kind))
-        return Reply("language", self.lang)
+    def inbound(self, idempotency_key: str | None) -> Inbound:
+        """Return the visitor's message this body carries, as the web channel reads it."""
+        fields = {name: getattr(self, name) for name in self.model_fields_set - {"session_id"}}
+        parsed = channel.WEB.parse(fields)
+        return Inbound(parsed.reply, parsed.language, idempotency_key)
 
 
-def open_store_visitor(session_id: str, lang: str | None = None) -> VisitorClaims:
-    """Return the visitor's claims for ``session_id``; while the store is in maintenance, answer 503
-    with its message in the visitor's language instead."""
+def open_store_visitor(session_id: str, lang: str | None = None) -> tuple[VisitorClaims, TenantInfo | None]:
+    """Return the visitor's claims for ``session_id`` and their store; while the store is in
+    maintenance, answer 503 with its message in the visitor's language instead."""
     claims = current_visitor(session_id)
-    refuse_closed_chat(current_runtime(), claims, lang, request.headers.get("Accept-Language"))
-    return claims
+    info = channel.arrive(current_runtime(), claims, store_read(), lang, request.headers.get("Accept-Language"))
+    return claims, info
 
 
 class SessionPath(BaseModel):
@@ -75,8 +75,8 @@ class SessionPath(BaseModel):
 @api.post("/chat/start", responses={200: TurnAnswer, **ERRORS}, security=VISITOR)
 def start_chat(body: StartBody) -> Response:
     """Start the conversation (the bot's first messages); on a started one, say where it stands."""
-    claims = open_store_visitor(body.session_id, body.lang)
-    return jsonify(runtime.start(current_runtime(), claims, body.lang))
+    claims, info = open_store_visitor(body.session_id, body.lang)
+    return jsonify(channel.start(current_runtime(), claims, info, body.lang))
 
 
 @api.post(
@@ -87,10 +87,9 @@ def start_chat(body: StartBody) -> Response:
 )
 def send_chat(body: SendBody) -> Response:
     """Send the visitor's reply; a wrong value is explained by the bot (200), never an error."""
-    claims = open_store_visitor(body.session_id, body.lang)
-    visit = runtime.Visit(claims=claims, reply=body.reply(), language=body.lang)
-    key = check_key(request.headers.get("Idempotency-Key"))
-    answer, replayed = runtime.send(current_runtime(), visit, key, request.get_json())
+    claims, info = open_store_visitor(body.session_id, body.lang)
+    inbound = body.inbound(check_key(request.headers.get("Idempotency-Key")))
+    answer, replayed = channel.send(current_runtime(), claims, info, inbound, request.get_json())
     response = jsonify(answer)
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -100,8 +99,8 @@ def send_chat(body: SendBody) -> Response:
 @api.get("/chat/<session_id>", responses={200: TurnAnswer, **ERRORS}, security=VISITOR)
 def get_chat(path: SessionPath) -> Response:
     """Return the whole conversation (visitor and bot) and what it waits for."""
-    claims = open_store_visitor(path.session_id)
-    return jsonify(runtime.transcript(current_runtime(), claims))
+    claims, info = open_store_visitor(path.session_id)
+    return jsonify(channel.transcript(current_runtime(), claims, info))
 
 
 class AttachmentOut(BaseModel):
@@ -129,8 +128,8 @@ class AttachmentOut(BaseModel):
 )
 def upload_attachment(path: SessionPath) -> tuple[Response, int]:
     """Attach a photo or a plan (JPG, PNG or PDF up to 5 MB, checked by content) to the conversation."""
-    claims = open_store_visitor(path.session_id)
+    claims, _info = open_store_visitor(path.session_id)
     upload = request.files.get("file")
-    data = upload.read(attachments.MAX_BYTES + 1) if upload else None
-    stored = attachments.attach(current_runtime(), claims, data, upload.filename if upload else None)
+    data = upload.read(MAX_BYTES + 1) if upload else None
+    stored = channel.attach(current_runtime(), claims, data, upload.filename if upload else None)
     return jsonify(stored), 201
