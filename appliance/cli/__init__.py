@@ -1,0 +1,15 @@
+"""The `ebanista` command: an interface like the API, whose commands call services that own their
+transaction (and the migrations, which are infrastructure).
+
+Each command imports the app and the services it calls when it runs, which keeps `ebanista --help` fast.
+"""
+
+from __future__ import annotations
+
+from appliance.cli import nlu, serving, stores
+from appliance.cli.base import main
+
+# Importing the command modules registers their commands on ``main``.
+COMMANDS = (nlu, serving, stores)
+
+__all__ = ["main"]
