@@ -103,3 +103,13 @@ def _path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path or "body"
+
+
+class ExternalError(Exception):
+    """A party outside the program (a channel, an AI provider) failed us; ``permanent`` when retrying
+    cannot help (a refused key, a malformed message), so callers know whether to try again."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent

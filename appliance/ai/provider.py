@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from appliance.errors import ExternalError
 
-class ProviderError(Exception):
+
+class ProviderError(ExternalError):
     """A provider could not answer: ``permanent`` when retrying cannot help (bad key, bad schema)."""
-
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.permanent = permanent
 
 
 @dataclass(frozen=True)

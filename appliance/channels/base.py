@@ -6,15 +6,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from appliance.core.flows.answers import Reply
+from appliance.errors import ExternalError
 
 
-class ChannelError(Exception):
+class ChannelError(ExternalError):
     """A channel could not take or deliver a message: ``permanent`` when retrying cannot help."""
-
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.permanent = permanent
 
 
 @dataclass(frozen=True)
