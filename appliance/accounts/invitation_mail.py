@@ -46,7 +46,7 @@ BODY = {
 @task
 def send_team_invitation(rt: Runtime, user_id: str, tenant_id: str, base_url: str | None = None) -> bool:
     """E-mail ``user_id`` a link to choose their password and join ``tenant_id``; tell whether it went out."""
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         user = db.get(User, user_id)
         tenant = db.get(Tenant, tenant_id)
         member = db.scalar(

@@ -30,7 +30,8 @@ def agenda_of(rt: Runtime, conn: Connection, tenant_id: str) -> dict[str, Any]:
 def slots(rt: Runtime, tenant_id: str, service: str, day_from: date, day_to: date) -> dict[str, Any]:
     """Return the free slots of ``service`` between two local days (inclusive)."""
     _check_range(day_from, day_to)
-    with rt.engine.connect() as conn:
+    with rt.transaction() as db:
+        conn = db.connection()
         agenda = agenda_of(rt, conn, tenant_id)
         if service_of(agenda, service) is None:
             raise Invalid([{"path": "service", "message": "is not a service of this store"}])
@@ -45,7 +46,8 @@ def appointments(rt: Runtime, tenant_id: str, day_from: date, day_to: date) -> l
     """Return the appointments starting between two local days (inclusive), earliest first."""
     _check_range(day_from, day_to)
     table = Appointment.__table__
-    with rt.engine.connect() as conn:
+    with rt.transaction() as db:
+        conn = db.connection()
         zone = ZoneInfo(agenda_of(rt, conn, tenant_id)["timezone"])
         rows = conn.execute(
             select(table)
@@ -75,7 +77,8 @@ def create(rt: Runtime, tenant_id: str, request: BookingRequest, key: str | None
 def one(rt: Runtime, tenant_id: str, appointment_id: str) -> dict[str, Any]:
     """Return one appointment of the store, or 404 (also for another store's)."""
     table = Appointment.__table__
-    with rt.engine.connect() as conn:
+    with rt.transaction() as db:
+        conn = db.connection()
         zone = ZoneInfo(agenda_of(rt, conn, tenant_id)["timezone"])
         row = (
             conn.execute(select(table).where(table.c.id == appointment_id, table.c.tenant_id == tenant_id))
@@ -89,7 +92,8 @@ def one(rt: Runtime, tenant_id: str, appointment_id: str) -> dict[str, Any]:
 
 def update(rt: Runtime, tenant_id: str, appointment_id: str, what: Change) -> dict[str, Any]:
     """Reschedule, cancel, mark a no-show or complete an appointment, in one transaction."""
-    with rt.engine.begin() as conn:
+    with rt.transaction() as db:
+        conn = db.connection()
         before = change_baseline(conn, tenant_id, appointment_id)
         changed = change(conn, tenant_id, agenda_of(rt, conn, tenant_id), appointment_id, what)
     moved = before is not None and datetime.fromisoformat(changed["start"]) != before[0]

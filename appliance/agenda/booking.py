@@ -182,7 +182,7 @@ def _serialise_bookings(conn: Connection, tenant_id: str, service: str) -> None:
     """Make concurrent bookings of one service of one store wait for each other.
 
     On PostgreSQL a transaction-scoped advisory lock does it (row locks cannot lock rows that do
-    not exist yet). SQLite transactions are IMMEDIATE (see db/engine.py): writers already queue.
+    not exist yet). SQLite transactions are IMMEDIATE (see db/connection.py): writers already queue.
     """
     if conn.dialect.name == "postgresql":
         digest = hashlib.sha256(f"booking:{tenant_id}:{service}".encode()).digest()

@@ -64,7 +64,8 @@ class Visit:
 def due_reminders(rt: Runtime, now: datetime) -> list[Due]:
     """Return the reminders due at ``now`` across all stores, earliest visit first."""
     due: list[Due] = []
-    with rt.engine.connect() as conn:
+    with rt.transaction() as db:
+        conn = db.connection()
         for which, (column, within, beyond) in REMINDERS.items():
             rows = conn.execute(
                 select(_TABLE.c.id)
@@ -223,8 +224,9 @@ def _visit(rt: Runtime, appointment_id: str, tenant_id: str | None = None) -> Vi
 def _load(rt: Runtime, appointment_id: str, tenant_id: str | None) -> _Loaded | None:
     """Return (row, agenda, branding, lead's language) of an appointment, through one connection."""
     where = [_TABLE.c.id == appointment_id] + ([_TABLE.c.tenant_id == tenant_id] if tenant_id else [])
-    # One connection at a time: the appliance's SQLite pool holds a single one (see db/engine.py).
-    with rt.engine.connect() as conn:
+    # One connection at a time: the appliance's SQLite pool holds a single one (see db/connection.py).
+    with rt.transaction() as db:
+        conn = db.connection()
         found = conn.execute(select(_TABLE).where(*where)).mappings().first()
         if found is None:
             return None

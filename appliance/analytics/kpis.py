@@ -95,8 +95,8 @@ def kpis(
 
 def store_kpis(rt: Runtime, tenant_id: str, start: date | None = None, end: date | None = None) -> dict[str, Any]:
     """Return the store's KPIs for the local days ``start``..``end`` (see kpis)."""
-    with rt.transaction() as session:
-        return kpis(session, tenant_id, start, end)
+    with rt.transaction() as db:
+        return kpis(db, tenant_id, start, end)
 
 
 def rate(part: int, whole: int) -> float | None:

@@ -59,8 +59,8 @@ def windows(now: datetime, zone: ZoneInfo) -> dict[str, tuple[datetime, datetime
 
 def store_ai_usage(rt: Runtime, tenant_id: str) -> dict[str, Any]:
     """Return the store's AI spend and calls this hour, today and this month, its cap and mode (see ai_usage)."""
-    with rt.transaction() as session:
-        return ai_usage(session, tenant_id)
+    with rt.transaction() as db:
+        return ai_usage(db, tenant_id)
 
 
 def ai_usage(db: Session, tenant_id: str, now: datetime | None = None) -> dict[str, Any]:

@@ -136,15 +136,15 @@ def put(rt: Runtime, tenant_id: str, kind: str, payload: Any, user_id: str | Non
 
 def current_config(rt: Runtime, tenant_id: str, kind: str) -> dict[str, Any]:
     """Return the store's ``kind`` config in force (version 0: the defaults, never saved)."""
-    with rt.transaction() as session:
-        return current(session, tenant_id, kind)
+    with rt.transaction() as db:
+        return current(db, tenant_id, kind)
 
 
 def config_in_force(rt: Runtime, tenant_id: str, kind: str, timezone: str) -> dict[str, Any]:
     """Return the configuration in force, or for a store without an agenda the default one in ``timezone``."""
-    with rt.transaction() as session:
+    with rt.transaction() as db:
         try:
-            return current(session, tenant_id, kind)
+            return current(db, tenant_id, kind)
         except NotFound:
             # Only the agenda has no defaults; every store gets one when created, so this is a fallback.
             return {"kind": kind, "version": 0, "payload": defaults.agenda(timezone), "created_at": None}
@@ -153,14 +153,14 @@ def config_in_force(rt: Runtime, tenant_id: str, kind: str, timezone: str) -> di
 def widget_settings(rt: Runtime, tenant_id: str) -> dict[str, Any]:
     """Return the widget's saved look (``branding``), words (``texts``), ``opening``, allowed ``origins``,
     key and languages."""
-    with rt.transaction() as session:
-        tenant = session.get(Tenant, tenant_id)
+    with rt.transaction() as db:
+        tenant = db.get(Tenant, tenant_id)
         if tenant is None:
             raise NotFound("This store does not exist.")
         return {
-            "branding": current(session, tenant.id, "branding")["payload"],
-            "texts": current(session, tenant.id, "texts")["payload"],
-            "opening": current(session, tenant.id, "widget")["payload"],
+            "branding": current(db, tenant.id, "branding")["payload"],
+            "texts": current(db, tenant.id, "texts")["payload"],
+            "opening": current(db, tenant.id, "widget")["payload"],
             "origins": list(tenant.allowed_origins),
             "widget_key": tenant.widget_key,
             "languages": list(tenant.languages),
@@ -170,5 +170,5 @@ def widget_settings(rt: Runtime, tenant_id: str) -> dict[str, Any]:
 
 def config_versions(rt: Runtime, tenant_id: str, kind: str) -> list[dict[str, Any]]:
     """Return every saved version of the store's ``kind`` config, newest first, without payloads."""
-    with rt.transaction() as session:
-        return versions(session, tenant_id, kind)
+    with rt.transaction() as db:
+        return versions(db, tenant_id, kind)

@@ -68,7 +68,7 @@ def store_logo(rt: Runtime, tenant_id: str, data: bytes | None) -> str:
 
 def read_logo(rt: Runtime, file_id: str) -> Logo:
     """Return a logo by its id; anything that is not a logo is not found."""
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         return load_logo(rt, db, file_id)
 
 

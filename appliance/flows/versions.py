@@ -193,47 +193,47 @@ class FlowVersion:
 
 def flow_versions(rt: Runtime, tenant_id: str) -> list[FlowVersion]:
     """Return every version of the store's flow, newest first, naming who created and published each."""
-    with rt.transaction() as session:
-        flows = list_flows(session, tenant_id)
-        people = names_of(session, (i for f in flows for i in (f.created_by, f.published_by)))
+    with rt.transaction() as db:
+        flows = list_flows(db, tenant_id)
+        people = names_of(db, (i for f in flows for i in (f.created_by, f.published_by)))
         return [FlowVersion.of(flow, people) for flow in flows]
 
 
 def flow_version(rt: Runtime, tenant_id: str, version: int) -> FlowVersion:
     """Return one version of the store's flow, or raise NotFound."""
-    with rt.transaction() as session:
-        return FlowVersion.of(get_version(session, tenant_id, version))
+    with rt.transaction() as db:
+        return FlowVersion.of(get_version(db, tenant_id, version))
 
 
 def version_to_edit(rt: Runtime, tenant_id: str, wanted: int | None) -> FlowVersion | None:
     """Return version ``wanted`` to start editing from (the newest when there is no such version);
     None when the store has no version at all."""
-    with rt.transaction() as session:
-        flows = list_flows(session, tenant_id)
+    with rt.transaction() as db:
+        flows = list_flows(db, tenant_id)
         source = next((f for f in flows if f.version == wanted), flows[0] if flows else None)
         return FlowVersion.of(source) if source is not None else None
 
 
 def save_draft(rt: Runtime, tenant_id: str, document: Any, user_id: str | None = None) -> FlowVersion:
     """Store a new draft version (see create_draft), or raise Invalid listing every problem."""
-    with rt.transaction() as session:
-        return FlowVersion.of(create_draft(session, tenant_id, document, user_id))
+    with rt.transaction() as db:
+        return FlowVersion.of(create_draft(db, tenant_id, document, user_id))
 
 
 def publish_version(rt: Runtime, tenant_id: str, version: int, user_id: str | None = None) -> FlowVersion:
     """Make ``version`` the one new conversations use (see publish)."""
-    with rt.transaction() as session:
-        return FlowVersion.of(publish(session, tenant_id, version, user_id))
+    with rt.transaction() as db:
+        return FlowVersion.of(publish(db, tenant_id, version, user_id))
 
 
 def unpublish_version(rt: Runtime, tenant_id: str, version: int) -> FlowVersion:
     """Take the live ``version`` offline (see unpublish); raise Conflict (``not_published``) when it is not live."""
-    with rt.transaction() as session:
-        return FlowVersion.of(unpublish(session, tenant_id, version))
+    with rt.transaction() as db:
+        return FlowVersion.of(unpublish(db, tenant_id, version))
 
 
 def roll_back(rt: Runtime, tenant_id: str, to_version: int, user_id: str | None = None) -> FlowVersion:
     """Publish again a version that was published before (see rollback); raise Conflict
     (``never_published``) for one that never was."""
-    with rt.transaction() as session:
-        return FlowVersion.of(rollback(session, tenant_id, to_version, user_id))
+    with rt.transaction() as db:
+        return FlowVersion.of(rollback(db, tenant_id, to_version, user_id))

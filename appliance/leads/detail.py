@@ -136,31 +136,31 @@ def lead_appointments(db: Session, tenant_id: str, lead_id: str) -> list[dict[st
 
 def read_lead(rt: Runtime, tenant_id: str, lead_id: str) -> dict[str, Any]:
     """Return one of the store's leads as the API shows it (see lead_detail); another store's is 404."""
-    with rt.transaction() as session:
-        return lead_detail(session, tenant_id, lead_id)
+    with rt.transaction() as db:
+        return lead_detail(db, tenant_id, lead_id)
 
 
 def edit_lead(rt: Runtime, tenant_id: str, lead_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     """Apply staff's changes to a lead, audited, and return it (see update_lead)."""
-    with rt.transaction() as session:
-        return update_lead(session, tenant_id, lead_id, changes)
+    with rt.transaction() as db:
+        return update_lead(db, tenant_id, lead_id, changes)
 
 
 def read_transcript(rt: Runtime, tenant_id: str, lead_id: str) -> list[dict[str, Any]]:
     """Return the conversation that produced the lead, in order (see lead_transcript)."""
-    with rt.transaction() as session:
-        return lead_transcript(session, tenant_id, lead_id)
+    with rt.transaction() as db:
+        return lead_transcript(db, tenant_id, lead_id)
 
 
 def lead_record(rt: Runtime, tenant_id: str, lead_id: str, lang: str) -> dict[str, Any]:
     """Return everything the lead's page shows: the lead, its conversation, appointments, the team it
     may be assigned to, the store's services named in ``lang`` and the weights its score used."""
-    with rt.transaction() as session:
+    with rt.transaction() as db:
         return {
-            "lead": lead_detail(session, tenant_id, lead_id),
-            "transcript": lead_transcript(session, tenant_id, lead_id),
-            "appointments": lead_appointments(session, tenant_id, lead_id),
-            "services": service_names_with(rt, session, tenant_id, lang),
-            "weights": ScoringConfig.model_validate(tenant_config(rt, session, tenant_id, "scoring")).weights,
-            "team": members(session, tenant_id),
+            "lead": lead_detail(db, tenant_id, lead_id),
+            "transcript": lead_transcript(db, tenant_id, lead_id),
+            "appointments": lead_appointments(db, tenant_id, lead_id),
+            "services": service_names_with(rt, db, tenant_id, lang),
+            "weights": ScoringConfig.model_validate(tenant_config(rt, db, tenant_id, "scoring")).weights,
+            "team": members(db, tenant_id),
         }

@@ -102,8 +102,8 @@ def export_csv(db: Session, tenant_id: str, filters: LeadFilters) -> str:
 
 def export_leads_csv(rt: Runtime, tenant_id: str, filters: LeadFilters) -> str:
     """Return every lead matching ``filters`` as CSV and record the export (see export_csv)."""
-    with rt.transaction() as session:
-        return export_csv(session, tenant_id, filters)
+    with rt.transaction() as db:
+        return export_csv(db, tenant_id, filters)
 
 
 def _row(lead: Lead, zone: Any) -> list[Any]:

@@ -289,8 +289,8 @@ def find_leads(
     rt: Runtime, tenant_id: str, filters: LeadFilters, limit: int = DEFAULT_LIMIT, cursor: str | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Return one page of the store's leads matching ``filters`` and the next page's cursor (see search_leads)."""
-    with rt.transaction() as session:
-        return search_leads(session, tenant_id, filters, limit, cursor)
+    with rt.transaction() as db:
+        return search_leads(db, tenant_id, filters, limit, cursor)
 
 
 def newest_leads(rt: Runtime, tenant_id: str, filters: LeadFilters, limit: int) -> list[dict[str, Any]]:

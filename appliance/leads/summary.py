@@ -41,7 +41,7 @@ _TEMPLATE = _ENV.from_string(TEMPLATE)
 
 def render_summary_pdf(rt: Runtime, tenant_id: str, lead_id: str, language: str | None = None) -> bytes:
     """Return the PDF summary of a lead, in ``language`` (else the store's default language)."""
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         context = summary_context(rt, db, tenant_id, lead_id, language)
     return html_to_pdf(summary_html(context))
 

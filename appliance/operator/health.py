@@ -34,8 +34,8 @@ def check_health(rt: Runtime) -> dict[str, object]:
 
 
 def _ping_database(rt: Runtime) -> None:
-    with rt.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+    with rt.transaction() as db:
+        db.connection().execute(text("SELECT 1"))
 
 
 def _probe(name: str, check: Callable[[], object]) -> str:

@@ -39,7 +39,7 @@ class StaffMember:
 
 def list_platform_staff(rt: Runtime) -> list[StaffMember]:
     """Return every user with a platform role, active ones first, by e-mail."""
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         users = db.scalars(
             select(User).where(User.platform_role.is_not(None)).order_by(User.is_active.desc(), User.email)
         )
@@ -111,7 +111,7 @@ def _revoke_platform_tokens(db: Session, user_id: str) -> int:
 
 def audit_actions(rt: Runtime) -> list[str]:
     """Return every action name the audit trail holds, for the filter's suggestions."""
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         return sorted(db.scalars(select(Audit.action).distinct()))
 
 
@@ -120,19 +120,19 @@ def emails_of(rt: Runtime, user_ids: Iterable[str | None]) -> dict[str, str]:
     wanted = {uid for uid in user_ids if uid}
     if not wanted:
         return {}
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         return dict(db.execute(select(User.id, User.email).where(User.id.in_(wanted))).all())
 
 
 def user_id_for_email(rt: Runtime, email: str) -> str | None:
     """Return the id of the user with ``email``, if any (the audit filter accepts an e-mail as the actor)."""
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         return db.scalar(select(User.id).where(User.email == email.strip().lower()))
 
 
 def store_names(rt: Runtime) -> dict[str, str]:
     """Return {tenant id: name} of every store, by name (for filters and to name stores in lists)."""
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         return dict(db.execute(select(Tenant.id, Tenant.name).order_by(Tenant.name)).all())
 
 

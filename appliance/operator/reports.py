@@ -24,7 +24,7 @@ def overview(rt: Runtime, now: datetime | None = None) -> dict[str, Any]:
     and 30 days, AI spend this month, the error rate of the last hour, and each service's health."""
     now = now or utcnow()
     day, month = now - timedelta(days=1), now - timedelta(days=30)
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         by_status = dict(db.execute(select(Tenant.status, func.count()).group_by(Tenant.status)).all())
         in_maintenance = sum(1 for m in db.scalars(select(Tenant.maintenance)) if (m or {}).get("enabled"))
         numbers = {
@@ -126,7 +126,7 @@ def _newest_first(
     limit = max(1, min(limit, MAX_PAGE))
     if cursor:
         query = query.where(model.id < cursor)
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         rows = list(db.scalars(query.order_by(model.id.desc()).limit(limit + 1)))
     page = rows[:limit]
     return {"items": [shape(row) for row in page], "next_cursor": page[-1].id if len(rows) > limit else None}

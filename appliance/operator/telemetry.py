@@ -78,8 +78,8 @@ def _sum(values: list[str | None]) -> int:
 def record_failure(rt: Runtime, failure: Failure, at: datetime | None = None) -> str:
     """Insert an error event in its own transaction and return its id."""
     event_id = new_id(ErrorEvent.id_prefix)
-    with rt.engine.begin() as conn:
-        conn.execute(
+    with rt.transaction() as db:
+        db.connection().execute(
             insert(ErrorEvent.__table__).values(
                 id=event_id,
                 tenant_id=failure.tenant_id,

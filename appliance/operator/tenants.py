@@ -96,7 +96,7 @@ def list_stores(
         query = query.where(Tenant.status == status)
     if plan:
         query = query.where(Tenant.plan == plan)
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         rows = list(db.scalars(query))
         page = rows[:limit]
         usage = usage_by_tenant(db, [t.id for t in page])
@@ -106,7 +106,7 @@ def list_stores(
 
 def get_store(rt: Runtime, tenant_id: str) -> dict[str, Any]:
     """Return one store with its usage, or raise 404."""
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         tenant = load_tenant(db, tenant_id)
         return tenant_json(tenant, rt.settings.public_url, usage_by_tenant(db, [tenant.id])[tenant.id])
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import structlog
-from sqlalchemy import Column, Table, Text, literal, select, type_coerce, update
+from sqlalchemy import Column, Connection, Table, Text, literal, select, type_coerce, update
 
 from appliance.infra.db import Base, File
 from appliance.infra.db.base import ENCRYPTED_TYPES, SEALED, JSONType, SealedJSON
@@ -51,13 +51,16 @@ def _rotate_column(rt: Runtime, column: Column[Any], batch: int) -> int:
     raw = type_coerce(column, JSONType if sealed else Text())
     done = 0
     for rows in _batches(rt, table, raw, batch):
-        with rt.engine.begin() as conn:
+        with rt.transaction() as db:
+            conn = db.connection()
             for key, value in rows:
                 done += _rotate_value(rt, conn, table, column, key, value, sealed)
     return done
 
 
-def _rotate_value(rt: Runtime, conn: Any, table: Table, column: Column[Any], key: Any, value: Any, sealed: bool) -> int:
+def _rotate_value(
+    rt: Runtime, conn: Connection, table: Table, column: Column[Any], key: Any, value: Any, sealed: bool
+) -> int:
     if sealed:
         if not (isinstance(value, dict) and set(value) == {SEALED}):
             return 0  # written before sealing existed: nothing encrypted to rotate
@@ -78,8 +81,8 @@ def _batches(rt: Runtime, table: Table, raw: Any, batch: int) -> Iterator[list[t
         query = select(pk, raw).where(raw.isnot(None)).order_by(pk).limit(batch)
         if after is not None:
             query = query.where(pk > after)
-        with rt.engine.connect() as conn:
-            rows = [(row[0], row[1]) for row in conn.execute(query)]
+        with rt.transaction() as db:
+            rows = [(row[0], row[1]) for row in db.connection().execute(query)]
         if not rows:
             return
         yield rows

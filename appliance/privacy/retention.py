@@ -66,7 +66,8 @@ def policy(conn: Connection, tenant_id: str) -> RetentionConfig:
 def _tenant_batches(rt: Runtime) -> Iterator[list[str]]:
     after = ""
     while True:
-        with rt.engine.connect() as conn:
+        with rt.transaction() as db:
+            conn = db.connection()
             ids = list(conn.scalars(select(Tenant.id).where(Tenant.id > after).order_by(Tenant.id).limit(TENANT_BATCH)))
         if not ids:
             return
@@ -75,8 +76,8 @@ def _tenant_batches(rt: Runtime) -> Iterator[list[str]]:
 
 
 def _apply_to_tenant(rt: Runtime, tenant_id: str, now: datetime) -> Counter[str]:
-    with rt.engine.connect() as conn:
-        rules = policy(conn, tenant_id)
+    with rt.transaction() as db:
+        rules = policy(db.connection(), tenant_id)
     counts: Counter[str] = Counter()
     conversations_before = now - timedelta(days=rules.conversations_days)
     stale = (ChatSession.tenant_id == tenant_id, ChatSession.last_activity_at < conversations_before)
@@ -102,7 +103,8 @@ def _in_batches(rt: Runtime, query: Any, work: Any) -> Counter[str]:
     counts: Counter[str] = Counter()
     while True:
         files: list[str] = []
-        with rt.engine.begin() as conn:
+        with rt.transaction() as db:
+            conn = db.connection()
             ids = list(conn.scalars(query.limit(ROW_BATCH)))
             if not ids:
                 return counts

@@ -103,8 +103,8 @@ def use_platform_token(rt: Runtime, plaintext: str) -> TokenHolder | None:
 
 
 def _use(rt: Runtime, plaintext: str, accepts: Callable[[ApiToken], bool]) -> TokenHolder | None:
-    with rt.transaction() as session:
-        token = find_api_token(session, plaintext)
+    with rt.transaction() as db:
+        token = find_api_token(db, plaintext)
         if token is None or not accepts(token):
             return None
         _touch(token)
@@ -128,9 +128,9 @@ def token_tenant_id(rt: Runtime, plaintext: str) -> str | None:
     hit = rt.cache.get(key)
     if hit is not None:
         return hit or None
-    with rt.transaction() as session:
+    with rt.transaction() as db:
         where = (ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
-        tenant_id = session.scalar(select(ApiToken.tenant_id).where(*where))
+        tenant_id = db.scalar(select(ApiToken.tenant_id).where(*where))
     rt.cache.set(key, tenant_id or "", TOKEN_TENANT_TTL)
     return tenant_id
 

@@ -47,24 +47,24 @@ DEMO_BRANDING: dict[str, Any] = {
 }
 
 
-def seed_demo(session: Session, public_url: str) -> dict[str, Any]:
+def seed_demo(db: Session, public_url: str) -> dict[str, Any]:
     """Create or refresh the demo store and return its credentials and addresses."""
-    tenant = _demo_tenant(session)
+    tenant = _demo_tenant(db)
     tenant.name = DEMO_NAME
     tenant.allowed_origins = list(DEMO_ORIGINS)
     tenant.status = "active"
     tenant.branding = dict(DEMO_BRANDING)
-    save_config(session, tenant.id, "branding", tenant.branding, skip_unchanged=True)
-    save_config(session, tenant.id, "agenda", _demo_agenda(), skip_unchanged=True)
-    ensure_published_flow(session, tenant)
+    save_config(db, tenant.id, "branding", tenant.branding, skip_unchanged=True)
+    save_config(db, tenant.id, "agenda", _demo_agenda(), skip_unchanged=True)
+    ensure_published_flow(db, tenant)
     owner_password, admin_password = generate_password(), generate_password()
-    owner = upsert_user(session, OWNER_EMAIL, owner_password, name="Marta Ferrer")
-    add_membership(session, tenant, owner, "OWNER")
-    admin = upsert_user(session, ADMIN_EMAIL, admin_password, name="Platform admin", platform_role="SUPER_ADMIN")
-    revoke_tokens_named(session, tenant, TOKEN_NAME)
-    revoke_tokens_named(session, None, TOKEN_NAME)
-    _, api_token = create_api_token(session, tenant, "OWNER", name=TOKEN_NAME, user=owner)
-    _, admin_token = create_api_token(session, None, "SUPER_ADMIN", name=TOKEN_NAME, user=admin)
+    owner = upsert_user(db, OWNER_EMAIL, owner_password, name="Marta Ferrer")
+    add_membership(db, tenant, owner, "OWNER")
+    admin = upsert_user(db, ADMIN_EMAIL, admin_password, name="Platform admin", platform_role="SUPER_ADMIN")
+    revoke_tokens_named(db, tenant, TOKEN_NAME)
+    revoke_tokens_named(db, None, TOKEN_NAME)
+    _, api_token = create_api_token(db, tenant, "OWNER", name=TOKEN_NAME, user=owner)
+    _, admin_token = create_api_token(db, None, "SUPER_ADMIN", name=TOKEN_NAME, user=admin)
     return {
         "tenant": tenant.slug,
         "widget_key": tenant.widget_key,
@@ -80,16 +80,16 @@ def seed_demo(session: Session, public_url: str) -> dict[str, Any]:
 
 def seed_demo_store(rt: Runtime) -> dict[str, Any]:
     """Create or refresh the demo store in its own transaction (see seed_demo) and return its credentials."""
-    with rt.transaction() as session:
-        return seed_demo(session, rt.settings.public_url)
+    with rt.transaction() as db:
+        return seed_demo(db, rt.settings.public_url)
 
 
-def _demo_tenant(session: Session) -> Tenant:
+def _demo_tenant(db: Session) -> Tenant:
     try:
-        return get_tenant_by_slug(session, DEMO_SLUG)
+        return get_tenant_by_slug(db, DEMO_SLUG)
     except NotFound:
         spec = TenantSpec(name=DEMO_NAME, slug=DEMO_SLUG, plan="pro", allowed_origins=list(DEMO_ORIGINS))
-        return create_tenant(session, spec)
+        return create_tenant(db, spec)
 
 
 def _demo_agenda() -> dict[str, Any]:

@@ -10,7 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
 
 from appliance.configs.newest import latest_config
 from appliance.infra.db import Tenant
@@ -73,7 +74,7 @@ def _cached(rt: Runtime, key: str, where: Any) -> TenantInfo | None:
     hit = rt.cache.get(key)
     if hit is not None:
         return TenantInfo(**json.loads(hit)) if hit != "null" else None
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         row = db.scalar(select(Tenant).where(where))
         info = TenantInfo.of(row) if row else None
     rt.cache.set(key, json.dumps(asdict(info)) if info else "null", TTL_SECONDS)
@@ -93,14 +94,14 @@ def all_origin_patterns(rt: Runtime) -> list[str]:
     hit = rt.cache.get("origins:all")
     if hit is not None:
         return json.loads(hit)
-    with rt.sessions() as db:
+    with rt.transaction() as db:
         lists = db.scalars(select(Tenant.allowed_origins).where(Tenant.status == "active"))
         patterns = sorted({p for origins in lists for p in origins})
     rt.cache.set("origins:all", json.dumps(patterns), TTL_SECONDS)
     return patterns
 
 
-def tenant_config(rt: Runtime, db: Any, tenant_id: str, kind: str) -> dict[str, Any]:
+def tenant_config(rt: Runtime, db: Session | Connection, tenant_id: str, kind: str) -> dict[str, Any]:
     """Return the payload of a tenant's newest ``kind`` config ({} if none), cached briefly.
 
     Saving a config must call forget_config() so the change applies to the next turn.

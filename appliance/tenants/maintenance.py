@@ -89,8 +89,8 @@ def _session_language(rt: Runtime, claims: VisitorClaims) -> str | None:
     known = positions.recall(rt, claims.session_id, claims.tenant_id)
     if known:
         return known["language"]
-    with rt.transaction() as session:
-        return session.scalar(
+    with rt.transaction() as db:
+        return db.scalar(
             select(ChatSession.language).where(
                 ChatSession.id == claims.session_id, ChatSession.tenant_id == claims.tenant_id
             )

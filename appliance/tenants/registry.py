@@ -64,13 +64,13 @@ class TenantSpec:
         return found
 
 
-def create_tenant(session: Session, spec: TenantSpec) -> Tenant:
+def create_tenant(db: Session, spec: TenantSpec) -> Tenant:
     """Create a live tenant with its default configuration; raise Invalid or Conflict."""
     problems = spec.problems()
     if problems:
         raise Invalid(problems)
     slug = spec.slug or slugify(spec.name)
-    if session.scalar(select(Tenant.id).where(Tenant.slug == slug)):
+    if db.scalar(select(Tenant.id).where(Tenant.slug == slug)):
         raise Conflict(f"A store with the address name {slug!r} already exists.", code="slug_taken")
     tenant = Tenant(
         name=spec.name.strip(),
@@ -83,18 +83,18 @@ def create_tenant(session: Session, spec: TenantSpec) -> Tenant:
         widget_key=new_widget_key(),
         branding=defaults.branding(spec.name.strip()),
     )
-    session.add(tenant)
-    session.flush()
+    db.add(tenant)
+    db.flush()
     for kind, payload in defaults.configs(tenant).items():
-        session.add(Config(tenant_id=tenant.id, kind=kind, version=1, payload=payload))
-    ensure_published_flow(session, tenant)
+        db.add(Config(tenant_id=tenant.id, kind=kind, version=1, payload=payload))
+    ensure_published_flow(db, tenant)
     return tenant
 
 
-def ensure_published_flow(session: Session, tenant: Tenant) -> None:
+def ensure_published_flow(db: Session, tenant: Tenant) -> None:
     """Publish the base flow for a tenant that has no published flow, so its chat works at once."""
-    if published_flow(session, tenant.id) is None:
-        publish(session, tenant.id, create_draft(session, tenant.id, preset("base")).version)
+    if published_flow(db, tenant.id) is None:
+        publish(db, tenant.id, create_draft(db, tenant.id, preset("base")).version)
 
 
 def new_widget_key() -> str:
@@ -102,17 +102,17 @@ def new_widget_key() -> str:
     return "wk_" + secrets.token_urlsafe(18)
 
 
-def get_tenant_by_slug(session: Session, slug: str) -> Tenant:
+def get_tenant_by_slug(db: Session, slug: str) -> Tenant:
     """Return the tenant called ``slug`` or raise NotFound."""
-    tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
+    tenant = db.scalar(select(Tenant).where(Tenant.slug == slug))
     if tenant is None:
         raise NotFound(f"There is no store called {slug!r}.")
     return tenant
 
 
-def list_tenants(session: Session) -> list[Tenant]:
+def list_tenants(db: Session) -> list[Tenant]:
     """Return every tenant, oldest first."""
-    return list(session.scalars(select(Tenant).order_by(Tenant.created_at, Tenant.id)))
+    return list(db.scalars(select(Tenant).order_by(Tenant.created_at, Tenant.id)))
 
 
 def set_tenant_status(tenant: Tenant, status: str) -> Tenant:
@@ -123,9 +123,7 @@ def set_tenant_status(tenant: Tenant, status: str) -> Tenant:
     return tenant
 
 
-def upsert_user(
-    session: Session, email: str, password: str, *, name: str = "", platform_role: str | None = None
-) -> User:
+def upsert_user(db: Session, email: str, password: str, *, name: str = "", platform_role: str | None = None) -> User:
     """Create the user with ``email`` or update its password, name and platform role."""
     problems = []
     if problem := email_problem(email):
@@ -137,38 +135,36 @@ def upsert_user(
     if problems:
         raise Invalid(problems)
     email = email.strip().lower()
-    user = session.scalar(select(User).where(User.email == email))
+    user = db.scalar(select(User).where(User.email == email))
     if user is None:
         user = User(email=email)
-        session.add(user)
+        db.add(user)
     user.password_hash = hash_password(password)
     user.name = name or user.name
     if platform_role is not None:
         user.platform_role = platform_role
     user.failed_logins = 0
     user.locked_until = None
-    session.flush()
+    db.flush()
     return user
 
 
-def add_membership(session: Session, tenant: Tenant, user: User, role: str) -> Membership:
+def add_membership(db: Session, tenant: Tenant, user: User, role: str) -> Membership:
     """Give ``user`` the ``role`` in ``tenant`` (replacing any role it had there)."""
     role = role.upper()
     if role not in TENANT_ROLES:
         raise Invalid([{"path": "role", "message": f"must be one of {', '.join(TENANT_ROLES)}"}])
-    membership = session.scalar(
-        select(Membership).where(Membership.tenant_id == tenant.id, Membership.user_id == user.id)
-    )
+    membership = db.scalar(select(Membership).where(Membership.tenant_id == tenant.id, Membership.user_id == user.id))
     if membership is None:
         membership = Membership(tenant_id=tenant.id, user_id=user.id, role=role)
-        session.add(membership)
+        db.add(membership)
     membership.role = role
-    session.flush()
+    db.flush()
     return membership
 
 
 def create_api_token(
-    session: Session, tenant: Tenant | None, role: str, *, name: str = "api", user: User | None = None
+    db: Session, tenant: Tenant | None, role: str, *, name: str = "api", user: User | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for ``tenant`` (or the platform when None); return it and its only plaintext copy."""
     role = role.upper()
@@ -185,14 +181,14 @@ def create_api_token(
         display_prefix=display_prefix(plaintext),
         created_at=utcnow(),
     )
-    session.add(token)
-    session.flush()
+    db.add(token)
+    db.flush()
     return token, plaintext
 
 
-def find_api_token(session: Session, plaintext: str) -> ApiToken | None:
+def find_api_token(db: Session, plaintext: str) -> ApiToken | None:
     """Return the live (not revoked, not expired) token matching ``plaintext``."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plaintext)))
+    token = db.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plaintext)))
     if token is None or token.revoked_at is not None:
         return None
     if token.expires_at is not None and token.expires_at <= utcnow():
@@ -200,10 +196,10 @@ def find_api_token(session: Session, plaintext: str) -> ApiToken | None:
     return token
 
 
-def revoke_tokens_named(session: Session, tenant: Tenant | None, name: str) -> int:
+def revoke_tokens_named(db: Session, tenant: Tenant | None, name: str) -> int:
     """Revoke every live token called ``name`` of ``tenant`` (or of the platform); return how many."""
     scope = ApiToken.tenant_id == tenant.id if tenant else ApiToken.tenant_id.is_(None)
-    tokens = session.scalars(select(ApiToken).where(scope, ApiToken.name == name, ApiToken.revoked_at.is_(None)))
+    tokens = db.scalars(select(ApiToken).where(scope, ApiToken.name == name, ApiToken.revoked_at.is_(None)))
     count = 0
     for token in tokens:
         token.revoked_at = utcnow()
@@ -216,44 +212,44 @@ def revoke_tokens_named(session: Session, tenant: Tenant | None, name: str) -> i
 
 def add_tenant(rt: Runtime, spec: TenantSpec) -> TenantInfo:
     """Create a live tenant (see create_tenant) and return it; raise Invalid or Conflict."""
-    with rt.transaction() as session:
-        return TenantInfo.of(create_tenant(session, spec))
+    with rt.transaction() as db:
+        return TenantInfo.of(create_tenant(db, spec))
 
 
 def all_tenants(rt: Runtime) -> list[TenantInfo]:
     """Return every tenant, oldest first."""
-    with rt.transaction() as session:
-        return [TenantInfo.of(tenant) for tenant in list_tenants(session)]
+    with rt.transaction() as db:
+        return [TenantInfo.of(tenant) for tenant in list_tenants(db)]
 
 
 def tenant_called(rt: Runtime, slug: str) -> TenantInfo:
     """Return the tenant called ``slug`` or raise NotFound."""
-    with rt.transaction() as session:
-        return TenantInfo.of(get_tenant_by_slug(session, slug))
+    with rt.transaction() as db:
+        return TenantInfo.of(get_tenant_by_slug(db, slug))
 
 
 def change_tenant_status(rt: Runtime, slug: str, status: str) -> None:
     """Pause or resume the tenant called ``slug``; raise NotFound or Invalid."""
-    with rt.transaction() as session:
-        set_tenant_status(get_tenant_by_slug(session, slug), status)
+    with rt.transaction() as db:
+        set_tenant_status(get_tenant_by_slug(db, slug), status)
 
 
 def add_person(rt: Runtime, email: str, password: str, role: str, *, name: str = "", slug: str | None = None) -> str:
     """Create (or update) the user with ``email`` and return their address as stored: staff with
     ``role`` in the tenant called ``slug``, or platform staff with the platform ``role`` without one."""
-    with rt.transaction() as session:
+    with rt.transaction() as db:
         if slug:
-            user = upsert_user(session, email, password, name=name)
-            add_membership(session, get_tenant_by_slug(session, slug), user, role)
+            user = upsert_user(db, email, password, name=name)
+            add_membership(db, get_tenant_by_slug(db, slug), user, role)
         else:
-            user = upsert_user(session, email, password, name=name, platform_role=role)
+            user = upsert_user(db, email, password, name=name, platform_role=role)
         return user.email
 
 
 def make_api_token(rt: Runtime, slug: str | None, role: str, *, name: str) -> str:
     """Create a token for the tenant called ``slug`` (for the platform without one) and return its
     only plaintext copy."""
-    with rt.transaction() as session:
-        tenant = get_tenant_by_slug(session, slug) if slug else None
-        _token, plaintext = create_api_token(session, tenant, role, name=name)
+    with rt.transaction() as db:
+        tenant = get_tenant_by_slug(db, slug) if slug else None
+        _token, plaintext = create_api_token(db, tenant, role, name=name)
         return plaintext

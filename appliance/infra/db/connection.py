@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -53,10 +51,3 @@ def _sqlite_begin_immediate(connection: Any) -> None:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Return the factory of ORM sessions bound to ``engine``."""
     return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-@contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Yield a session whose work commits on success and rolls back on any error."""
-    with factory() as session, session.begin():
-        yield session
