@@ -48,8 +48,8 @@ def attach(rt: Runtime, claims: VisitorClaims, data: bytes | None, name: str | N
 def _record(
     rt: Runtime, claims: VisitorClaims, file_id: str, key: str, data: bytes, content_type: str, name: str | None
 ) -> None:
-    with rt.transaction() as tx:
-        conn = tx.connection()
+    with rt.transaction() as db:
+        conn = db.connection()
         chat = lock_conversation(conn, claims.tenant_id, claims.session_id)
         conn.execute(
             insert(File).values(

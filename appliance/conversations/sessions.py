@@ -78,8 +78,8 @@ def start_session(
 @task
 def expire_idle_sessions(rt: Runtime) -> int:
     """Mark conversations idle past their expiry as expired (a resume then starts afresh)."""
-    with rt.transaction() as session:
-        result = session.execute(
+    with rt.transaction() as db:
+        result = db.execute(
             update(ChatSession)
             .where(ChatSession.status != "expired", ChatSession.expires_at < utcnow())
             .values(status="expired")

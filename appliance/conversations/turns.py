@@ -56,12 +56,12 @@ def start(rt: Runtime, claims: VisitorClaims, tenant: TenantInfo | None, languag
     known = positions.recall(rt, claims.session_id, info.id)
     if known and known["state"].get("started"):
         return _standing(rt, info, claims.session_id, known)
-    with rt.transaction() as tx:
-        db = tx.connection()
-        chat = _still_open(lock_conversation(db, info.id, claims.session_id))
+    with rt.transaction() as db:
+        conn = db.connection()
+        chat = _still_open(lock_conversation(conn, info.id, claims.session_id))
         if not chat.state.get("started") and language in info.languages:
             chat.state = {**chat.state, "language": language, "language_source": "visitor"}
-        answer = _turn(rt, db, info, chat, Reply("start"), visitor=None)
+        answer = _turn(rt, conn, info, chat, Reply("start"), visitor=None)
     positions.remember(rt, chat)
     return answer
 

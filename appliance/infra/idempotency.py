@@ -105,14 +105,14 @@ def run_once(
     """
     request_hash = body_hash(body)
     try:
-        with rt.transaction() as tx:
-            conn = tx.connection()
+        with rt.transaction() as db:
+            conn = db.connection()
             answer = work(conn)
             if key and not remember(conn, tenant_id, scope, key, request_hash, 200, answer):
                 raise _AlreadyAnswered
     except _AlreadyAnswered:
-        with rt.transaction() as tx:
-            stored = replay(tx.connection(), tenant_id, scope, key or "", request_hash)
+        with rt.transaction() as db:
+            stored = replay(db.connection(), tenant_id, scope, key or "", request_hash)
         if stored is None:
             raise RuntimeError("an idempotency key vanished between two transactions") from None
         return stored.body, True
@@ -122,8 +122,8 @@ def run_once(
 @task
 def purge_expired_idempotency_keys(rt: Runtime) -> int:
     """Delete idempotency records older than their 24 h window."""
-    with rt.transaction() as session:
-        result = session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at < utcnow()))
+    with rt.transaction() as db:
+        result = db.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at < utcnow()))
     count = result.rowcount or 0
     structlog.get_logger(__name__).info("idempotency_keys_purged", count=count)
     return count

@@ -27,6 +27,7 @@ class Runtime:
 
     settings: Settings
     engine: Engine
+    # Services open their transactions only with transaction(); tests read through the factory directly.
     sessions: sessionmaker[Session]
     cache: Cache
     storage: Storage
