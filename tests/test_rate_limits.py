@@ -151,12 +151,37 @@ def test_the_121st_request_of_a_store_in_a_minute_is_429(limited, cast: Cast) ->
 def test_visitors_and_staff_share_their_stores_budget(limited, cast: Cast) -> None:
     client = limited().test_client()
     set_tenant(runtime_of(client.application), cast.tenant_a, allowed_origins=[ORIGIN])
-    visitor = visitor_on(client, cast.tenant_a)
-    for _ in range(59):
+    visitor = visitor_on(client, cast.tenant_a)  # opening the widget session counts apart
+    for _ in range(60):
         transcript(visitor)
     for _ in range(60):
         assert client.get("/v1/flows", headers=staff(cast.alice_token)).status_code == 200
     assert_refused(client.get("/v1/flows", headers=staff(cast.alice_token)))
+
+
+def new_widget_session(client: FlaskClient, widget_key: str, address: str):
+    body = {"widget_key": widget_key}
+    return client.post(
+        "/v1/widget/session", json=body, headers={"Origin": ORIGIN}, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+def test_anonymous_widget_sessions_never_block_the_stores_staff(limited, cast: Cast) -> None:
+    client = limited().test_client()
+    set_tenant(runtime_of(client.application), cast.tenant_a, allowed_origins=[ORIGIN])
+    addresses = [f"198.51.100.{n}" for n in range(1, 5)]
+    for n in range(121):
+        assert new_widget_session(client, cast.tenant_a.widget_key, addresses[n % 4]).status_code == 200
+    assert client.get("/v1/flows", headers=staff(cast.alice_token)).status_code == 200
+
+
+def test_widget_sessions_have_their_own_bucket_per_store(limited, rt: Runtime, cast: Cast) -> None:
+    set_tenant(rt, cast.tenant_a, allowed_origins=[ORIGIN], limits={"widget_sessions_per_minute": 8})
+    client = limited().test_client()
+    for n in range(8):
+        assert new_widget_session(client, cast.tenant_a.widget_key, f"203.0.113.{n + 1}").status_code == 200
+    assert_refused(new_widget_session(client, cast.tenant_a.widget_key, "203.0.113.99"))
+    assert client.get("/v1/flows", headers=staff(cast.alice_token)).status_code == 200  # staff go on
 
 
 def test_a_stores_own_limit_overrides_its_plan(limited, rt: Runtime, cast: Cast) -> None:
@@ -181,6 +206,7 @@ def test_plans_set_the_defaults_and_bad_overrides_are_ignored() -> None:
     assert tenant_limit("elite", None, "tenant_per_minute") == 480
     assert tenant_limit("base", {}, "whatsapp_sender_per_minute") == 30
     assert tenant_limit("base", {"tenant_per_minute": 300}, "tenant_per_minute") == 300
+    assert tenant_limit("base", {}, "widget_sessions_per_minute") == 300
     for bad in ("300", 0, -1, True, 10**9, None):
         assert tenant_limit("pro", {"tenant_per_minute": bad}, "tenant_per_minute") == 240
 

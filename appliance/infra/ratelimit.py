@@ -35,10 +35,13 @@ MINUTE = 60
 IP_PER_10_MINUTES = 400  # any limited path, any method
 VISITOR_IP_PER_MINUTE = 60  # /v1/widget/* and /v1/chat/*
 SENSITIVE_PER_MINUTE = 10  # logins and bookings, per IP
+# Widget sessions are opened by anonymous page loads carrying only the public widget key: they get a
+# bucket of their own, sized for a busy shop window, so a flood of them never spends (or blocks) the
+# budget the store's staff and visitors in conversation share.
 PLAN_LIMITS: dict[str, dict[str, int]] = {
-    "base": {"tenant_per_minute": 120, "whatsapp_sender_per_minute": 30},
-    "pro": {"tenant_per_minute": 240, "whatsapp_sender_per_minute": 30},
-    "elite": {"tenant_per_minute": 480, "whatsapp_sender_per_minute": 30},
+    "base": {"tenant_per_minute": 120, "widget_sessions_per_minute": 300, "whatsapp_sender_per_minute": 30},
+    "pro": {"tenant_per_minute": 240, "widget_sessions_per_minute": 600, "whatsapp_sender_per_minute": 30},
+    "elite": {"tenant_per_minute": 480, "widget_sessions_per_minute": 1200, "whatsapp_sender_per_minute": 30},
 }
 OVERRIDABLE = frozenset(PLAN_LIMITS["base"])
 MAX_OVERRIDE = 100_000
@@ -102,7 +105,7 @@ class Limiter:
         self.cache.set(_block_key(rule), f"{ends:.3f}", self.block_seconds + 1)
         # The kind of subject only (and the tenant): addresses and phone hashes stay out of the logs.
         kind, _, rest = rule.key.partition(":")
-        tenant = {"tenant_id": rest.split(":", 1)[0]} if kind in {"tenant", "wa"} else {}
+        tenant = {"tenant_id": rest.split(":", 1)[0]} if kind in {"tenant", "widget-sessions", "wa"} else {}
         log.warning("rate_limit_block", rule=kind, limit=rule.limit, window=rule.window, **tenant)
 
 

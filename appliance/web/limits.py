@@ -47,6 +47,7 @@ EXEMPT_PREFIXES = ("/v1/health", "/v1/docs", "/v1/swagger", "/v1/static", "/v1/o
 VISITOR_PREFIXES = ("/v1/widget/", "/v1/chat/")
 LOGIN_PREFIXES = ("/panel/login", "/admin/login")
 BOOKING_PATH = "/v1/appointments"
+WIDGET_SESSION_PATH = "/v1/widget/session"
 TEN_MINUTES = 600
 
 # Visitors see this in the widget, in their language; it must not sound like an error of theirs.
@@ -122,9 +123,22 @@ def rules_for(ip: str, tenant: TenantInfo | None) -> list[Rule]:
     if request.path.startswith(VISITOR_PREFIXES):
         rules.append(Rule(f"visitor-ip:{ip}", VISITOR_IP_PER_MINUTE, MINUTE))
     if tenant is not None:
-        limit = tenant_limit(tenant.plan, tenant.limits, "tenant_per_minute")
-        rules.append(Rule(f"tenant:{tenant.id}", limit, MINUTE))
+        rules.append(_store_rule(tenant))
     return rules
+
+
+def _store_rule(tenant: TenantInfo) -> Rule:
+    # Opening a widget session carries only the public key: it counts in its own bucket, so that
+    # anonymous page loads can never block the store's staff or the conversations under way.
+    if is_widget_session():
+        limit = tenant_limit(tenant.plan, tenant.limits, "widget_sessions_per_minute")
+        return Rule(f"widget-sessions:{tenant.id}", limit, MINUTE)
+    return Rule(f"tenant:{tenant.id}", tenant_limit(tenant.plan, tenant.limits, "tenant_per_minute"), MINUTE)
+
+
+def is_widget_session() -> bool:
+    """Tell whether this request opens (or resumes) a widget session."""
+    return request.method == "POST" and request.path == WIDGET_SESSION_PATH
 
 
 def sensitive_group() -> str | None:
@@ -143,7 +157,7 @@ def request_tenant(rt: Runtime) -> TenantInfo | None:
     tenant_id = _token_tenant_id(rt)
     if tenant_id:
         return tenant_info(rt, tenant_id)
-    if request.method == "POST" and request.path == "/v1/widget/session" and request.is_json:
+    if is_widget_session() and request.is_json:
         body = request.get_json(silent=True)
         key = body.get("widget_key") if isinstance(body, dict) else None
         if isinstance(key, str) and 0 < len(key) <= 64:

@@ -13,6 +13,7 @@ SERVICES = {"database": _l("Database"), "cache": _l("Cache"), "queue": _l("Task 
 LANGUAGE_NAMES = {"es": _l("Spanish"), "ca": _l("Catalan"), "pt": _l("Portuguese"), "en": _l("English")}
 LIMITS = {
     "tenant_per_minute": _l("Requests per minute for the store"),
+    "widget_sessions_per_minute": _l("Chat windows opened per minute on the store's website"),
     "whatsapp_sender_per_minute": _l("WhatsApp messages per minute from one number"),
 }
 
