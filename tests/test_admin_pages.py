@@ -348,6 +348,7 @@ def test_read_only_staff_see_no_write_buttons_and_are_refused_every_write(
         "/admin/account/two-factor",
         "/admin/account/two-factor/confirm",
         "/admin/account/two-factor/disable",
+        "/admin/account/sign-out-everywhere",
         "/admin/logout",
         "/admin/login",
         "/admin/login/code",

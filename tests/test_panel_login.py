@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pyotp
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -192,6 +193,59 @@ def test_signing_out_needs_a_post_and_ends_the_session(panel_login: Callable[...
     assert client.get("/panel").status_code == 302
 
 
+def _copy_of(client: FlaskClient, app: Flask) -> FlaskClient:
+    """Return a new client holding ``client``'s session cookie, as a thief who copied it would."""
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    assert cookie is not None
+    thief = app.test_client()
+    thief.set_cookie(cookie.key, cookie.value)
+    return thief
+
+
+@pytest.mark.parametrize("area", ["panel", "admin"])
+def test_a_cookie_copied_before_signing_out_is_refused_after_it(
+    app: Flask, cast: Cast, make_user: Callable[..., User], area: str
+) -> None:
+    email = "alice@example.com" if area == "panel" else "ops@example.com"
+    if area == "admin":
+        make_user(email, None, "INTERNAL")
+    client = app.test_client()
+    assert sign_in(client, email, area=area).status_code == 302
+    thief = _copy_of(client, app)
+    assert thief.get(f"/{area}/account").status_code == 200
+    post_form(client, f"/{area}/logout", page=f"/{area}/account")
+    assert client.get(f"/{area}/account").headers["Location"].startswith(f"/{area}/login")
+    assert thief.get(f"/{area}/account").headers["Location"].startswith(f"/{area}/login")
+    assert thief.get(f"/{area}/account", headers={"HX-Request": "true"}).status_code == 401
+
+
+def test_signing_in_again_after_signing_out_does_not_revive_the_old_cookie(
+    app: Flask, panel_login: Callable[..., FlaskClient], cast: Cast
+) -> None:
+    client = panel_login("alice@example.com")
+    thief = _copy_of(client, app)
+    post_form(client, "/panel/logout")
+    sign_in(client, "alice@example.com")
+    assert client.get("/panel/leads").status_code == 200
+    assert thief.get("/panel/leads").status_code == 302
+
+
+def test_signing_out_everywhere_ends_the_session_of_a_second_browser(
+    panel_login: Callable[..., FlaskClient], cast: Cast, rt: Runtime
+) -> None:
+    client = panel_login("alice@example.com")
+    elsewhere = panel_login("alice@example.com")
+    someone_else = panel_login("bob@example.com")
+    assert "Sign out everywhere" in client.get("/panel/account").get_data(as_text=True)
+    response = post_form(client, "/panel/account/sign-out-everywhere")
+    assert response.headers["Location"].startswith("/panel/login")
+    assert client.get("/panel/leads").headers["Location"].startswith("/panel/login")
+    assert elsewhere.get("/panel/leads").headers["Location"].startswith("/panel/login")
+    assert someone_else.get("/panel/leads").status_code == 200  # only Alice's sessions end
+    with rt.sessions() as db:
+        assert db.scalar(select(Audit).where(Audit.action == "user.sessions_ended")) is not None
+
+
 def test_an_invited_person_sets_a_password_and_is_signed_in(
     app: Flask, client: FlaskClient, cast: Cast, rt: Runtime
 ) -> None:
@@ -250,6 +304,30 @@ def test_a_person_changes_their_password(panel_login: Callable[..., FlaskClient]
     assert client.get("/panel/leads").status_code == 200
     assert client.get("/panel/leads").status_code == 200
     assert elsewhere.get("/panel/leads").headers["Location"].startswith("/panel/login")
+
+
+def test_a_new_password_raises_the_session_generation_and_ends_the_other_sessions(
+    app: Flask, panel_login: Callable[..., FlaskClient], cast: Cast, rt: Runtime
+) -> None:
+    client = panel_login("bob@example.com")
+    elsewhere = panel_login("bob@example.com")
+    copied = _copy_of(client, app)
+    with rt.sessions() as db:
+        before = db.get(User, cast.bob.id).session_generation
+    post_form(
+        client,
+        "/panel/account/password",
+        {
+            "current_password": "correct horse battery",
+            "new_password": "another long one",
+            "repeat_password": "another long one",
+        },
+    )
+    with rt.sessions() as db:
+        assert db.get(User, cast.bob.id).session_generation == before + 1
+    assert client.get("/panel/leads").status_code == 200  # this session is renewed, not ended
+    assert elsewhere.get("/panel/leads").headers["Location"].startswith("/panel/login")
+    assert copied.get("/panel/leads").headers["Location"].startswith("/panel/login")
 
 
 def test_an_account_that_must_have_two_factor_sets_it_up_before_entering(

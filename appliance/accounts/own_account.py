@@ -11,7 +11,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from appliance.accounts import second_factor
-from appliance.accounts.people import password_mark
+from appliance.accounts.people import next_session_generation, password_mark
 from appliance.accounts.signing_in import SetupStart
 from appliance.core.moments import utcnow
 from appliance.errors import NotFound
@@ -34,10 +34,12 @@ class AccountSettings:
 
 @dataclass(frozen=True)
 class PasswordChange:
-    """Why a new password was refused, or the fingerprint of the new one (see ``password_mark``)."""
+    """Why a new password was refused, or the fingerprint of the new one (see ``password_mark``) and
+    the new session generation, for the session that changed it to carry on with."""
 
     problem: PasswordProblem | None
     password_mark: str = ""
+    session_generation: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,9 @@ def change_password(rt: Runtime, user_id: str, current: str, new: str, repeat: s
         if problem:
             return PasswordChange(problem)
         user.password_hash = hash_password(new)
+        generation = next_session_generation(user)
         record(db, "user.password_changed", tenant_id=None, target_type="user", target_id=user.id)
-        return PasswordChange(None, password_mark(user.password_hash))
+        return PasswordChange(None, password_mark(user.password_hash), generation)
 
 
 def start_two_factor(rt: Runtime, user_id: str) -> SetupStart:

@@ -2,7 +2,8 @@
 
 The panels keep a person in a signed cookie by id; they never hold the database row. What they
 need of it is an ``Account``: no password hash and no two-factor secret, only a short fingerprint
-of the hash, so a changed password can end every other session of the person."""
+of the hash, so a changed password can end every other session of the person, and the session
+generation, so signing out ends every session of the person, even a copy of its cookie."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.accounts.login import Workplace, workplaces
+from appliance.infra.audit import record
 from appliance.infra.db import User
 from appliance.infra.runtime import Runtime
 
@@ -29,6 +31,7 @@ class Account:
     platform_role: str | None
     is_active: bool
     password_mark: str
+    session_generation: int = 0
 
 
 def password_mark(password_hash: str | None) -> str:
@@ -46,7 +49,27 @@ def account_of(user: User) -> Account:
         platform_role=user.platform_role,
         is_active=user.is_active,
         password_mark=password_mark(user.password_hash),
+        session_generation=user.session_generation or 0,
     )
+
+
+def next_session_generation(user: User) -> int:
+    """Raise ``user``'s session generation, so every session signed at an older one ends; return the new one."""
+    user.session_generation = (user.session_generation or 0) + 1
+    return user.session_generation
+
+
+def end_every_session(rt: Runtime, user_id: str, *, why: str) -> None:
+    """End every panel session of ``user_id`` on every device (``why`` goes to the audit trail).
+
+    A signed cookie cannot be taken back from a browser, or from whoever copied it; raising the
+    generation makes the server refuse all of them at their next request."""
+    with rt.transaction() as db:
+        user = db.get(User, user_id)
+        if user is None:
+            return
+        next_session_generation(user)
+        record(db, "user.sessions_ended", tenant_id=None, target_type="user", target_id=user.id, details={"why": why})
 
 
 def names_of(db: Session, user_ids: Iterable[str | None]) -> dict[str, str]:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from appliance.accounts import own_account
 from appliance.accounts.own_account import PasswordProblem
+from appliance.accounts.people import end_every_session
 from appliance.infra.runtime import current_runtime
 from appliance.security.passwords import MIN_PASSWORD_LENGTH
-from webui.ui.auth import require, signed_in
+from webui.ui.auth import renew_session, require, sign_out, signed_in
 
 
 def add_account_routes(bp: Blueprint, *, login: str, store: bool) -> None:
@@ -18,6 +19,9 @@ def add_account_routes(bp: Blueprint, *, login: str, store: bool) -> None:
     guard = require(None, login=login, store=store)
     bp.add_url_rule("/account", "account", guard(account), methods=["GET"])
     bp.add_url_rule("/account/password", "account_password", guard(change_password), methods=["POST"])
+    bp.add_url_rule(
+        "/account/sign-out-everywhere", "account_sign_out_everywhere", guard(sign_out_everywhere), methods=["POST"]
+    )
     bp.add_url_rule("/account/two-factor", "account_two_factor", guard(two_factor_setup), methods=["POST"])
     bp.add_url_rule(
         "/account/two-factor/confirm", "account_two_factor_confirm", guard(two_factor_confirm), methods=["POST"]
@@ -65,9 +69,17 @@ def change_password() -> Response:
     if changed.problem:
         flash(password_problem_words(changed.problem), "error")
         return _back()
-    session["pw"] = changed.password_mark  # this session stays; the others end
+    renew_session(changed.password_mark, changed.session_generation)  # this session stays; the others end
     flash(_("Your password has been changed."), "success")
     return _back()
+
+
+def sign_out_everywhere() -> Response:
+    """End every session of the person, this one and those on other devices, and go to the sign-in page."""
+    end_every_session(current_runtime(), signed_in().user_id, why="sign_out_everywhere")
+    sign_out()
+    flash(_("You have signed out on every device."), "success")
+    return redirect(url_for(f"{request.blueprint}.login"))
 
 
 def two_factor_setup() -> str:

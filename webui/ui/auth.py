@@ -1,9 +1,12 @@
 """Who is using a panel: the signed-in person, the store they work in, and what they may do.
 
-Flask's signed cookie session holds only ids (``uid``, ``tid``), the last activity time and the
-language; the person, the role and the store are read from the database on every request, so a
-removed membership or a changed role takes effect at once. An operator impersonating a store
-(started from /admin) is an OWNER of that store for 15 minutes, with a banner on every page.
+Flask's signed cookie session holds only ids (``uid``, ``tid``), the last activity time, the
+language, and what lets the server take it back: the password's fingerprint (``pw``) and the
+person's session generation (``gen``) at sign-in. The person, the role and the store are read from
+the database on every request, so a removed membership, a changed role, a new password or a
+sign-out (which raises the generation) takes effect at once, even for a copy of the cookie. An
+operator impersonating a store (started from /admin) is an OWNER of that store for 15 minutes, with
+a banner on every page.
 Both panels use these helpers: /panel needs a store, /admin needs a platform role."""
 
 from __future__ import annotations
@@ -90,8 +93,7 @@ def _load_principal() -> Principal | None:
     if now - session.get("seen", 0) > SEEN_GRANULARITY:
         session["seen"] = int(now)
     found = presence(current_runtime(), user_id, impersonating=_impersonated_store(now), chosen=session.get("tid"))
-    # A changed password (here or on another device) ends every other session of the person.
-    if found is None or not found.account.is_active or session.get("pw") != found.account.password_mark:
+    if found is None or not _still_valid(found.account):
         sign_out()
         return None
     account = found.account
@@ -103,6 +105,16 @@ def _load_principal() -> Principal | None:
             session.pop("tid", None)
         return base
     return _in_store(base, found.seat, impersonation if found.seat.impersonated else None)
+
+
+def _still_valid(account: Account) -> bool:
+    # A changed password or a sign-out (here or on another device) ends every other session of the
+    # person. A cookie signed before generations existed has none and counts as generation 0.
+    return (
+        account.is_active
+        and session.get("pw") == account.password_mark
+        and session.get("gen", 0) == account.session_generation
+    )
 
 
 def _in_store(base: Principal, seat: Seat, impersonation: Impersonation | None) -> Principal:
@@ -174,10 +186,18 @@ def sign_in(account: Account, tenant_id: str | None = None) -> None:
     session["uid"] = account.id
     # Only a fingerprint of the password hash: the cookie never holds the hash itself.
     session["pw"] = account.password_mark
+    session["gen"] = account.session_generation
     session["seen"] = int(time.time())
     session[LANGUAGE_KEY] = language or account.language
     if tenant_id:
         session["tid"] = tenant_id
+    g.pop("principal", None)
+
+
+def renew_session(password_mark: str, session_generation: int) -> None:
+    """Keep this session valid after its person changed the password (which ends all the others)."""
+    session["pw"] = password_mark
+    session["gen"] = session_generation
     g.pop("principal", None)
 
 
@@ -188,7 +208,8 @@ def choose_store(tenant_id: str) -> None:
 
 
 def sign_out() -> None:
-    """End the session, keeping only the language choice."""
+    """Forget the session in this browser, keeping only the language choice (``end_every_session``
+    is what ends it on the server, for a copy of the cookie too)."""
     language = session.get(LANGUAGE_KEY)
     session.clear()
     if language:

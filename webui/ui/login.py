@@ -2,7 +2,8 @@
 
 Both panels add the same routes with ``add_login_routes``; they differ only in whether the account
 must have two-factor and where a complete sign-in leads (``SignInArea``). The work is done by
-``appliance.accounts``; these views only carry the person between the steps. Between the password
+``appliance.accounts``; these views only carry the person between the steps. Signing out ends every
+session of the person on the server (see ``webui.ui.auth``), so a copied cookie stops working too. Between the password
 and the code the session holds a short-lived "pending" record, never a signed-in user."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from appliance.accounts.login import LoginOutcome
-from appliance.accounts.people import Account
+from appliance.accounts.people import Account, end_every_session
 from appliance.accounts.signing_in import (
     finish_forced_setup,
     forced_setup,
@@ -27,7 +28,7 @@ from appliance.accounts.signing_in import (
 )
 from appliance.core.moments import utcnow
 from appliance.infra.runtime import current_runtime
-from webui.ui.auth import sign_in, sign_out
+from webui.ui.auth import current_principal, sign_in, sign_out
 
 PENDING_SECONDS = 10 * 60
 
@@ -144,6 +145,12 @@ class _Views:
         return render_template("ui/recovery_codes.html", codes=finished.codes, continue_url=target)
 
     def logout(self) -> Response:
+        # Forgetting the cookie in this browser is not enough: a copy of it would still work. Without a
+        # server-side record of each session, ending this one means ending all of the person's, which
+        # the message says.
+        principal = current_principal()
+        if principal is not None:
+            end_every_session(current_runtime(), principal.user_id, why="sign_out")
         sign_out()
-        flash(_("You have signed out."), "success")
+        flash(_("You have signed out, here and on your other devices."), "success")
         return redirect(url_for(self._endpoint("login")))

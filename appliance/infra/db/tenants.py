@@ -59,6 +59,9 @@ class User(IdMixin, Timestamps, Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # Every panel session carries the generation it was signed in at; raising it (sign-out, a new
+    # password) ends every session of the person at once, even a copy of the cookie.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (CheckConstraint(f"platform_role IS NULL OR platform_role IN {PLATFORM_ROLES}", name="role"),)
 
