@@ -99,6 +99,36 @@ def test_a_retried_booking_is_booked_once(client: FlaskClient, cast: Cast, agend
     assert first_slot(client, cast.alice_token)["available"] == CAPACITY - 1
 
 
+@pytest.fixture
+def last_place(client: FlaskClient, cast: Cast) -> dict:
+    """Return the first free slot of an agenda whose showroom visits take one customer at a time."""
+    payload = defaults.agenda("Europe/Madrid")
+    payload["services"][0]["capacity"] = 1
+    payload["weekly"]["sat"] = payload["weekly"]["sun"] = [["09:00", "20:00"]]
+    assert client.put("/v1/config/agenda", json=payload, headers=auth(cast.alice_token)).status_code == 200
+    return first_slot(client, cast.alice_token)
+
+
+def test_a_retried_booking_of_the_last_place_replays_its_201(client: FlaskClient, cast: Cast, last_place: dict) -> None:
+    headers = auth(cast.alice_token, **{"Idempotency-Key": "last-place"})
+    first = client.post("/v1/appointments", json=booking(last_place), headers=headers)
+    again = client.post("/v1/appointments", json=booking(last_place), headers=headers)
+    assert first.status_code == 201, first.get_json()
+    assert again.status_code == 201, again.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
+
+
+def test_a_reused_booking_key_with_another_body_is_an_idempotency_conflict_not_slot_taken(
+    client: FlaskClient, cast: Cast, last_place: dict
+) -> None:
+    headers = auth(cast.alice_token, **{"Idempotency-Key": "last-place"})
+    assert client.post("/v1/appointments", json=booking(last_place), headers=headers).status_code == 201
+    other = client.post("/v1/appointments", json=booking(last_place, name="Someone else"), headers=headers)
+    assert other.status_code == 409
+    assert other.get_json()["error"]["code"] == "idempotency_conflict"
+
+
 def test_a_time_the_store_does_not_offer_is_422(client: FlaskClient, cast: Cast, agenda: dict) -> None:
     day = date.today() + timedelta(days=4)
     closed = {"service": "showroom_visit", "start": f"{day}T03:00:00+01:00", "name": "Night owl"}

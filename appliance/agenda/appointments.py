@@ -67,7 +67,7 @@ def create(rt: Runtime, tenant_id: str, request: BookingRequest, key: str | None
     def work(conn: Connection) -> dict[str, Any]:
         return book(conn, tenant_id, agenda_of(rt, conn, tenant_id), request)
 
-    appointment, replayed = run_once(rt, tenant_id, "appointments.create", key, body, work)
+    appointment, replayed = run_once(rt, tenant_id, "appointments.create", key, body, work, status=201)
     if not replayed:
         # After the commit: the task reads the appointment (and SQLite has one connection).
         rt.queue.enqueue("send_invitation", appointment["id"], tenant_id)

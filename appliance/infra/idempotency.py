@@ -68,9 +68,9 @@ def replay(conn: Connection, tenant_id: str, scope: str, key: str, request_hash:
 def remember(conn: Connection, tenant_id: str, scope: str, key: str, request_hash: str, status: int, body: Any) -> bool:
     """Keep the answer to this key for the replay window; False if a live answer is already kept.
 
-    Callers try this at the end of their work instead of looking the key up first: retries are
-    rare, so the common path saves a query, and a False tells the caller to roll back and replay.
-    A key whose window has passed is taken over in place.
+    run_once looks the key up before its work, but two attempts that start together both find
+    nothing; this insert is what tells the later one, so it must still be checked (a False tells
+    the caller to roll back and replay). A key whose window has passed is taken over in place.
     """
     now = utcnow()
     values = {
@@ -96,27 +96,46 @@ class _AlreadyAnswered(Exception):
 
 
 def run_once(
-    rt: Runtime, tenant_id: str, scope: str, key: str | None, body: Any, work: Callable[[Connection], Any]
+    rt: Runtime,
+    tenant_id: str,
+    scope: str,
+    key: str | None,
+    body: Any,
+    work: Callable[[Connection], Any],
+    status: int = 200,
 ) -> tuple[Any, bool]:
     """Run ``work`` in one transaction unless ``key`` already answered; return (answer, replayed).
 
-    The key is recorded at the end of the same transaction (see remember): a retry that arrives
-    while the first attempt runs waits on the first one's locks, then finds its answer.
+    The stored answer is looked up first, in the same transaction and before ``work``: a retry
+    must replay what the first attempt answered, not run the business checks again (a booking
+    retried on its slot's last place would otherwise be refused as taken). ``status`` is what
+    the caller answers on success, kept with the answer. The key is also recorded at the end
+    of the transaction (see remember): a retry that arrives while the first attempt runs waits
+    on the first one's locks, then finds its answer.
     """
     request_hash = body_hash(body)
     try:
         with rt.transaction() as db:
             conn = db.connection()
+            stored = replay(conn, tenant_id, scope, key, request_hash) if key else None
+            if stored is not None:
+                return stored.body, True
             answer = work(conn)
-            if key and not remember(conn, tenant_id, scope, key, request_hash, 200, answer):
+            if key and not remember(conn, tenant_id, scope, key, request_hash, status, answer):
                 raise _AlreadyAnswered
     except _AlreadyAnswered:
-        with rt.transaction() as db:
-            stored = replay(db.connection(), tenant_id, scope, key or "", request_hash)
-        if stored is None:
-            raise RuntimeError("an idempotency key vanished between two transactions") from None
-        return stored.body, True
+        return _replay_after_race(rt, tenant_id, scope, key or "", request_hash), True
     return answer, False
+
+
+def _replay_after_race(rt: Runtime, tenant_id: str, scope: str, key: str, request_hash: str) -> Any:
+    # A fresh transaction: the one that lost the race was rolled back, and on PostgreSQL its
+    # snapshot may predate the winner's commit.
+    with rt.transaction() as db:
+        stored = replay(db.connection(), tenant_id, scope, key, request_hash)
+    if stored is None:
+        raise RuntimeError("an idempotency key vanished between two transactions")
+    return stored.body
 
 
 @task

@@ -14,6 +14,7 @@ from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
 
+from appliance.infra.private import create_private_file, make_private_folder
 from appliance.infra.settings import Settings
 from appliance.jobs.registry import TaskFunction
 
@@ -24,7 +25,9 @@ def make_huey(settings: Settings) -> Huey:
         return MemoryHuey("ebanista", immediate=True)
     if settings.redis_url:
         return RedisHuey("ebanista", url=settings.redis_url)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_folder(settings.data_dir)
+    # The queued tasks carry ids and addresses: created private, like the main database.
+    create_private_file(settings.data_dir / "tasks.db")
     return SqliteHuey("ebanista", filename=str(settings.data_dir / "tasks.db"))
 
 

@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from appliance.infra.private import make_private_folder
+
 PREFIX = "EBANISTA_"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
 MIN_SECRET_LENGTH = 32
@@ -235,7 +237,7 @@ def _appliance_secret(data_dir: Path) -> str:
     """Return the appliance's secret key, generating it on first start (kept beside the data)."""
     path = data_dir / SECRET_KEY_FILE
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_folder(data_dir)
         if not path.exists():
             # O_EXCL makes two processes starting at once agree on a single key.
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

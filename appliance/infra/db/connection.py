@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from appliance.infra.private import create_private_file
 from appliance.infra.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -26,9 +29,20 @@ def _sqlite_engine(url: str) -> Engine:
     # instead, which wakes them the moment it is free (see shared/reference/performance.md).
     # Transactions are IMMEDIATE, so a read that later writes cannot deadlock against another.
     engine = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=30, connect_args={"check_same_thread": False})
+    event.listen(engine, "do_connect", _create_private_database)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin_immediate)
     return engine
+
+
+def _create_private_database(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
+    # SQLite would create a missing database file readable by everyone (under the usual umask),
+    # and its -wal and -shm files copy that mode; so the file is created private just before.
+    name = cargs[0] if cargs else cparams.get("database")
+    if isinstance(name, str) and name and name != ":memory:" and not cparams.get("uri"):
+        # A folder that is missing or not ours is for SQLite to report, in its usual words.
+        with contextlib.suppress(OSError):
+            create_private_file(Path(name))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from appliance.infra.private import make_private_folder
 from appliance.infra.settings import ConfigError, Settings
 
 
@@ -39,7 +40,7 @@ class LocalStorage:
     def put(self, key: str, data: bytes) -> None:
         """Write ``data`` under ``key`` atomically."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -62,7 +63,7 @@ class LocalStorage:
 
     def check(self) -> None:
         """Raise unless the folder exists and is writable."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.root)
         if not os.access(self.root, os.W_OK):
             raise StorageError(f"{self.root} is not writable")
 
