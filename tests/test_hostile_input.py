@@ -1,0 +1,58 @@
+"""Hostile input an outside test sent: each answers a 4xx with the error envelope, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask.testing import FlaskClient
+
+from appliance.infra.db import Tenant
+from tests.conftest import Cast
+from tests.test_http_basics import assert_envelope
+from tests.visitors import ORIGIN, Visitor
+
+# About 2 KB of brackets: enough to exhaust the standard parser's recursion.
+DEEP_BODIES = {"arrays": "[" * 1000, "objects": '{"a":' * 1000, "mixed": '[{"a":' * 500}
+
+
+def staff(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def visitor(client: FlaskClient, make_tenant: Callable[..., Tenant]) -> Visitor:
+    store = make_tenant("Cuines Estudi", slug="estudi", allowed_origins=[ORIGIN])
+    v = Visitor(client, store.widget_key)
+    v.open()
+    return v
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP_BODIES))
+def test_deeply_nested_json_is_400_invalid_json_on_every_json_endpoint(
+    client: FlaskClient, cast: Cast, visitor: Visitor, shape: str
+) -> None:
+    body = DEEP_BODIES[shape]
+    calls = [
+        ("POST", "/v1/chat/send", visitor.headers(**{"Idempotency-Key": "k1"})),
+        ("POST", "/v1/widget/session", {"Origin": ORIGIN}),
+        ("POST", "/v1/flows", staff(cast.alice_token)),
+        ("PUT", "/v1/config/branding", staff(cast.alice_token)),
+    ]
+    for method, path, headers in calls:
+        response = client.open(path, method=method, data=body, content_type="application/json", headers=headers)
+        assert_envelope(response, 400, "invalid_json")
+
+
+def test_json_nested_past_the_bound_is_400_though_the_parser_could_read_it(client: FlaskClient, cast: Cast) -> None:
+    response = client.post(
+        "/v1/flows", data="[" * 100 + "]" * 100, content_type="application/json", headers=staff(cast.alice_token)
+    )
+    assert_envelope(response, 400, "invalid_json")
+
+
+def test_json_nested_within_the_bound_still_reaches_the_handler(client: FlaskClient, cast: Cast) -> None:
+    response = client.post(
+        "/v1/flows", data="[" * 20 + "]" * 20, content_type="application/json", headers=staff(cast.alice_token)
+    )
+    assert_envelope(response, 422, "invalid")
