@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import jwt
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from appliance.infra.db import Tenant
@@ -56,3 +58,43 @@ def test_json_nested_within_the_bound_still_reaches_the_handler(client: FlaskCli
         "/v1/flows", data="[" * 20 + "]" * 20, content_type="application/json", headers=staff(cast.alice_token)
     )
     assert_envelope(response, 422, "invalid")
+
+
+BROKEN_CLAIMS = {
+    "no tenant": {"tid": None},
+    "no origin": {"org": None},
+    "a number for the tenant": {"tid": 5},
+    "a list for the tenant": {"tid": ["t_1"]},
+    "an object for the origin": {"org": {"a": 1}},
+    "an empty tenant": {"tid": ""},
+}
+
+
+def forged(visitor: Visitor, secret: str, changes: dict[str, object]) -> str:
+    """Return the visitor's token re-signed with the right secret, claims changed (None drops one)."""
+    payload = jwt.decode(visitor.token, options={"verify_signature": False}) | changes
+    return jwt.encode({k: v for k, v in payload.items() if v is not None}, secret, algorithm="HS256")
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CLAIMS))
+def test_a_signed_visitor_token_without_its_claims_is_401_invalid_token(
+    client: FlaskClient, app: Flask, visitor: Visitor, case: str
+) -> None:
+    visitor.token = forged(visitor, app.config["SECRET_KEY"], BROKEN_CLAIMS[case])
+    for response in (
+        client.post("/v1/chat/start", json={"session_id": visitor.session_id}, headers=visitor.headers()),
+        client.get(f"/v1/chat/{visitor.session_id}", headers=visitor.headers()),
+    ):
+        assert_envelope(response, 401, "invalid_token")
+
+
+def test_the_rate_limiter_reads_a_token_without_its_claims_as_nobodys(
+    fresh_app: Callable[..., Flask], make_tenant: Callable[..., Tenant]
+) -> None:
+    limited = fresh_app(rate_limits="on")
+    store = make_tenant("Cuines Estudi", slug="estudi", allowed_origins=[ORIGIN])
+    visitor = Visitor(limited.test_client(), store.widget_key)
+    visitor.open()
+    visitor.token = forged(visitor, limited.config["SECRET_KEY"], {"tid": None})
+    response = visitor.client.post("/v1/chat/start", json={"session_id": visitor.session_id}, headers=visitor.headers())
+    assert_envelope(response, 401, "invalid_token")
