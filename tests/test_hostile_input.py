@@ -98,3 +98,28 @@ def test_the_rate_limiter_reads_a_token_without_its_claims_as_nobodys(
     visitor.token = forged(visitor, limited.config["SECRET_KEY"], {"tid": None})
     response = visitor.client.post("/v1/chat/start", json={"session_id": visitor.session_id}, headers=visitor.headers())
     assert_envelope(response, 401, "invalid_token")
+
+
+# The flow version column is a 32-bit INTEGER on both databases.
+HUGE_VERSIONS = ["99999999999999999999", str(2**31), str(2**63)]
+
+
+@pytest.mark.parametrize("version", HUGE_VERSIONS)
+def test_a_flow_version_past_the_column_is_422_in_the_path(client: FlaskClient, cast: Cast, version: str) -> None:
+    headers = staff(cast.alice_token)
+    assert_envelope(client.get(f"/v1/flows/{version}", headers=headers), 422, "invalid")
+    assert_envelope(client.post(f"/v1/flows/{version}/publish", headers=headers), 422, "invalid")
+    assert_envelope(client.post(f"/v1/flows/{version}/unpublish", headers=headers), 422, "invalid")
+
+
+@pytest.mark.parametrize("to_version", [1e20, 10**20, 2**31, -(2**63)])
+def test_a_rollback_version_past_the_column_is_422(client: FlaskClient, cast: Cast, to_version: float) -> None:
+    response = client.post("/v1/flows/rollback", json={"to_version": to_version}, headers=staff(cast.alice_token))
+    assert_envelope(response, 422, "invalid")
+
+
+def test_the_largest_version_the_column_holds_is_simply_not_found(client: FlaskClient, cast: Cast) -> None:
+    headers = staff(cast.alice_token)
+    assert_envelope(client.get(f"/v1/flows/{2**31 - 1}", headers=headers), 404, "not_found")
+    response = client.post("/v1/flows/rollback", json={"to_version": 2**31 - 1}, headers=headers)
+    assert_envelope(response, 404, "not_found")
