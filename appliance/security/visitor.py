@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 import jwt
 
@@ -76,8 +77,23 @@ def _decode(secret: str, token: str) -> tuple[VisitorClaims, float]:
         raise Unauthorized("Your chat session has expired. Reload to continue.", code="token_expired") from None
     except jwt.InvalidTokenError:
         raise Unauthorized("That chat token is not valid.", code="invalid_token") from None
-    claims = VisitorClaims(session_id=payload["sub"], tenant_id=payload["tid"], origin=payload["org"])
-    return claims, float(payload["exp"])
+    return _claims(payload), float(payload["exp"])
+
+
+def _claims(payload: dict[str, Any]) -> VisitorClaims:
+    """Return the claims of a verified payload, refusing one without them as an invalid token.
+
+    A good signature only says who signed: a token we issued always carries these, so one that lacks
+    them or holds other types was made some other way and must not reach a lookup by tenant.
+    """
+    session_id, tenant_id, origin = payload.get("sub"), payload.get("tid"), payload.get("org")
+    if not (_text(session_id) and _text(tenant_id) and isinstance(origin, str)):
+        raise Unauthorized("That chat token is not valid.", code="invalid_token")
+    return VisitorClaims(session_id=session_id, tenant_id=tenant_id, origin=origin)
+
+
+def _text(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and bool(value)
 
 
 def forget_session(session_id: str) -> None:

@@ -11,6 +11,7 @@ from flask_openapi3_swagger.templates import swagger_html_string
 from appliance.core.flows.schema import FlowDocument
 from appliance.version import __version__
 from appliance.web.errors import ErrorEnvelope, validation_error_response
+from appliance.web.json_provider import BoundedJSONProvider
 
 SECURITY_SCHEMES: dict[str, Any] = {
     "apiToken": {"type": "http", "scheme": "bearer", "description": "A store's api token (eba_...)."},
@@ -24,7 +25,9 @@ SECURITY_SCHEMES: dict[str, Any] = {
 
 
 class EbanistaOpenAPI(OpenAPI):
-    """flask-openapi3 with our error envelope documented for every 422."""
+    """flask-openapi3 with our error envelope documented for every 422, reading bodies of bounded depth."""
+
+    json_provider_class = BoundedJSONProvider
 
     def generate_spec_json(self) -> None:
         """Generate the document, then point every 422 at the error envelope (not a bare list)."""

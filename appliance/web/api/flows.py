@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from appliance.flows import versions as flows
 from appliance.flows.versions import FlowVersion
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import current_staff
-from appliance.web.api.models import Body, Page
+from appliance.web.api.models import Body, Page, Version
 from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("flows", __name__, abp_tags=[Tag(name="flows")])
@@ -41,13 +41,13 @@ class FlowOut(BaseModel):
 class VersionPath(BaseModel):
     """The version in the path."""
 
-    version: int = Field(ge=1)
+    version: Version
 
 
 class RollbackBody(Body):
     """Which earlier published version to bring back."""
 
-    to_version: int = Field(ge=1)
+    to_version: Version
 
 
 def flow_json(flow: FlowVersion, *, with_document: bool = False) -> dict[str, Any]:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Language = Literal["es", "ca", "pt", "en"]
+
+# The largest value an INTEGER column holds on both databases: a number past it would reach the
+# query and fail there (OverflowError on SQLite, DataError on PostgreSQL) instead of answering 422.
+INTEGER_MAX = 2**31 - 1
+
+# A version number (of a flow or a configuration), as a path parameter or a body field.
+Version = Annotated[int, Field(ge=1, le=INTEGER_MAX)]
 
 
 class Body(BaseModel):
