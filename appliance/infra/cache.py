@@ -8,13 +8,20 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 import redis
+import structlog
 
 from appliance.infra.settings import Settings
 
 KEY_PREFIX = "ebanista:"
+# While Redis keeps failing, one warning per this many seconds (with how many calls fell back since).
+WARN_EVERY_SECONDS = 60.0
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
 
 
 class Cache(Protocol):
@@ -107,49 +114,106 @@ return count
 
 
 class RedisCache:
-    """The same interface on Redis, shared by every node of the platform."""
+    """The same interface on Redis, shared by every node of the platform.
+
+    Redis only speeds things up, so a Redis error never reaches the caller: a read is a miss, a
+    write or a delete does nothing, a counter counts nothing (0) and ``add`` says it stored, so the
+    caller goes on to the database, the source of truth. The failures are logged once per burst (a
+    warning with the operation and the error's type, never a key: keys may carry a phone hash or a
+    token's digest). Only ``ping``, the health check, raises.
+    """
 
     def __init__(self, url: str) -> None:
         self.client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2)
         self._incr = self.client.register_script(_INCR_SCRIPT)
+        self._lock = threading.Lock()
+        self._failing_since: float | None = None
+        self._warned_at = 0.0
+        self._missed = 0
+
+    def _safely(self, operation: str, call: Callable[[], T], fallback: T) -> T:
+        try:
+            result = call()
+        except redis.RedisError as exc:
+            self._failed(operation, exc)
+            return fallback
+        if self._failing_since is not None:
+            self._recovered()
+        return result
+
+    def _failed(self, operation: str, exc: redis.RedisError) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._missed += 1
+            if self._failing_since is None:
+                self._failing_since = now
+            elif now - self._warned_at < WARN_EVERY_SECONDS:
+                return
+            self._warned_at, missed, self._missed = now, self._missed, 0
+        log.warning(
+            "cache_unavailable",
+            operation=operation,
+            error_type=type(exc).__name__,
+            fallen_back=missed,
+            note="treated as a miss; the database answers",
+        )
+
+    def _recovered(self) -> None:
+        with self._lock:
+            if self._failing_since is None:
+                return
+            down_for, missed = time.monotonic() - self._failing_since, self._missed
+            self._failing_since, self._missed = None, 0
+        log.info("cache_recovered", down_seconds=round(down_for, 1), fallen_back=missed)
 
     def get(self, key: str) -> str | None:
-        """Return the live value of ``key`` or None."""
-        return self.client.get(KEY_PREFIX + key)  # type: ignore[return-value]
+        """Return the live value of ``key`` or None (also when Redis fails)."""
+        return self._safely("get", lambda: self.client.get(KEY_PREFIX + key), None)  # type: ignore[arg-type,return-value]
 
     def set(self, key: str, value: str, ttl: int) -> None:
-        """Store ``value`` under ``key`` for ``ttl`` seconds."""
-        self.client.set(KEY_PREFIX + key, value, ex=ttl)
+        """Store ``value`` under ``key`` for ``ttl`` seconds (nothing when Redis fails)."""
+        self._safely("set", lambda: self.client.set(KEY_PREFIX + key, value, ex=ttl), None)
 
     def add(self, key: str, value: str, ttl: int) -> bool:
-        """Store ``value`` only if ``key`` holds nothing; tell whether it did."""
-        return bool(self.client.set(KEY_PREFIX + key, value, ex=ttl, nx=True))
+        """Store ``value`` only if ``key`` holds nothing; tell whether it did.
+
+        When Redis fails, True: the callers (the scheduler's lock, the invitation's dedup) then do
+        their work, which claims its rows in the database or is harmless to repeat.
+        """
+        return self._safely("add", lambda: bool(self.client.set(KEY_PREFIX + key, value, ex=ttl, nx=True)), True)
 
     def delete(self, key: str) -> None:
-        """Forget ``key``."""
-        self.client.delete(KEY_PREFIX + key)
+        """Forget ``key`` (nothing when Redis fails; the entry then ends with its expiry)."""
+        self._safely("delete", lambda: self.client.delete(KEY_PREFIX + key), None)
 
     def ping(self) -> None:
         """Raise if Redis does not answer."""
         self.client.ping()
 
     def incr(self, key: str, ttl: int) -> int:
-        """Add one to the counter ``key`` and return it; a new counter lives ``ttl`` seconds."""
-        return int(self._incr(keys=[KEY_PREFIX + key], args=[ttl]))  # type: ignore[arg-type]
+        """Add one to the counter ``key`` and return it; a new counter lives ``ttl`` seconds (0 when Redis fails)."""
+        return self._safely("incr", lambda: int(self._incr(keys=[KEY_PREFIX + key], args=[ttl])), 0)  # type: ignore[arg-type]
 
     def incr_many(self, items: list[tuple[str, int]]) -> list[int]:
-        """Add one to each counter of (key, ttl) ``items`` in one round trip; return their new values."""
-        # EVAL with the text: a registered Script in a pipeline first asks SCRIPT EXISTS, one more round trip.
-        with self.client.pipeline(transaction=False) as pipe:
-            for key, ttl in items:
-                pipe.eval(_INCR_SCRIPT, 1, KEY_PREFIX + key, ttl)
-            return [int(count) for count in pipe.execute()]
+        """Add one to each counter of (key, ttl) ``items`` in one round trip; return their new values
+        (zeros when Redis fails)."""
+
+        def call() -> list[int]:
+            # EVAL with the text: a registered Script in a pipeline first asks SCRIPT EXISTS, one more round trip.
+            with self.client.pipeline(transaction=False) as pipe:
+                for key, ttl in items:
+                    pipe.eval(_INCR_SCRIPT, 1, KEY_PREFIX + key, ttl)
+                return [int(count) for count in pipe.execute()]
+
+        return self._safely("incr_many", call, [0] * len(items))
 
     def get_many(self, keys: list[str]) -> list[str | None]:
-        """Return the live values of ``keys`` (None where there is none), in order, in one round trip."""
+        """Return the live values of ``keys`` (None where there is none, or when Redis fails), in
+        order, in one round trip."""
         if not keys:
             return []
-        return self.client.mget([KEY_PREFIX + key for key in keys])  # type: ignore[return-value]
+        fallback: list[str | None] = [None] * len(keys)
+        return self._safely("get_many", lambda: self.client.mget([KEY_PREFIX + key for key in keys]), fallback)  # type: ignore[arg-type]
 
 
 def make_cache(settings: Settings) -> Cache:
