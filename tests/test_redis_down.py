@@ -8,9 +8,12 @@ suite. The unit tests of the fallbacks need no Redis at all, so they run in the 
 from __future__ import annotations
 
 import pytest
+from flask import Flask
+from huey import RedisHuey
 from structlog.testing import capture_logs
 
 from appliance.infra.cache import RedisCache
+from appliance.infra.queue import TaskQueue
 from appliance.infra.ratelimit import Limiter, check_whatsapp_sender
 from tests.backends import PLATFORM
 
@@ -46,3 +49,14 @@ def test_every_limiter_path_fails_open_without_redis() -> None:
     assert limiter.hit("booking:10.0.0.1", 1, 60) == (True, 0)
     for _ in range(3):
         check_whatsapp_sender(limiter, "t_1", "hash", overrides={"whatsapp_sender_per_minute": 1})
+
+
+def test_a_task_that_cannot_be_queued_is_dropped_with_an_error_naming_it(app: Flask) -> None:
+    tasks = {"send_invitation": lambda _rt, *_ids: None}
+    queue = TaskQueue(app, RedisHuey("ebanista-down", url=CLOSED), tasks, dict)
+    with capture_logs() as logs:
+        assert queue.enqueue("send_invitation", "apt_01JABCDEFGHJKMNPQRST", "ten_01JABCDEFGHJKMNPQRST") is False
+    [dropped] = [e for e in logs if e["event"] == "task_dropped"]
+    assert dropped["log_level"] == "error"
+    assert dropped["task"] == "send_invitation"
+    assert dropped["ids"] == ["apt_01JABCDEFGHJKMNPQRST", "ten_01JABCDEFGHJKMNPQRST"]

@@ -3,13 +3,22 @@
 Each app builds its own huey instance and wraps the registered tasks in it, so tests, the appliance
 and the platform share one definition. A task may run twice; each one claims its rows with
 conditional updates or is harmless to repeat.
+
+Tasks are enqueued after their business transaction committed (a booking, an invitation). When the
+queue's storage (Redis on the platform) does not answer, the task is dropped with an error log that
+names it: the committed work stands and the request answers as usual, since refusing it then would
+tell the client that something failed which in fact happened (and a retry would book twice or be
+replayed without the task anyway).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import redis
+import structlog
 from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
@@ -17,6 +26,10 @@ from huey.api import TaskWrapper
 from appliance.infra.private import create_private_file, make_private_folder
 from appliance.infra.settings import Settings
 from appliance.jobs.registry import TaskFunction
+
+log = structlog.get_logger(__name__)
+# The arguments logged with a dropped task: our ids ("apt_01J..."), never free text.
+ID_SHAPE = re.compile(r"[a-z]{1,12}_[0-9A-Za-z]{8,40}")
 
 
 def make_huey(settings: Settings) -> Huey:
@@ -41,9 +54,19 @@ class TaskQueue:
             for name, fn in tasks.items()
         }
 
-    def enqueue(self, name: str, *args: Any, **kwargs: Any) -> None:
-        """Queue the task ``name`` (it runs at once in immediate mode)."""
-        self._tasks[name](*args, **kwargs)
+    def enqueue(self, name: str, *args: Any, **kwargs: Any) -> bool:
+        """Queue the task ``name`` (it runs at once in immediate mode); tell whether it was queued.
+
+        When Redis does not answer, the task is dropped and an error names it, with the arguments
+        that are ids (so the operator can redo it), never an address or other free text.
+        """
+        try:
+            self._tasks[name](*args, **kwargs)
+        except redis.RedisError as exc:
+            ids = [a for a in args if isinstance(a, str) and ID_SHAPE.fullmatch(a)]
+            log.error("task_dropped", task=name, ids=ids, error_type=type(exc).__name__, note="queue unreachable")
+            return False
+        return True
 
     def ping(self) -> None:
         """Raise if the queue's storage does not answer."""

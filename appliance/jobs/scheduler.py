@@ -51,6 +51,7 @@ def enqueue_once(rt: Runtime, name: str, interval: int) -> bool:
     tick = int(time.time() // interval)
     if not rt.cache.add(f"scheduler:{name}:{tick}", "1", ttl=interval * 2):
         return False
-    rt.queue.enqueue(name)
+    if not rt.queue.enqueue(name):
+        return False
     log.info("job_enqueued", job=name)
     return True
