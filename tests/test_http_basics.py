@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask
+import pytest
+from flask import Flask, abort
 from flask.testing import FlaskClient
 
 from tests.backends import PLATFORM
@@ -108,6 +109,32 @@ def test_a_crash_is_500_without_a_stack_trace(fresh_app: Callable[..., Flask]) -
     error = assert_envelope(response, 500, "internal_error")
     assert "secret detail" not in response.get_data(as_text=True)
     assert "Traceback" not in error["message"]
+
+
+def test_a_crash_after_the_answer_is_made_is_500_internal_error_not_error(fresh_app: Callable[..., Flask]) -> None:
+    # An after_request step that raises reaches Flask's own InternalServerError, not the handler above.
+    app = fresh_app()
+
+    def explode(response: object) -> object:
+        raise RuntimeError("secret detail")
+
+    app.after_request(explode)
+    response = app.test_client().get("/v1/health")
+    assert_envelope(response, 500, "internal_error")
+    assert "secret detail" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("status", "code"), [(500, "internal_error"), (502, "internal_error"), (503, "unavailable")])
+def test_every_5xx_werkzeug_raises_has_our_code(fresh_app: Callable[..., Flask], status: int, code: str) -> None:
+    app = fresh_app()
+
+    def refuse() -> str:
+        abort(status, "a developer's description")
+
+    app.add_url_rule("/v1/_refuse", "refuse", refuse)
+    response = app.test_client().get("/v1/_refuse")
+    error = assert_envelope(response, status, code)
+    assert "developer" not in error["message"]
 
 
 def test_the_openapi_document_is_3_1_and_describes_health(client: FlaskClient) -> None:

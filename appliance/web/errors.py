@@ -59,6 +59,20 @@ _HTTP_CODES = {
 }
 
 
+_INTERNAL = ("internal_error", "Something went wrong on our side. Please try again.")
+_UNAVAILABLE = ("unavailable", "The service is unavailable for a moment. Please try again shortly.")
+
+
+def _fallback_code(status: int, description: str | None) -> tuple[str, str]:
+    # Never a vague "error": every 5xx is ours, "unavailable" (503) or "internal_error" (the rest),
+    # and its werkzeug description, which may be a developer's text, is not shown.
+    if status == 503:
+        return _UNAVAILABLE
+    if status >= 500:
+        return _INTERNAL
+    return "error", description or "Error."
+
+
 def wants_json() -> bool:
     """Tell whether this request is answered in JSON (the API and the widget script)."""
     return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
@@ -82,8 +96,13 @@ def register_error_handlers(app: Flask) -> None:
             return exc.response
         if not wants_json():
             return exc
-        code, message = _HTTP_CODES.get(exc.code or 500, ("error", exc.description or "Error."))
-        response = envelope(exc.code or 500, code, message)
+        status = exc.code or 500
+        code, message = _HTTP_CODES.get(status) or _fallback_code(status, exc.description)
+        if status >= 500 and code == "internal_error":
+            # Flask's own 500 (an error in an after_request step, say): the operator's list gets it too.
+            original = getattr(exc, "original_exception", None)
+            g.failure = ("internal_error", type(original or exc).__name__)
+        response = envelope(status, code, message)
         if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
         return response
@@ -95,7 +114,7 @@ def register_error_handlers(app: Flask) -> None:
         g.failure = ("internal_error", type(exc).__name__)
         if not wants_json():
             return "Something went wrong on our side. Please try again.", 500
-        return envelope(500, "internal_error", "Something went wrong on our side. Please try again.")
+        return envelope(500, *_INTERNAL)
 
 
 def _note_outcome(response: Response) -> Response:
