@@ -42,14 +42,14 @@ def test_health_is_degraded_but_up_when_storage_fails(fresh_app: Callable[..., F
     response = app.test_client().get("/v1/health")
     assert response.status_code == 200
     assert response.get_json()["status"] == "degraded"
-    assert response.get_json()["checks"]["storage"] == "error"
+    assert response.get_json()["checks"]["storage"] == "down"
 
 
 def test_health_is_503_without_a_database(fresh_app: Callable[..., Flask], tmp_path: Path) -> None:
     url = "postgresql://nobody@127.0.0.1:1/none" if PLATFORM else f"sqlite:///{tmp_path}/missing/dir/x.db"
     response = fresh_app(database_url=url).test_client().get("/v1/health")
     error = assert_envelope(response, 503, "unavailable")
-    assert error["details"]["checks"]["database"] == "error"
+    assert error["details"]["checks"]["database"] == "down"
 
 
 def test_it_echoes_the_callers_request_id(client: FlaskClient) -> None:

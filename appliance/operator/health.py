@@ -14,9 +14,11 @@ log = structlog.get_logger(__name__)
 
 
 def check_health(rt: Runtime) -> dict[str, object]:
-    """Return the health report: each check "ok" or "error", and the overall status.
+    """Return the health report: each check "ok" or "down", and the overall status.
 
-    The status is "ok", "degraded" when a non-essential part fails, or "down" without a database.
+    The status is "ok"; "degraded" when a non-essential part is down (Redis: cache and queue on the
+    platform, where chat still works from the database; or the file storage); or "down" without a
+    database, when the node cannot serve chat.
     """
     checks = {
         "database": _probe("database", lambda: _ping_database(rt)),
@@ -43,5 +45,5 @@ def _probe(name: str, check: Callable[[], object]) -> str:
         check()
     except Exception as exc:
         log.warning("health_check_failed", check=name, error_type=type(exc).__name__)
-        return "error"
+        return "down"
     return "ok"

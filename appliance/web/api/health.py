@@ -15,11 +15,11 @@ from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("health", __name__, abp_tags=[Tag(name="health")])
 
-CheckState = Literal["ok", "error"]
+CheckState = Literal["ok", "down"]
 
 
 class HealthChecks(BaseModel):
-    """The state of each part."""
+    """The state of each part: "ok", or "down" when it does not answer."""
 
     database: CheckState
     cache: CheckState
@@ -28,7 +28,8 @@ class HealthChecks(BaseModel):
 
 
 class HealthOut(BaseModel):
-    """The health report."""
+    """The health report: "degraded" (still 200) when only a non-essential part is down, such as
+    Redis (cache and queue) on the platform; without a database the answer is 503 instead."""
 
     status: Literal["ok", "degraded"]
     version: str
