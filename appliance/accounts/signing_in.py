@@ -43,17 +43,25 @@ class SetupFinish:
     account: Account | None = None
 
 
-def sign_in_with_password(rt: Runtime, email: str, password: str, *, require_second_factor: bool = False) -> SignInStep:
-    """Check ``email`` and ``password`` (see ``check_password``), counting failures and lockouts."""
+def sign_in_with_password(
+    rt: Runtime, email: str, password: str, *, address: str, require_second_factor: bool = False
+) -> SignInStep:
+    """Check ``email`` and ``password`` sent from the client ``address`` (see ``check_password``),
+    counting failures and lockouts of that address; a new lockout is e-mailed to the person."""
     with rt.transaction() as db:
-        outcome = check_password(db, email, password, require_second_factor=require_second_factor)
-        return _step(db, outcome)
+        outcome = check_password(db, email, password, address=address, require_second_factor=require_second_factor)
+        step = _step(db, outcome)
+    _tell_of_lockout(rt, outcome, address)
+    return step
 
 
-def sign_in_with_code(rt: Runtime, user_id: str, code: str) -> SignInStep:
-    """Check the TOTP or recovery code of a person who passed the password step."""
+def sign_in_with_code(rt: Runtime, user_id: str, code: str, *, address: str) -> SignInStep:
+    """Check the TOTP or recovery code of a person who passed the password step from ``address``."""
     with rt.transaction() as db:
-        return _step(db, check_second_factor(db, user_id, code))
+        outcome = check_second_factor(db, user_id, code, address=address)
+        step = _step(db, outcome)
+    _tell_of_lockout(rt, outcome, address)
+    return step
 
 
 def forced_setup(rt: Runtime, user_id: str) -> SetupStart | None:
@@ -63,7 +71,7 @@ def forced_setup(rt: Runtime, user_id: str) -> SetupStart | None:
         return SetupStart(*second_factor.begin_or_resume(user)) if user is not None else None
 
 
-def finish_forced_setup(rt: Runtime, user_id: str, code: str) -> SetupFinish | None:
+def finish_forced_setup(rt: Runtime, user_id: str, code: str, *, address: str) -> SetupFinish | None:
     """Prove the set-up with a first code and sign the person in; a wrong code shows the set-up again.
     None when the person is gone."""
     with rt.transaction() as db:
@@ -73,7 +81,13 @@ def finish_forced_setup(rt: Runtime, user_id: str, code: str) -> SetupFinish | N
         codes = second_factor.confirm(user, code, utcnow())
         if codes is None:
             return SetupFinish(None, again=SetupStart(*second_factor.begin_or_resume(user)))
-        return SetupFinish(codes, account=_step(db, complete(db, user, utcnow())).account)
+        return SetupFinish(codes, account=_step(db, complete(db, user, utcnow(), address=address)).account)
+
+
+def _tell_of_lockout(rt: Runtime, outcome: LoginOutcome, address: str) -> None:
+    # Only after the commit, so the mail never tells of a lock that was rolled back.
+    if outcome.lockout_of is not None and outcome.locked_until is not None:
+        rt.queue.enqueue("send_lockout_notice", outcome.lockout_of, address, outcome.locked_until.isoformat())
 
 
 def _step(db: Session, outcome: LoginOutcome) -> SignInStep:

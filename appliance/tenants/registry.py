@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from appliance.accounts import throttle
 from appliance.core.flows.presets import preset
 from appliance.core.kinds import PLANS, PLATFORM_ROLES, TENANT_ROLES, TENANT_STATUSES
 from appliance.errors import Conflict, Invalid, NotFound
@@ -143,8 +144,8 @@ def upsert_user(db: Session, email: str, password: str, *, name: str = "", platf
     user.name = name or user.name
     if platform_role is not None:
         user.platform_role = platform_role
-    user.failed_logins = 0
-    user.locked_until = None
+    # A new password starts afresh from every address.
+    throttle.forget(db, email)
     db.flush()
     return user
 

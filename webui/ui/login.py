@@ -63,6 +63,11 @@ def locked_message(locked_until: Any) -> str:
     )
 
 
+def _client_address() -> str:
+    """Return the client's address: the socket peer, or what the trusted proxies say (appliance.web.proxy)."""
+    return request.remote_addr or ""
+
+
 class _Views:
     def __init__(self, area: SignInArea) -> None:
         self.area = area
@@ -77,7 +82,9 @@ class _Views:
         password = request.form.get("password", "")
         next_url = request.form.get("next") or None
         forced = bool(email) and self.area.must_have_second_factor(email)
-        tried = sign_in_with_password(current_runtime(), email, password, require_second_factor=forced)
+        tried = sign_in_with_password(
+            current_runtime(), email, password, address=_client_address(), require_second_factor=forced
+        )
         outcome = tried.outcome
         if tried.account is not None:
             return redirect(self._finish(tried.account, next_url))
@@ -88,6 +95,7 @@ class _Views:
         return self._refuse(outcome, email, next_url)
 
     def _refuse(self, outcome: LoginOutcome, email: str, next_url: str | None) -> tuple[str, int]:
+        # Locks are kept for unknown e-mails too, so "locked" tells nobody that the account exists.
         if outcome.status == "locked":
             error, status = locked_message(outcome.locked_until), 423
         else:
@@ -112,7 +120,9 @@ class _Views:
             return redirect(url_for(self._endpoint("login")))
         if request.method == "GET":
             return render_template("ui/login_code.html")
-        tried = sign_in_with_code(current_runtime(), pending["uid"], request.form.get("code", ""))
+        tried = sign_in_with_code(
+            current_runtime(), pending["uid"], request.form.get("code", ""), address=_client_address()
+        )
         outcome = tried.outcome
         if tried.account is not None:
             return redirect(self._finish(tried.account, pending.get("next")))
@@ -131,7 +141,9 @@ class _Views:
             if started is None:
                 return redirect(url_for(self._endpoint("login")))
             return render_template("ui/login_setup.html", secret=started.secret, uri=started.uri)
-        finished = finish_forced_setup(current_runtime(), pending["uid"], request.form.get("code", ""))
+        finished = finish_forced_setup(
+            current_runtime(), pending["uid"], request.form.get("code", ""), address=_client_address()
+        )
         if finished is None:
             return redirect(url_for(self._endpoint("login")))
         if finished.again is not None:

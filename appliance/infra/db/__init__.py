@@ -11,7 +11,7 @@ from appliance.infra.db.files import File
 from appliance.infra.db.flows import Flow
 from appliance.infra.db.leads import Lead
 from appliance.infra.db.privacy import Audit, Consent, ErrorEvent
-from appliance.infra.db.tenants import ApiToken, Membership, Tenant, User
+from appliance.infra.db.tenants import ApiToken, LoginThrottle, Membership, Tenant, User
 
 __all__ = [
     "AIUsage",
@@ -28,6 +28,7 @@ __all__ = [
     "Flow",
     "IdempotencyKey",
     "Lead",
+    "LoginThrottle",
     "Membership",
     "Message",
     "Tenant",

@@ -56,14 +56,33 @@ class User(IdMixin, Timestamps, Base):
     # Two-factor is on only once the user proved the secret with a first code.
     totp_confirmed_at: Mapped[datetime | None]
     recovery_codes: Mapped[list[Any]] = mapped_column(default=list)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     # Every panel session carries the generation it was signed in at; raising it (sign-out, a new
     # password) ends every session of the person at once, even a copy of the cookie.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (CheckConstraint(f"platform_role IS NULL OR platform_role IN {PLATFORM_ROLES}", name="role"),)
+
+
+class LoginThrottle(IdMixin, Base):
+    """Failed sign-ins of one e-mail from one client address, and the lock they earned.
+
+    Kept per e-mail *and* address, so a stranger who fails from one address never locks the person
+    out from another; kept for unknown e-mails too, so a lock tells nobody whether an account exists.
+    The e-mail is stored only as a hash (``email_key``): strangers' typing is not kept in clear."""
+
+    __tablename__ = "login_throttles"
+    id_prefix = "lt"
+
+    email_key: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # How many times this pair was locked: each lock lasts longer than the one before.
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("email_key", "address"),)
 
 
 class Membership(IdMixin, TenantScoped, Timestamps, Base):
