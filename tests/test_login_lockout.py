@@ -4,12 +4,14 @@ learn which e-mails have accounts, and the person hears of it by mail."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from appliance.accounts import throttle
 from appliance.accounts.login import LOCK_MINUTES, MAX_FAILURES, check_password
 from appliance.accounts.throttle import LOCK_STEPS_MINUTES
 from appliance.infra.db import LoginThrottle, User, utcnow
@@ -138,3 +140,29 @@ def test_the_person_is_mailed_once_per_lockout_in_their_language(mail_app: Flask
     # An unknown e-mail locked out gets no mail (there is nobody to tell), and nor does anyone else.
     fail(attacker, "nobody@example.com")
     assert len(inbox.messages) == 1
+
+
+def test_failures_of_one_pair_arriving_together_are_all_counted(rt: Runtime) -> None:
+    rounds, now = 10, utcnow()
+    for n in range(rounds):
+        email, address = f"racer{n}@example.com", f"192.0.2.{n + 1}"
+        start, errors = threading.Barrier(2), []
+
+        def fail_once(
+            email: str = email, address: str = address, start: threading.Barrier = start, errors: list = errors
+        ) -> None:
+            start.wait()
+            try:
+                with rt.transaction() as db:
+                    throttle.count_failure(db, email, address, now)
+            except Exception as exc:
+                errors.append(exc)
+
+        racers = [threading.Thread(target=fail_once) for _ in range(2)]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join()
+        assert errors == []
+        with rt.transaction() as db:
+            assert throttle.find(db, email, address).failures == 2

@@ -14,6 +14,7 @@ import ipaddress
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from appliance.infra.db import LoginThrottle
@@ -57,11 +58,8 @@ def locked_until(throttle: LoginThrottle | None, now: datetime) -> datetime | No
 
 def count_failure(db: Session, email: str, address: str, now: datetime) -> LoginThrottle:
     """Count one failure of ``email`` from ``address``; lock the pair when there were too many in a row."""
-    throttle = find(db, email, address)
-    if throttle is None:
-        throttle = LoginThrottle(email_key=email_key(email), address=client_key(address), failures=0, lockouts=0)
-        db.add(throttle)
-    elif now - throttle.last_failure_at > FORGET_AFTER:
+    throttle = _row_to_count(db, email, address, now)
+    if now - throttle.last_failure_at > FORGET_AFTER:
         throttle.failures, throttle.lockouts = 0, 0
     throttle.failures += 1
     throttle.last_failure_at = now
@@ -72,6 +70,25 @@ def count_failure(db: Session, email: str, address: str, now: datetime) -> Login
         throttle.failures = 0
     db.flush()
     return throttle
+
+
+def _row_to_count(db: Session, email: str, address: str, now: datetime) -> LoginThrottle:
+    """Return the pair's row, locked for this transaction, creating it when it is the first failure.
+
+    Two failures of one pair may arrive at the same moment: the row is locked so neither count is
+    lost, and a first row made by the other attempt meanwhile is taken instead of failing on the key.
+    """
+    keys = {"email_key": email_key(email), "address": client_key(address)}
+    where = (LoginThrottle.email_key == keys["email_key"], LoginThrottle.address == keys["address"])
+    throttle = db.scalar(select(LoginThrottle).where(*where).with_for_update())
+    if throttle is not None:
+        return throttle
+    try:
+        with db.begin_nested():
+            db.add(LoginThrottle(**keys, failures=0, lockouts=0, last_failure_at=now))
+    except IntegrityError:
+        pass  # the other attempt made it first: count on its row
+    return db.scalars(select(LoginThrottle).where(*where).with_for_update()).one()
 
 
 def forget(db: Session, email: str, address: str | None = None) -> None:
