@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -54,8 +55,7 @@ class SendBody(Body):
     def inbound(self, idempotency_key: str | None) -> Inbound:
         """Return the visitor's message this body carries, as the web channel reads it."""
         fields = {name: getattr(self, name) for name in self.model_fields_set - {"session_id"}}
-        parsed = channel.WEB.parse(fields)
-        return Inbound(parsed.reply, parsed.language, idempotency_key)
+        return replace(channel.WEB.parse(fields), idempotency_key=idempotency_key)
 
 
 def open_store_visitor(session_id: str, lang: str | None = None) -> tuple[VisitorClaims, TenantInfo | None]:
