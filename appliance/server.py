@@ -4,15 +4,23 @@ cheroot is a threaded, pure-Python server (the same on Linux, macOS, Windows and
 Under concurrent database-bound load it holds its throughput where waitress collapsed on this
 machine (see docs/performance.md), and it keeps everything in one process, which the appliance's
 in-process cache, queue worker and scheduler rely on.
+
+cheroot leaves a chunked request body the app did not read (a 404, a GET with a body, a refused
+upload) on the connection, and then parses it as the next request. `_Request` reads what is left
+of it before answering, up to a bound, or else closes the connection after the answer.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable, Iterator
 from types import FrameType
+from typing import Any
 
 import structlog
+from cheroot import errors as cheroot_errors
+from cheroot.server import ChunkedRFile, HTTPConnection, HTTPRequest
 from cheroot.wsgi import Server
 from flask import Flask
 from huey.consumer import Consumer
@@ -22,6 +30,93 @@ from appliance.infra.runtime import runtime_of
 from appliance.jobs.scheduler import make_scheduler
 
 log = structlog.get_logger("ebanista.server")
+
+DRAIN_BYTES = 64 * 1024  # what is worth reading to keep a connection; a bigger rest closes it
+
+
+class _ChunkedBody:
+    """A chunked request body that remembers a failed read: after one, where the body ends is unknown."""
+
+    def __init__(self, body: ChunkedRFile) -> None:
+        self.body = body
+        self.broken = False
+
+    def read(self, size: int | None = None) -> bytes:
+        return self._guard(self.body.read, size)
+
+    def readline(self, size: int | None = None) -> bytes:
+        return self._guard(self.body.readline, size)
+
+    def readlines(self, sizehint: int = 0) -> list[bytes]:
+        return self._guard(self.body.readlines, sizehint)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.readline, b"")
+
+    def close(self) -> None:
+        self.body.close()
+
+    def _guard(self, read: Callable[[Any], Any], arg: Any) -> Any:
+        try:
+            return read(arg)
+        except Exception:
+            self.broken = True
+            raise
+
+    def drain(self) -> bool:
+        """Read the rest of the body and its trailers, up to DRAIN_BYTES; say whether it ended cleanly."""
+        if self.broken:
+            return False
+        try:
+            left = DRAIN_BYTES
+            while not self.body.closed and left > 0:
+                data = self.body.read(min(left, 8192))
+                if not data:
+                    break
+                left -= len(data)
+            if not self.body.closed:
+                return False
+            for _ in self.body.read_trailer_lines():
+                pass
+        except (OSError, ValueError, cheroot_errors.MaxSizeExceeded):
+            return False
+        return True
+
+
+class _Request(HTTPRequest):
+    """An HTTP request that never leaves part of its chunked body for the next request to parse."""
+
+    _body: Any = None
+
+    @property  # type: ignore[override]
+    def rfile(self) -> Any:
+        return self._body
+
+    @rfile.setter
+    def rfile(self, body: Any) -> None:
+        # cheroot makes the chunked reader inside respond(); wrapping it here is the one way in.
+        self._body = _ChunkedBody(body) if isinstance(body, ChunkedRFile) else body
+
+    def send_headers(self) -> None:
+        body = self._body if self.chunked_read else None
+        if isinstance(body, _ChunkedBody) and not self.close_connection and not body.drain():
+            self.close_connection = True  # cheroot then says `Connection: close` and closes after the answer
+        super().send_headers()
+
+
+class _Connection(HTTPConnection):
+    RequestHandlerClass = _Request
+
+
+def make_server(app: Flask, host: str, port: int, threads: int) -> Server:
+    """Return the web server for ``app``, bound to nothing yet (``prepare()`` binds)."""
+    server = Server((host, port), app, numthreads=threads, server_name="ebanista")
+    server.ConnectionClass = _Connection
+    # The app's own body limit, so that cheroot never reads a bigger chunk into memory for it.
+    server.max_request_body_size = app.config["MAX_CONTENT_LENGTH"] or 0
+    server.version = "ebanista"
+    server.shutdown_timeout = 10
+    return server
 
 
 class _EmbeddedConsumer(Consumer):
@@ -69,9 +164,7 @@ def serve(app: Flask, host: str, port: int, *, with_worker: bool) -> None:
     # pins what is alive, which should be start-up objects only).
     warm_up()
     background = Background(app) if with_worker else None
-    server = Server((host, port), app, numthreads=rt.settings.threads, server_name="ebanista")
-    server.version = "ebanista"
-    server.shutdown_timeout = 10
+    server = make_server(app, host, port, rt.settings.threads)
     server.prepare()  # binds now, so a port in use fails before anything else starts
     _stop_on_signals()
     if background:

@@ -1,4 +1,4 @@
-"""A live server (the real app on cheroot, in a thread) and Debian's Chromium, for browser tests."""
+"""A live server (the real app on our cheroot server, in a thread) and Debian's Chromium, for browser tests."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from cheroot.wsgi import Server
 from flask import Flask
 
 from appliance.infra.runtime import runtime_of
+from appliance.server import make_server
 from appliance.tenants.demo import seed_demo
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -52,7 +52,7 @@ def site(app: Flask) -> Iterator[Site]:
     port = _free_port()
     with rt.transaction() as db:
         demo = seed_demo(db, f"http://127.0.0.1:{port}")
-    server = Server(("127.0.0.1", port), app, numthreads=4)
+    server = make_server(app, "127.0.0.1", port, threads=4)
     server.prepare()
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
