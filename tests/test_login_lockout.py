@@ -166,3 +166,16 @@ def test_failures_of_one_pair_arriving_together_are_all_counted(rt: Runtime) -> 
         assert errors == []
         with rt.transaction() as db:
             assert throttle.find(db, email, address).failures == 2
+
+
+def test_counts_left_a_day_without_failures_are_deleted_but_live_locks_are_kept(rt: Runtime, cast: Cast) -> None:
+    now = utcnow()
+    login(rt, "alice@example.com", "wrong", now - timedelta(days=2))
+    for _ in range(MAX_FAILURES):
+        login(rt, "bob@example.com", "wrong", now)
+    assert throttle.forget_stale_throttles(rt, now) == 1
+    with rt.sessions() as db:
+        [kept] = db.scalars(select(LoginThrottle)).all()
+    assert kept.email_key == throttle.email_key("bob@example.com")
+    assert kept.locked_until is not None
+    assert throttle.forget_stale_throttles(rt, now + timedelta(days=1, minutes=LOCK_MINUTES + 1)) == 1

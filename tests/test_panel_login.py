@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -329,6 +330,28 @@ def test_a_new_password_raises_the_session_generation_and_ends_the_other_session
     assert client.get("/panel/leads").status_code == 200  # this session is renewed, not ended
     assert elsewhere.get("/panel/leads").headers["Location"].startswith("/panel/login")
     assert copied.get("/panel/leads").headers["Location"].startswith("/panel/login")
+
+
+def test_a_password_set_from_the_command_line_ends_the_persons_sessions(
+    panel_login: Callable[..., FlaskClient], cli: Callable[..., Result], cast: Cast
+) -> None:
+    client = panel_login("bob@example.com")
+    assert client.get("/panel/leads").status_code == 200
+    assert (
+        cli(
+            "user",
+            "create",
+            "bob@example.com",
+            "--tenant",
+            cast.tenant_a.slug,
+            "--role",
+            "AGENT",
+            "--password",
+            "a brand new password",
+        ).exit_code
+        == 0
+    )
+    assert client.get("/panel/leads").headers["Location"].startswith("/panel/login")
 
 
 def test_an_account_that_must_have_two_factor_sets_it_up_before_entering(

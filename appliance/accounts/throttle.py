@@ -17,7 +17,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from appliance.infra.db import LoginThrottle
+from appliance.infra.db import LoginThrottle, utcnow
+from appliance.infra.runtime import Runtime
+from appliance.jobs.registry import task
 
 MAX_FAILURES = 5
 LOCK_STEPS_MINUTES = (15, 60, 240)
@@ -97,3 +99,17 @@ def forget(db: Session, email: str, address: str | None = None) -> None:
     if address is not None:
         query = query.where(LoginThrottle.address == client_key(address))
     db.execute(query)
+
+
+@task
+def forget_stale_throttles(rt: Runtime, now: datetime | None = None) -> int:
+    """Delete the counts of pairs that failed no more for a day (they would start afresh anyway)."""
+    now = now or utcnow()
+    with rt.transaction() as db:
+        result = db.execute(
+            delete(LoginThrottle).where(
+                LoginThrottle.last_failure_at < now - FORGET_AFTER,
+                (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < now),
+            )
+        )
+    return result.rowcount or 0

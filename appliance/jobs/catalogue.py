@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from appliance.accounts import invitation_mail, lockout_mail
+from appliance.accounts import invitation_mail, lockout_mail, throttle
 from appliance.agenda import reminders
 from appliance.conversations import sessions
 from appliance.infra import idempotency
@@ -16,7 +16,7 @@ from appliance.jobs.registry import TaskFunction, registered
 from appliance.privacy import retention
 
 # The modules above declare tasks with @task when imported; naming them keeps the imports meaningful.
-DECLARING_MODULES = (invitation_mail, lockout_mail, reminders, sessions, idempotency, retention)
+DECLARING_MODULES = (invitation_mail, lockout_mail, throttle, reminders, sessions, idempotency, retention)
 
 
 def tasks() -> Mapping[str, TaskFunction]:

@@ -22,6 +22,7 @@ DAILY_JOB_START_DELAY = 300
 # (task name, interval in seconds)
 JOBS: list[tuple[str, int]] = [
     ("purge_expired_idempotency_keys", 3600),
+    ("forget_stale_throttles", 3600),
     ("expire_idle_sessions", 3600),
     ("enqueue_due_reminders", 300),
     ("apply_retention", DAILY),

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.accounts import throttle
+from appliance.accounts.people import next_session_generation
 from appliance.core.flows.presets import preset
 from appliance.core.kinds import PLANS, PLATFORM_ROLES, TENANT_ROLES, TENANT_STATUSES
 from appliance.errors import Conflict, Invalid, NotFound
@@ -140,6 +141,8 @@ def upsert_user(db: Session, email: str, password: str, *, name: str = "", platf
     if user is None:
         user = User(email=email)
         db.add(user)
+    else:
+        next_session_generation(user)  # a password set anew ends the sessions signed in before
     user.password_hash = hash_password(password)
     user.name = name or user.name
     if platform_role is not None:
