@@ -11,7 +11,7 @@ import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from appliance.accounts import second_factor
 from appliance.infra.db import ApiToken, Audit, Tenant, User, utcnow
@@ -128,6 +128,18 @@ def test_the_overview_shows_the_platform_numbers_and_health(root: FlaskClient, c
     assert 'data-testid="kpi-tenants">2<' in html
     for service in ("database", "cache", "queue", "storage"):
         assert f'data-testid="health-{service}"' in html
+
+
+def test_the_overview_says_one_store_only_when_it_lists_one(
+    root: FlaskClient, cast: Cast, make_tenant: Callable[..., Tenant], rt: Runtime
+) -> None:
+    html = root.get("/admin/").get_data(as_text=True)  # the cast has two stores
+    assert "runs one store" not in html
+    if rt.settings.mode == "appliance":
+        assert "Every store on this server" in html
+        with rt.transaction() as db:
+            db.execute(delete(Tenant).where(Tenant.id == cast.tenant_b.id))
+        assert "This server runs one store" in root.get("/admin/").get_data(as_text=True)
 
 
 def test_the_list_shows_status_plan_and_usage(root: FlaskClient, cast: Cast, rt: Runtime) -> None:
@@ -400,3 +412,14 @@ def test_each_action_leaves_an_audit_entry_naming_the_operator(
     assert entry is not None
     assert entry.actor_user_id == me
     assert entry.impersonated is False
+
+
+def test_the_audit_page_names_each_action_in_words_in_the_readers_language(
+    root: FlaskClient, cast: Cast, rt: Runtime
+) -> None:
+    post(root, f"/admin/tenants/{cast.tenant_a.id}/maintenance", {"enabled": "on", "message_ca": "Tancat"})
+    root.post("/ui/language", data={"language": "es", "csrf_token": csrf_token(root, "/admin/account")})
+    html = root.get("/admin/audit?action=tenant.maintenance").get_data(as_text=True)
+    cells = re.findall(r'data-testid="audit-action">([^<]*)<', html)
+    assert cells
+    assert set(cells) == {"Mantenimiento de la tienda cambiado"}

@@ -388,3 +388,9 @@ def test_a_tampered_row_count_keeps_the_agenda_page_answering(alice: FlaskClient
     values = form_of(alice, "/panel/settings/agenda", "/panel/settings/agenda")
     values |= {"mon_rows": "many", "closure_rows": "-3", "service_rows": "x"}
     assert alice.post("/panel/settings/agenda", data=values).status_code in {200, 302}
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ca", "pt"])
+def test_the_snippet_instruction_names_the_closing_body_tag(panel_login: Login, cast: Cast, language: str) -> None:
+    page = panel_login("alice@example.com", language=language).get("/panel/widget").get_data(as_text=True)
+    assert "&lt;/body&gt;" in page

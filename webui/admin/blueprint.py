@@ -160,7 +160,9 @@ setup_area(admin, name="admin", nav=admin_nav, home="admin.home", login="admin.l
 admin.before_request(_refuse_non_staff)
 admin.before_request(_only_platform_staff)
 admin.before_request(_count_stores)
-admin.context_processor(lambda: {"when": when, "appliance_mode": is_appliance(), **template_helpers()})
+admin.context_processor(
+    lambda: {"when": when, "appliance_mode": is_appliance(), "one_store": one_store_only(), **template_helpers()}
+)
 add_login_routes(admin, SignInArea("admin", must_have_second_factor, finish_sign_in))
 add_account_routes(admin, login="admin.login", store=False)
 

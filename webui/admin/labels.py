@@ -1,4 +1,4 @@
-"""The words the /admin pages show for stored codes (statuses, plans, roles, services), translated."""
+"""The words the /admin pages show for stored codes (statuses, plans, roles, services, audit actions), translated."""
 
 from __future__ import annotations
 
@@ -15,6 +15,50 @@ LIMITS = {
     "tenant_per_minute": _l("Requests per minute for the store"),
     "widget_sessions_per_minute": _l("Chat windows opened per minute on the store's website"),
     "whatsapp_sender_per_minute": _l("WhatsApp messages per minute from one number"),
+}
+
+# Audit actions: the log stores codes; one without words yet (added later) is shown as its code.
+ACTIONS = {
+    "api_token.created": _l("API token created"),
+    "api_token.revoked": _l("API token revoked"),
+    "appointment.booked": _l("Appointment booked"),
+    "appointment.cancelled": _l("Appointment cancelled"),
+    "appointment.no_show": _l("Appointment marked as no-show"),
+    "appointment.noted": _l("Note added to an appointment"),
+    "appointment.rescheduled": _l("Appointment moved"),
+    "appointment.restored": _l("Appointment restored"),
+    "config.saved": _l("Settings saved"),
+    "flow.draft_created": _l("Conversation draft saved"),
+    "flow.published": _l("Conversation published"),
+    "flow.rolled_back": _l("Conversation rolled back"),
+    "flow.unpublished": _l("Conversation unpublished"),
+    "impersonation.started": _l("Operator entered the store"),
+    "impersonation.ended": _l("Operator left the store"),
+    "lead.updated": _l("Lead updated"),
+    "leads.exported": _l("Leads exported"),
+    "login.succeeded": _l("Signed in"),
+    "login.failed": _l("Failed sign-in"),
+    "login.locked": _l("Sign-in locked"),
+    "logo.uploaded": _l("Logo uploaded"),
+    "platform_user.created": _l("Platform staff added"),
+    "platform_user.deactivated": _l("Platform staff switched off"),
+    "platform_user.reactivated": _l("Platform staff switched on"),
+    "privacy.erased": _l("Personal data erased"),
+    "privacy.exported": _l("Personal data exported"),
+    "privacy.file_exported": _l("Personal file exported"),
+    "team.invited": _l("Person invited to the team"),
+    "team.removed": _l("Person removed from the team"),
+    "team.role_changed": _l("Team role changed"),
+    "tenant.created": _l("Store created"),
+    "tenant.maintenance": _l("Store maintenance switched"),
+    "tenant.purged": _l("Store deleted with all its data"),
+    "tenant.updated": _l("Store settings changed"),
+    "user.invitation_accepted": _l("Invitation accepted"),
+    "user.password_changed": _l("Password changed"),
+    "user.sessions_ended": _l("Signed out everywhere"),
+    "user.two_factor_enabled": _l("Two-factor sign-in switched on"),
+    "user.two_factor_disabled": _l("Two-factor sign-in switched off"),
+    "widget_key.rotated": _l("Widget key replaced"),
 }
 
 
@@ -42,6 +86,7 @@ def template_helpers() -> dict[str, object]:
         "service_label": _lookup(SERVICES),
         "language_label": _lookup(LANGUAGE_NAMES),
         "limit_label": _lookup(LIMITS),
+        "action_label": _lookup(ACTIONS),
         "money": money,
         "percent": percent,
     }
