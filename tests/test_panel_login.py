@@ -180,11 +180,25 @@ def test_a_person_cannot_pick_a_store_they_do_not_work_for(app: Flask, cast: Cas
     assert refused.status_code == 404
 
 
-def test_an_operator_without_a_store_is_sent_to_admin(app: Flask, make_user: Callable[..., User]) -> None:
+def test_an_operators_admin_session_does_not_open_the_store_panel(app: Flask, make_user: Callable[..., User]) -> None:
     make_user("ops@example.com", None, "INTERNAL")
     client = app.test_client()
     sign_in(client, "ops@example.com", area="admin")
-    assert client.get("/panel/stores").headers["Location"] == "/admin"
+    assert client.get("/panel/stores").headers["Location"].startswith("/panel/login")
+
+
+def test_the_panel_and_admin_sessions_live_side_by_side_in_one_browser(
+    app: Flask, make_user: Callable[..., User], cast: Cast
+) -> None:
+    make_user("ops@example.com", None, "SUPER_ADMIN")
+    client = app.test_client()
+    sign_in(client, "alice@example.com")
+    assert sign_in(client, "ops@example.com", area="admin").status_code == 302
+    assert client.get("/panel/leads").status_code == 200
+    assert client.get("/admin/").status_code == 200
+    post_form(client, "/panel/logout")
+    assert client.get("/panel/leads").headers["Location"].startswith("/panel/login")
+    assert client.get("/admin/").status_code == 200
 
 
 def test_signing_out_needs_a_post_and_ends_the_session(panel_login: Callable[..., FlaskClient], cast: Cast) -> None:

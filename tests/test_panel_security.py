@@ -118,16 +118,18 @@ def test_every_nav_link_starts_with_panel_and_opens(panel_login: Login, cast: Ca
 
 def _impersonate(client: FlaskClient, operator: User, tenant_id: str, ends_in: float) -> None:
     with client.session_transaction() as session:
-        session["uid"] = operator.id
-        session["pw"] = password_mark(operator.password_hash)
-        session["seen"] = int(time.time())
         session["lang"] = "en"
-        session["imp"] = {
-            "tid": tenant_id,
+        session["panel"] = {
             "uid": operator.id,
-            "label": "operator ops",
-            "jti": "imp_test",
-            "exp": time.time() + ends_in,
+            "pw": password_mark(operator.password_hash),
+            "seen": int(time.time()),
+            "imp": {
+                "tid": tenant_id,
+                "uid": operator.id,
+                "label": "operator ops",
+                "jti": "imp_test",
+                "exp": time.time() + ends_in,
+            },
         }
 
 
@@ -166,7 +168,7 @@ def test_an_impersonation_ends_by_itself_and_on_request(
 def test_an_idle_session_ends_after_twelve_hours(panel_login: Login, cast: Cast) -> None:
     client = panel_login("alice@example.com")
     with client.session_transaction() as session:
-        session["seen"] = int(time.time()) - 12 * 3600 - 60
+        session["panel"] = {**session["panel"], "seen": int(time.time()) - 12 * 3600 - 60}
     assert client.get("/panel").headers["Location"].startswith("/panel/login")
 
 

@@ -1,8 +1,9 @@
 """Who is using a panel: the signed-in person, the store they work in, and what they may do.
 
-Flask's signed cookie session holds only ids (``uid``, ``tid``), the last activity time, the
-language, and what lets the server take it back: the password's fingerprint (``pw``) and the
-person's session generation (``gen``) at sign-in. The person, the role and the store are read from
+Flask's signed cookie session holds, per panel (``panel`` and ``admin`` side by side, so signing
+in to one never signs the browser out of the other), only ids (``uid``, ``tid``), the last activity
+time and what lets the server take it back: the password's fingerprint (``pw``) and the person's
+session generation (``gen``) at sign-in; the language is shared. The person, the role and the store are read from
 the database on every request, so a removed membership, a changed role, a new password or a
 sign-out (which raises the generation) takes effect at once, even for a copy of the cookie. An
 operator impersonating a store (started from /admin) is an OWNER of that store for 15 minutes, with
@@ -35,6 +36,7 @@ IDLE_SECONDS = 12 * 3600
 SEEN_GRANULARITY = 60
 
 F = TypeVar("F", bound=Callable[..., Any])
+AREAS = ("panel", "admin")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,28 @@ class Principal:
         return self.name or self.email
 
 
+def current_area() -> str:
+    """Return which panel this request belongs to: ``admin`` for /admin, else ``panel``."""
+    if request.blueprint == "admin" or request.path.startswith("/admin"):
+        return "admin"
+    if request.blueprint == "ui" and (request.form.get("next") or "").startswith("/admin"):
+        return "admin"
+    return "panel"
+
+
+def _slot(area: str | None = None) -> dict[str, Any]:
+    """Return a copy of one panel's part of the cookie (write it back with ``_save``)."""
+    return dict(session.get(area or current_area()) or {})
+
+
+def _save(slot: dict[str, Any], area: str | None = None) -> None:
+    # Assigning (not mutating) the nested dict is what tells Flask the cookie changed.
+    if slot:
+        session[area or current_area()] = slot
+    else:
+        session.pop(area or current_area(), None)
+
+
 def current_principal() -> Principal | None:
     """Return the signed-in person of this request (cached on ``g``), or None."""
     if "principal" not in g:
@@ -83,17 +107,20 @@ def current_principal() -> Principal | None:
 
 
 def _load_principal() -> Principal | None:
-    user_id = session.get("uid")
+    slot = _slot()
+    user_id = slot.get("uid")
     if not user_id:
         return None
     now = time.time()
-    if now - session.get("seen", 0) > IDLE_SECONDS:
+    if now - slot.get("seen", 0) > IDLE_SECONDS:
         sign_out()
         return None
-    if now - session.get("seen", 0) > SEEN_GRANULARITY:
-        session["seen"] = int(now)
-    found = presence(current_runtime(), user_id, impersonating=_impersonated_store(now), chosen=session.get("tid"))
-    if found is None or not _still_valid(found.account):
+    if now - slot.get("seen", 0) > SEEN_GRANULARITY:
+        slot["seen"] = int(now)
+        _save(slot)
+    chosen = slot.get("tid")
+    found = presence(current_runtime(), user_id, impersonating=_impersonated_store(slot, now), chosen=chosen)
+    if found is None or not _still_valid(slot, found.account):
         sign_out()
         return None
     account = found.account
@@ -101,19 +128,20 @@ def _load_principal() -> Principal | None:
     impersonation = _impersonation(now)
     if found.seat is None:
         # The chosen store is gone, or the person no longer works there.
-        if session.get("tid"):
-            session.pop("tid", None)
+        if chosen:
+            slot.pop("tid", None)
+            _save(slot)
         return base
     return _in_store(base, found.seat, impersonation if found.seat.impersonated else None)
 
 
-def _still_valid(account: Account) -> bool:
+def _still_valid(slot: dict[str, Any], account: Account) -> bool:
     # A changed password or a sign-out (here or on another device) ends every other session of the
     # person. A cookie signed before generations existed has none and counts as generation 0.
     return (
         account.is_active
-        and session.get("pw") == account.password_mark
-        and session.get("gen", 0) == account.session_generation
+        and slot.get("pw") == account.password_mark
+        and slot.get("gen", 0) == account.session_generation
     )
 
 
@@ -132,18 +160,19 @@ def _in_store(base: Principal, seat: Seat, impersonation: Impersonation | None) 
     )
 
 
-def _impersonated_store(now: float) -> str | None:
+def _impersonated_store(slot: dict[str, Any], now: float) -> str | None:
     """Return the store of an impersonation still going on, without ending an expired one."""
-    data = session.get("imp")
+    data = slot.get("imp")
     return data["tid"] if data and data.get("exp", 0) > now else None
 
 
 def _impersonation(now: float) -> Impersonation | None:
-    data = session.get("imp")
+    slot = _slot()
+    data = slot.get("imp")
     if not data:
         return None
     if data.get("exp", 0) <= now:
-        session.pop("imp", None)
+        _end_impersonation_slot(slot)
         g.impersonation_ended = True
         return None
     return Impersonation(
@@ -179,48 +208,47 @@ def _bind_request(principal: Principal) -> None:
 
 
 def sign_in(account: Account, tenant_id: str | None = None) -> None:
-    """Start a fresh session for ``account`` (keeping only the language), optionally in a store."""
-    language = session.get(LANGUAGE_KEY)
-    session.clear()
+    """Start a fresh session of this panel for ``account``, optionally in a store (the other panel's
+    session, if any, goes on)."""
     session.permanent = True
-    session["uid"] = account.id
     # Only a fingerprint of the password hash: the cookie never holds the hash itself.
-    session["pw"] = account.password_mark
-    session["gen"] = account.session_generation
-    session["seen"] = int(time.time())
-    session[LANGUAGE_KEY] = language or account.language
+    slot = {"uid": account.id, "pw": account.password_mark, "gen": account.session_generation, "seen": int(time.time())}
     if tenant_id:
-        session["tid"] = tenant_id
+        slot["tid"] = tenant_id
+    _save(slot)
+    session.setdefault(LANGUAGE_KEY, account.language)
+    session.pop("pending", None)
     g.pop("principal", None)
 
 
 def renew_session(password_mark: str, session_generation: int) -> None:
     """Keep this session valid after its person changed the password (which ends all the others)."""
-    session["pw"] = password_mark
-    session["gen"] = session_generation
+    for area in AREAS:
+        slot = _slot(area)
+        if slot.get("uid") == session.get(current_area(), {}).get("uid"):
+            _save({**slot, "pw": password_mark, "gen": session_generation}, area)
     g.pop("principal", None)
 
 
 def choose_store(tenant_id: str) -> None:
     """Make ``tenant_id`` the store this session works in (the caller checked the membership)."""
-    session["tid"] = tenant_id
+    _save({**_slot(), "tid": tenant_id})
     g.pop("principal", None)
 
 
 def sign_out() -> None:
-    """Forget the session in this browser, keeping only the language choice (``end_every_session``
-    is what ends it on the server, for a copy of the cookie too)."""
-    language = session.get(LANGUAGE_KEY)
-    session.clear()
-    if language:
-        session[LANGUAGE_KEY] = language
+    """Forget this panel's session in this browser (``end_every_session`` is what ends it on the
+    server, for a copy of the cookie too); the language and the other panel's session stay."""
+    _save({})
     g.pop("principal", None)
 
 
 def start_impersonation(tenant_id: str, admin_user_id: str | None, admin_label: str, token_id: str) -> datetime:
-    """Let the signed-in operator act as an OWNER of ``tenant_id`` in /panel for 15 minutes; return the end."""
+    """Let the signed-in operator act as an OWNER of ``tenant_id`` in /panel for 15 minutes; return the end.
+    The operator's /admin session becomes this browser's /panel session until the impersonation ends."""
     ends = int(time.time()) + IMPERSONATION_SECONDS
-    session["imp"] = {"tid": tenant_id, "uid": admin_user_id, "label": admin_label, "jti": token_id, "exp": ends}
+    imp = {"tid": tenant_id, "uid": admin_user_id, "label": admin_label, "jti": token_id, "exp": ends}
+    _save({**_slot("admin"), "imp": imp, "tid": tenant_id}, "panel")
     g.pop("principal", None)
     return datetime.fromtimestamp(ends, UTC)
 
@@ -228,9 +256,16 @@ def start_impersonation(tenant_id: str, admin_user_id: str | None, admin_label: 
 def end_impersonation() -> Impersonation | None:
     """Stop impersonating; return what ended (None when nothing was going on)."""
     principal = current_principal()
-    session.pop("imp", None)
+    _end_impersonation_slot(_slot())
     g.pop("principal", None)
     return principal.impersonation if principal else None
+
+
+def _end_impersonation_slot(slot: dict[str, Any]) -> None:
+    # The /panel session was the operator's only for the impersonation: it ends with it.
+    if slot.pop("imp", None) is not None:
+        slot = {}
+    _save(slot)
 
 
 def require(permission: str | None = None, *, login: str = "panel.login", store: bool = True) -> Callable[[F], F]:
