@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+import segno
 from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
@@ -105,6 +106,20 @@ def test_the_code_step_needs_the_password_step_first(client: FlaskClient, cast: 
     response = client.get("/panel/login/code")
     assert response.status_code == 302
     assert response.headers["Location"] == "/panel/login"
+
+
+def test_two_factor_set_up_shows_a_qr_code_of_the_setup_address_drawn_on_the_server(
+    panel_login: Callable[..., FlaskClient], cast: Cast, rt: Runtime
+) -> None:
+    client = panel_login("alice@example.com")
+    page = post_form(client, "/panel/account/two-factor").get_data(as_text=True)
+    with rt.sessions() as db:
+        secret = db.get(User, cast.alice.id).totp_secret
+    figure = page.split('data-testid="totp-qr"')[1].split("</figure>")[0]
+    assert "<svg" in figure
+    assert "http" not in figure.replace("http://www.w3.org/2000/svg", "")  # nothing fetched from elsewhere
+    uri = pyotp.TOTP(secret).provisioning_uri(name="alice@example.com", issuer_name="Ebanista")
+    assert segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#111", light="#fff", omitsize=True) in figure
 
 
 def test_a_person_turns_two_factor_on_gets_recovery_codes_and_then_needs_a_code(
