@@ -140,3 +140,57 @@ def test_the_calendar_buttons_speak_the_panels_language(alice: FlaskClient, cast
     html = alice.get("/panel/calendar").get_data(as_text=True)
     assert '"today": "Avui"' in html
     assert '"locale": "ca"' in html
+    assert '"noEvents": "No hi ha cites"' in html
+
+
+WEEKDAYS_9_TO_2 = {"weekly": {d: [["09:00", "14:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}}
+
+
+@pytest.mark.parametrize(
+    ("now", "opens"),
+    [
+        (datetime(2026, 12, 9, 10, 0), date(2026, 12, 9)),  # a Wednesday morning: today
+        (datetime(2026, 12, 9, 15, 0), date(2026, 12, 10)),  # after closing: tomorrow
+        (datetime(2026, 12, 11, 15, 0), date(2026, 12, 14)),  # Friday after closing: next week's Monday
+        (datetime(2026, 12, 13, 9, 0), date(2026, 12, 14)),  # a Sunday: Monday
+    ],
+)
+def test_the_calendar_opens_on_the_next_day_with_opening_hours_left(now: datetime, opens: date) -> None:
+    from appliance.core.agenda.opening import next_open_day
+
+    assert next_open_day(WEEKDAYS_9_TO_2, now) == opens
+
+
+def test_a_holiday_and_a_store_with_no_hours_are_handled() -> None:
+    from appliance.core.agenda.opening import next_open_day
+
+    friday = datetime(2026, 12, 11, 15, 0)
+    assert next_open_day({**WEEKDAYS_9_TO_2, "holidays": ["2026-12-14"]}, friday) == date(2026, 12, 15)
+    assert next_open_day({"weekly": {}}, friday) == friday.date()
+
+
+def test_day_pickers_read_in_the_panels_language_not_the_browsers(alice: FlaskClient, cast: Cast) -> None:
+    token = csrf_token(alice, "/panel/calendar")
+    alice.post("/ui/language", data={"language": "es", "csrf_token": token})
+    html = alice.get("/panel/calendar").get_data(as_text=True)
+    assert 'type="date"' not in html
+    picker = html.split('data-testid="book-day"')[1].split("</select>")[0]
+    assert any(day in picker for day in ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"))
+    assert "diciembre" in picker or "enero" in picker or " de " in picker
+
+
+def test_the_move_dialog_starts_at_the_appointments_own_day_and_time(
+    alice: FlaskClient, cast: Cast, rt: Runtime
+) -> None:
+    start = free_slots(rt, cast.tenant_a.id)[0]
+    made = book(rt, cast.tenant_a.id, start)
+    dialog = alice.get(f"/panel/calendar/appointments/{made['id']}", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    picker = dialog.split('data-testid="move-day"')[1].split("</select>")[0]
+    assert f'value="{start[:10]}" selected' in picker
+    slots = alice.get(
+        "/panel/calendar/slots", query_string={"service": "showroom_visit", "day": start[:10], "current": start}
+    ).get_data(as_text=True)
+    assert f'value="{start}" required checked' in slots
+    assert slots.count("checked") == 1

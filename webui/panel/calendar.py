@@ -12,12 +12,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from appliance.agenda import appointments as agenda
 from appliance.agenda.booking import BookingRequest, Change
 from appliance.agenda.catalogue import service_names
+from appliance.agenda.opening import opening_day
 from appliance.errors import AppError, Conflict, Invalid, NotFound
 from appliance.infra.runtime import current_runtime
 from appliance.leads.detail import read_lead
@@ -27,6 +28,16 @@ from webui.ui.auth import Principal, in_store, require
 
 STATUS_COLOURS = {"booked": "#047857", "completed": "#2563eb", "no_show": "#b91c1c", "cancelled": "#98a2b3"}
 ACTIONS = {"cancel": "cancelled", "no_show": "no_show", "restore": "booked", "complete": "completed"}
+DAYS_OFFERED = 90  # the day pickers list this many days ahead
+
+
+def day_choices(first: date, selected: date, count: int = DAYS_OFFERED) -> list[tuple[str, str, bool]]:
+    """Return (ISO day, the day in the staff member's language, selected) for a day picker: a list,
+    not the browser's date input, so the days read in the panel's language whatever the browser's."""
+    days = [first + timedelta(days=n) for n in range(count)]
+    if selected not in days:
+        days = sorted({*days, selected})
+    return [(d.isoformat(), format_date(d, "EEEE d MMMM y"), d == selected) for d in days]
 
 
 def _services(tenant_id: str) -> dict[str, str]:
@@ -62,8 +73,10 @@ def calendar() -> str:
     except NotFound:
         services = {}
     today = datetime.now(ZoneInfo(principal.tenant_timezone)).date()
-    options = _options(principal, _day(request.args.get("date"), today))
-    return render_template("panel/calendar.html", services=services, lead=lead, today=today, options=options)
+    opens = opening_day(current_runtime(), tenant_id, principal.tenant_timezone)
+    options = _options(principal, _day(request.args.get("date"), opens))
+    days = day_choices(today, opens)
+    return render_template("panel/calendar.html", services=services, lead=lead, days=days, options=options)
 
 
 def _options(principal: Principal, shown: date) -> dict[str, Any]:
@@ -84,6 +97,9 @@ def _options(principal: Principal, shown: date) -> dict[str, Any]:
             "prev": _("Previous"),
             "next": _("Next"),
         },
+        "noEvents": _("No appointments"),
+        # EventCalendar's "+2 more" in a full day of the month view; NUM is replaced by the count.
+        "moreLink": _("+%(count)s more", count="NUM"),
         "moveFailed": _("The appointment could not be moved there."),
         "loadFailed": _("The appointments could not be loaded. Reload the page."),
     }
@@ -131,7 +147,11 @@ def calendar_slots() -> str:
     except (Invalid, NotFound):
         found = []
     free = [slot for slot in found if slot.get("available", 1) > 0]
-    return render_template("panel/_slots.html", slots=free, service=service)
+    current = request.args.get("current", "")
+    if current[:10] == day.isoformat() and all(slot["start"] != current for slot in free):
+        # The appointment being moved holds its own time: offer it first, chosen, as "keep the time".
+        free = sorted([*free, {"start": current, "current": True}], key=lambda slot: slot["start"])
+    return render_template("panel/_slots.html", slots=free, service=service, current=current)
 
 
 @panel.post("/calendar/appointments")
@@ -183,14 +203,17 @@ def _refusal(exc: AppError) -> str:
 @require("agenda.read")
 def appointment(appointment_id: str) -> str:
     """Show one appointment with its actions (a fragment for the side panel, or a page of its own)."""
-    _principal, tenant_id = in_store()
+    principal, tenant_id = in_store()
     found = agenda.one(current_runtime(), tenant_id, appointment_id)
     lang = str(get_locale())
+    own_day = date.fromisoformat(found["start"][:10])
+    today = datetime.now(ZoneInfo(principal.tenant_timezone)).date()
     context = {
         "a": found,
         "services": _services(tenant_id),
         "status_word": word("appointment", found["status"], lang),
         "day": found["start"][:10],
+        "days": day_choices(min(today, own_day), own_day),
     }
     if request.headers.get("HX-Request"):
         return render_template("panel/_appointment.html", **context)

@@ -77,6 +77,8 @@
       eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
       slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
       dayMaxEvents: true,
+      noEventsContent: options.noEvents,
+      moreLinkContent: function (arg) { return options.moreLink.replace("NUM", String(arg.num)); },
       eventSources: [{ url: options.eventsUrl }],
       eventClick: function (info) { openAppointment(options, info.event.id); },
       eventDrop: function (info) { moveAppointment(options, info); }
