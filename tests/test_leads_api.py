@@ -44,7 +44,7 @@ def test_a_lead_from_a_real_chat_is_listed_in_the_documented_shape(
     assert lead["id"] == v.last["lead"]["id"]
     assert lead["session_id"] == v.session_id
     assert lead["status"] == "new"
-    assert lead["contact"] == {"name": "Ana Serra", "email": "ana.serra@example.com", "phone": None}
+    assert lead["contact"] == {"name": "Ana Serra", "email": "ana.serra@example.com", "phone": None, "address": None}
     assert lead["fields"] == {
         "project_type": "kitchen",
         "budget_min_eur": 8000,
@@ -233,7 +233,7 @@ def test_an_erased_lead_shows_no_contact_and_is_not_found_by_who_they_were(
     with rt.transaction() as db:
         db.get(Lead, lead_id).erased_at = ago(minutes=1)
     [shown] = listed(client, cast.alice_token)["items"]
-    assert shown["contact"] == {"name": None, "email": None, "phone": None}
+    assert shown["contact"] == {"name": None, "email": None, "phone": None, "address": None}
     assert (shown["erased"], shown["notes"]) == (True, None)
     assert shown["fields"]["project_type"] == "kitchen"
     for typed in ("gone@example.com", "611111111", "Ana"):
@@ -359,3 +359,71 @@ def test_no_notes_can_be_added_about_an_erased_person(client: FlaskClient, cast:
     assert response.get_json()["error"]["code"] == "lead_erased"
     closed = client.patch(f"/v1/leads/{lead_id}", json={"status": "lost"}, headers=auth(cast.bob_token))
     assert closed.get_json()["status"] == "lost"
+
+
+def test_q_finds_a_part_of_an_email(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    ana = add_lead(rt, cast.tenant_a.id, email="ana.serra@example.com")
+    add_lead(rt, cast.tenant_a.id, name="Other", email="other@elsewhere.net")
+    for typed in ("serra@", "EXAMPLE", "a.serra@exam"):
+        assert ids(listed(client, cast.alice_token, f"q={typed}")) == [ana], typed
+
+
+def test_the_list_filters_by_assignee_or_unassigned(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    bobs = add_lead(rt, cast.tenant_a.id, assignee_id=cast.bob.id)
+    nobodys = add_lead(rt, cast.tenant_a.id)
+    assert ids(listed(client, cast.alice_token, f"assignee_id={cast.bob.id}")) == [bobs]
+    assert ids(listed(client, cast.alice_token, "assignee_id=none")) == [nobodys]
+
+
+def test_staff_correct_the_contact_and_the_audit_names_what_changed_not_the_values(
+    client: FlaskClient, cast: Cast, rt: Runtime
+) -> None:
+    lead_id = add_lead(rt, cast.tenant_a.id, name="me llamo ana", email="ana@exmaple.com")
+    change = {
+        "contact": {
+            "name": "Ana Serra",
+            "email": "Ana@Example.com",
+            "phone": "612 34 56 78",
+            "address": "C/ Mallorca 1",
+        }
+    }
+    response = client.patch(f"/v1/leads/{lead_id}", json=change, headers=auth(cast.bob_token))
+    assert response.status_code == 200, response.get_json()
+    contact = response.get_json()["contact"]
+    assert (contact["name"], contact["email"], contact["phone"]) == ("Ana Serra", "ana@example.com", "+34612345678")
+    assert contact["address"] == "C/ Mallorca 1"
+    assert ids(listed(client, cast.alice_token, "q=ana@example.com")) == [lead_id]
+    assert ids(listed(client, cast.alice_token, "q=612345678")) == [lead_id]
+    assert listed(client, cast.alice_token, "q=ana@exmaple.com")["items"] == []
+    with rt.sessions() as db:
+        [entry] = db.scalars(select(Audit).where(Audit.action == "lead.contact_changed")).all()
+        lead = db.get(Lead, lead_id)
+    assert entry.details["changed"] == ["address", "email", "name", "phone"]
+    assert "example" not in str(entry.details)
+    assert "612" not in str(entry.details)
+    assert entry.details["score"] == lead.score
+    assert sum(lead.score_breakdown.values()) == pytest.approx(lead.score, abs=1)
+
+
+@pytest.mark.parametrize(
+    ("contact", "path"),
+    [({"email": "not an email"}, "contact.email"), ({"phone": "12"}, "contact.phone"), ({"fax": "1"}, "contact")],
+)
+def test_a_bad_contact_is_422_and_changes_nothing(
+    client: FlaskClient, cast: Cast, rt: Runtime, contact: dict, path: str
+) -> None:
+    lead_id = add_lead(rt, cast.tenant_a.id, email="ana@example.com")
+    response = client.patch(f"/v1/leads/{lead_id}", json={"contact": contact}, headers=auth(cast.alice_token))
+    assert response.status_code == 422
+    assert path in str(response.get_json()["error"]["details"]["problems"])
+    assert client.get(f"/v1/leads/{lead_id}", headers=auth(cast.alice_token)).get_json()["contact"]["email"] == (
+        "ana@example.com"
+    )
+
+
+def test_an_erased_persons_contact_cannot_be_set_again(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    lead_id = add_lead(rt, cast.tenant_a.id, email="gone@example.com")
+    with rt.transaction() as db:
+        db.get(Lead, lead_id).erased_at = ago(minutes=1)
+    change = {"contact": {"email": "back@example.com"}}
+    assert client.patch(f"/v1/leads/{lead_id}", json=change, headers=auth(cast.alice_token)).status_code == 409

@@ -156,6 +156,54 @@ def test_staff_change_the_status_assignee_and_notes(alice: FlaskClient, cast: Ca
     assert "Saved." in page(alice, f"/panel/leads/{lead_id}")
 
 
+def test_staff_correct_the_contact_from_the_lead_page(alice: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    lead_id = add_lead(rt, cast.tenant_a.id, name="me llamo ana", email="ana@exmaple.com")
+    form = {
+        "name": "Ana Serra",
+        "email": "ana@example.com",
+        "phone": "612345678",
+        "address": "C/ Mallorca 1, Barcelona",
+    }
+    response = post_form(alice, f"/panel/leads/{lead_id}/contact", form, page=f"/panel/leads/{lead_id}")
+    assert response.status_code == 302
+    shown = page(alice, f"/panel/leads/{lead_id}")
+    assert "The contact was corrected." in shown
+    assert "C/ Mallorca 1, Barcelona" in shown
+    with rt.sessions() as db:
+        lead = db.get(Lead, lead_id)
+        assert lead.contact == {
+            "name": "Ana Serra",
+            "email": "ana@example.com",
+            "phone": "+34612345678",
+            "address": "C/ Mallorca 1, Barcelona",
+        }
+        assert db.scalar(select(Audit.action).where(Audit.target_id == lead_id)) == "lead.contact_changed"
+
+
+def test_a_bad_contact_is_explained_in_the_panels_language_and_kept_in_the_form(
+    panel_login: Login, cast: Cast, rt: Runtime
+) -> None:
+    client = panel_login("alice@example.com", language="es")
+    lead_id = add_lead(rt, cast.tenant_a.id, email="ana@example.com")
+    form = {"name": "Ana", "email": "ana@", "phone": "", "address": ""}
+    response = post_form(client, f"/panel/leads/{lead_id}/contact", form, page=f"/panel/leads/{lead_id}")
+    assert response.status_code == 422
+    assert "Esa dirección de correo no es válida." in response.get_data(as_text=True)
+    with rt.sessions() as db:
+        assert db.get(Lead, lead_id).contact["email"] == "ana@example.com"
+
+
+def test_the_leads_table_filters_by_assignee(alice: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    add_lead(rt, cast.tenant_a.id, name="Assigned Person", assignee_id=cast.bob.id)
+    add_lead(rt, cast.tenant_a.id, name="Nobodys Lead")
+    mine = page(alice, f"/panel/leads?assignee_id={cast.bob.id}")
+    assert "Assigned Person" in mine
+    assert "Nobodys Lead" not in mine
+    unassigned = page(alice, "/panel/leads?assignee_id=none")
+    assert "Nobodys Lead" in unassigned
+    assert "Assigned Person" not in unassigned
+
+
 def test_a_lead_cannot_be_assigned_to_a_stranger(alice: FlaskClient, cast: Cast, rt: Runtime) -> None:
     lead_id = add_lead(rt, cast.tenant_a.id)
     post_form(alice, f"/panel/leads/{lead_id}", {"status": "new", "assignee_id": cast.charlie.id})
@@ -207,14 +255,14 @@ def test_another_stores_lead_is_not_found(alice: FlaskClient, cast: Cast, rt: Ru
     assert "Aliena" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/panel/leads/{id}", "/panel/leads/{id}/erase"])
+@pytest.mark.parametrize("path", ["/panel/leads/{id}", "/panel/leads/{id}/erase", "/panel/leads/{id}/contact"])
 def test_another_stores_lead_cannot_be_changed(alice: FlaskClient, cast: Cast, rt: Runtime, path: str) -> None:
     theirs = add_lead(rt, cast.tenant_b.id, name="Aliena")
-    response = post_form(alice, path.format(id=theirs), {"status": "lost", "confirm": "erase"})
+    response = post_form(alice, path.format(id=theirs), {"status": "lost", "confirm": "erase", "name": "Mine now"})
     assert response.status_code in {302, 404}
     with rt.sessions() as db:
         lead = db.get(Lead, theirs)
-        assert (lead.status, lead.erased_at) == ("new", None)
+        assert (lead.status, lead.erased_at, lead.contact["name"]) == ("new", None, "Aliena")
 
 
 def _events(body: str) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from appliance.errors import Conflict, Invalid, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import Appointment, File, Lead, Membership, Message
 from appliance.infra.runtime import Runtime
+from appliance.leads.contact import correct_contact
 from appliance.leads.query import store_of
 from appliance.leads.views import lead_json, local_iso
 from appliance.tenants.directory import tenant_config
@@ -64,7 +65,7 @@ def _check(db: Session, tenant_id: str, changes: dict[str, Any]) -> None:
     """Raise Invalid listing every problem of ``changes``."""
     problems = [{"path": k, "message": "cannot be changed here"} for k in changes if k not in CHANGEABLE]
     if not changes:
-        problems.append({"path": "body", "message": "give status, notes or assignee_id"})
+        problems.append({"path": "body", "message": "give status, notes, assignee_id or contact"})
     if "status" in changes and changes["status"] not in LEAD_STATUSES:
         problems.append({"path": "status", "message": f"must be one of {', '.join(LEAD_STATUSES)}"})
     notes = changes.get("notes")
@@ -141,8 +142,15 @@ def read_lead(rt: Runtime, tenant_id: str, lead_id: str) -> dict[str, Any]:
 
 
 def edit_lead(rt: Runtime, tenant_id: str, lead_id: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """Apply staff's changes to a lead, audited, and return it (see update_lead)."""
+    """Apply staff's changes to a lead, audited, and return it (see update_lead; a ``contact``
+    corrects the contact, see appliance.leads.contact)."""
+    changes = dict(changes)
+    contact = changes.pop("contact", None)
     with rt.transaction() as db:
+        if contact is not None:
+            correct_contact(rt, db, get_lead(db, tenant_id, lead_id), contact)
+            if not changes:
+                return lead_detail(db, tenant_id, lead_id)
         return update_lead(db, tenant_id, lead_id, changes)
 
 

@@ -1,10 +1,10 @@
 """Finding a store's leads: the filters of the list and the CSV, sorting, and keyset paging.
 
-Contacts are encrypted at rest, so SQL cannot look inside them. An email or a phone in ``q`` is
-matched exactly through the keyed lookup hashes written with the lead (``Lead.email_hash`` and
-``Lead.phone_hash``, normalised the same way). Anything else in ``q`` is a name: every other filter
-still runs in SQL, and the rows that pass are decrypted and compared in Python, newest first, at
-most ``NAME_SCAN_LIMIT`` rows per request. When that bound is reached the page may hold fewer
+Contacts are encrypted at rest, so SQL cannot look inside them. A whole email or a phone in ``q``
+is matched exactly through the keyed lookup hashes written with the lead (``Lead.email_hash`` and
+``Lead.phone_hash``, normalised the same way). Anything else in ``q`` is part of a name or of an
+email: every other filter still runs in SQL, and the rows that pass are decrypted and compared in
+Python, newest first, at most ``NAME_SCAN_LIMIT`` rows per request. When that bound is reached the page may hold fewer
 items than asked for, and ``next_cursor`` continues the scan where it stopped.
 """
 
@@ -32,6 +32,7 @@ from appliance.infra.crypto import current_keyring
 from appliance.infra.db import Lead, Tenant
 from appliance.infra.runtime import Runtime
 from appliance.leads.views import lead_json
+from appliance.tenants.validation import email_problem
 
 Sort = Literal["-created_at", "created_at", "-score", "score"]
 DEFAULT_LIMIT = 50
@@ -78,7 +79,12 @@ class LeadFilters(BaseModel):
     score_max: int | None = Field(default=None, ge=0, le=100)
     created_from: When | None = None
     created_to: When | None = None
-    q: str | None = Field(default=None, max_length=200, description="A name (part of it), an email or a phone.")
+    assignee_id: str | None = Field(
+        default=None, max_length=64, description="Leads assigned to this team member; `none`: unassigned ones."
+    )
+    q: str | None = Field(
+        default=None, max_length=200, description="Part of a name or of an email, a whole email, or a phone."
+    )
     sort: Sort = "-created_at"
 
     @model_validator(mode="after")
@@ -98,11 +104,11 @@ class Plan:
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
 
     def matches(self, lead: Lead) -> bool:
-        """Tell whether ``lead`` passes the name search (always, without one)."""
+        """Tell whether ``lead`` passes the name or email search (always, without one)."""
         if self.needle is None:
             return True
-        name = (lead.contact or {}).get("name")
-        return isinstance(name, str) and self.needle in fold(name)
+        contact = lead.contact or {}
+        return any(isinstance(contact.get(k), str) and self.needle in fold(contact[k]) for k in ("name", "email"))
 
 
 def fold(text: str) -> str:
@@ -127,6 +133,10 @@ def plan_for(filters: LeadFilters, tenant: Tenant) -> Plan:
         value = getattr(filters, name)
         if value is not None:
             where.append(getattr(Lead, name) == value)
+    if filters.assignee_id == "none":
+        where.append(Lead.assignee_id.is_(None))
+    elif filters.assignee_id is not None:
+        where.append(Lead.assignee_id == filters.assignee_id)
     if filters.score_min is not None:
         where.append(Lead.score >= filters.score_min)
     if filters.score_max is not None:
@@ -162,7 +172,7 @@ def _until(moment: date | datetime, zone: ZoneInfo) -> ColumnElement[bool]:
 def _contact_condition(q: str, country: str) -> ColumnElement[bool] | None:
     """Match an email or a phone through its lookup hash, normalised as when the lead was written."""
     keyring = current_keyring()
-    if "@" in q:
+    if "@" in q and email_problem(q) is None:
         return Lead.email_hash == keyring.lookup_hash(q.lower())
     digits = sum(c.isdigit() for c in q)
     if digits >= 6 and _PHONE_LIKE.match(q):

@@ -8,7 +8,7 @@ from typing import Any
 from appliance.core.lead_fields import PROJECT_FIELDS
 from appliance.infra.db import Lead
 
-CONTACT_KEYS = ("name", "email", "phone")
+CONTACT_KEYS = ("name", "email", "phone", "address")
 
 
 def shown_contact(lead: Lead) -> dict[str, str | None]:

@@ -26,8 +26,8 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "
 
 @panel.get("/leads/<lead_id>")
 @require("leads.read")
-def lead(lead_id: str) -> str:
-    """Show everything about one lead."""
+def lead(lead_id: str, contact_problems: list[str] | None = None) -> str:
+    """Show everything about one lead (with what was wrong in a contact correction, if any)."""
     _principal, tenant_id = in_store()
     lang = str(get_locale())
     record = lead_record(current_runtime(), tenant_id, lead_id, lang)
@@ -43,7 +43,9 @@ def lead(lead_id: str) -> str:
         "team": record["team"],
     }
     statuses = [(s, word("status", s, lang)) for s in LEAD_STATUSES]
-    return render_template("panel/lead.html", statuses=statuses, notes_max=NOTES_MAX, **context)
+    return render_template(
+        "panel/lead.html", statuses=statuses, notes_max=NOTES_MAX, contact_problems=contact_problems or [], **context
+    )
 
 
 @panel.post("/leads/<lead_id>")
@@ -63,6 +65,31 @@ def lead_update(lead_id: str) -> Response:
         flash(_("The lead was not changed: check the status, the person assigned and the notes."), "error")
     else:
         flash(_("Saved."), "success")
+    return redirect(url_for("panel.lead", lead_id=lead_id))
+
+
+CONTACT_PROBLEMS = {
+    "contact.email": lambda: _("That e-mail address is not valid."),
+    "contact.phone": lambda: _("That phone number is not valid."),
+}
+
+
+@panel.post("/leads/<lead_id>/contact")
+@require("leads.write")
+def lead_contact(lead_id: str) -> Response | tuple[str, int]:
+    """Correct the lead's name, e-mail, phone and address (the service audits it and scores again)."""
+    tenant_id = in_store()[1]
+    given = {key: request.form.get(key, "") for key in ("name", "email", "phone", "address")}
+    try:
+        edit_lead(current_runtime(), tenant_id, lead_id, {"contact": given})
+    except Invalid as exc:
+        paths = [p.get("path") for p in exc.details.get("problems", [])]
+        problems = [CONTACT_PROBLEMS[p]() for p in paths if p in CONTACT_PROBLEMS]
+        return lead(lead_id, problems or [_("The contact was not changed.")]), 422
+    except Conflict:
+        flash(_("This person's data was erased; their contact cannot be set again."), "error")
+    else:
+        flash(_("The contact was corrected."), "success")
     return redirect(url_for("panel.lead", lead_id=lead_id))
 
 

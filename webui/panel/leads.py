@@ -15,6 +15,7 @@ from appliance.errors import Invalid
 from appliance.infra.runtime import current_runtime
 from appliance.leads.export import csv_download, export_leads_csv
 from appliance.leads.query import LeadFilters, find_leads
+from appliance.tenants.team import team_of
 from webui.panel.blueprint import panel
 from webui.panel.live import live_response, position_of
 from webui.panel.present import project_choices, word
@@ -73,7 +74,7 @@ def leads() -> str:
         live_url=url_for("panel.leads_live", **query_args(filters, sort=None)) if live else None,
         since=position_of(items[0]) if items else position_of(None),
         sort_url=lambda column: _sort_url(filters, column),
-        choices=_choices(),
+        choices=_choices(tenant_id),
     )
 
 
@@ -95,9 +96,11 @@ def _sort_url(filters: LeadFilters | None, column: str) -> str:
     return url_for("panel.leads", **query_args(filters, sort=wanted, cursor=None))
 
 
-def _choices() -> dict[str, list[tuple[str, str]]]:
+def _choices(tenant_id: str) -> dict[str, list[tuple[str, str]]]:
     lang = str(get_locale())
+    team = [(m.user_id, m.name or m.email) for m in team_of(current_runtime(), tenant_id)]
     return {
+        "assignee_id": [("none", _("Nobody yet")), *team],
         "temperature": [(t, word("temperature", t, lang)) for t in TEMPERATURES],
         "status": [(s, word("status", s, lang)) for s in LEAD_STATUSES],
         "channel": [(c, word("channel", c, lang)) for c in CHANNELS],

@@ -44,6 +44,7 @@ class Contact(BaseModel):
     name: str | None
     email: str | None
     phone: str | None
+    address: str | None = Field(default=None, description="The street address, for home visits.")
 
 
 class LeadOut(BaseModel):
@@ -73,12 +74,24 @@ class LeadPage(BaseModel):
     next_cursor: str | None
 
 
+class ContactChange(Body):
+    """A correction of the lead's contact: only the keys given change; an empty text removes one.
+    A phone without a prefix is read in the store's country."""
+
+    name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=40)
+    address: str | None = Field(default=None, max_length=300)
+
+
 class LeadChange(Body):
-    """What staff change on a lead; ``assignee_id`` null unassigns it, ``notes`` null clears them."""
+    """What staff change on a lead; ``assignee_id`` null unassigns it, ``notes`` null clears them;
+    ``contact`` corrects the contact (audited, and the score computed again)."""
 
     status: Literal[LEAD_STATUSES] | None = None  # type: ignore[valid-type]
     notes: str | None = Field(default=None, max_length=NOTES_MAX)
     assignee_id: str | None = Field(default=None, max_length=64)
+    contact: ContactChange | None = None
 
 
 class TranscriptMessage(BaseModel):
@@ -131,9 +144,11 @@ def get_lead(path: LeadPath) -> Response:
 
 @api.patch("/leads/<lead_id>", responses={200: LeadOut, 409: ErrorEnvelope, **ERRORS}, security=STAFF)
 def change_lead(path: LeadPath, body: LeadChange) -> Response:
-    """Change a lead's status, notes or assignee (a member of the store's team)."""
+    """Change a lead's status, notes, assignee (a member of the store's team) or contact."""
     staff = current_staff("leads.write")
     changes = body.model_dump(exclude_unset=True)
+    if changes.get("contact") is None:
+        changes.pop("contact", None)
     lead = edit_lead(current_runtime(), staff.tenant_id, path.lead_id, changes)
     return _private(jsonify(lead))
 
