@@ -35,6 +35,7 @@ ACTIONS = {
     "impersonation.started": _l("Operator entered the store"),
     "impersonation.ended": _l("Operator left the store"),
     "lead.updated": _l("Lead updated"),
+    "lead.contact_changed": _l("Lead's contact corrected"),
     "leads.exported": _l("Leads exported"),
     "login.succeeded": _l("Signed in"),
     "login.failed": _l("Failed sign-in"),
