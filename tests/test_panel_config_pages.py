@@ -190,6 +190,25 @@ def test_the_agenda_form_changes_hours_and_adds_a_service(alice: FlaskClient, rt
     assert {"start": "2031-04-01T00:00:00+02:00", "end": "2031-04-03T00:00:00+02:00"} in agenda["closures"]
 
 
+def test_a_home_visit_area_and_travel_time_are_set_by_form(alice: FlaskClient, rt: Runtime, cast: Cast) -> None:
+    values = form_of(alice, "/panel/settings/agenda")
+    new = int(values["service_rows"]) - 1
+    values |= {f"service_name_en_{new}": "Measuring at home", f"service_location_{new}": "home"}
+    values |= {f"service_duration_{new}": "60", f"service_buffer_{new}": "30"}
+    values |= {f"service_postcodes_{new}": "08001, 08002\n08002;1000-001", f"service_prefixes_{new}": "081 082"}
+    assert alice.post("/panel/settings/agenda", data=values).status_code == 302
+    added = current(rt, cast.tenant_a, "agenda")["payload"]["services"][-1]
+    assert (added["location"], added["travel_buffer_minutes"]) == ("home", 30)
+    assert added["service_area"] == {"postal_codes": ["08001", "08002", "1000-001"], "prefixes": ["081", "082"]}
+    shown = form_of(alice, "/panel/settings/agenda")
+    assert shown[f"service_postcodes_{new}"] == "08001, 08002, 1000-001"
+    assert shown[f"service_prefixes_{new}"] == "081, 082"
+    # Emptying both lists lets the service visit anywhere again.
+    shown |= {f"service_postcodes_{new}": "", f"service_prefixes_{new}": ""}
+    assert alice.post("/panel/settings/agenda", data=shown).status_code == 302
+    assert current(rt, cast.tenant_a, "agenda")["payload"]["services"][-1].get("service_area") is None
+
+
 def test_an_agenda_with_a_half_given_opening_shows_where(alice: FlaskClient) -> None:
     values = form_of(alice, "/panel/settings/agenda") | {"mon_close_0": ""}
     response = alice.post("/panel/settings/agenda", data=values)

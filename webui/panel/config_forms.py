@@ -245,8 +245,29 @@ def _services(form: Form, current: list[dict[str, Any]], problems: Problems) -> 
         service["duration_minutes"] = _whole(form, f"service_duration_{i}", problems, _("Length of %(s)s", s=label))
         service["capacity"] = _whole(form, f"service_capacity_{i}", problems, _("At the same time (%(s)s)", s=label))
         service["location"] = _text(form, f"service_location_{i}") or "showroom"
+        buffer = _text(form, f"service_buffer_{i}")
+        if buffer or "travel_buffer_minutes" in service:
+            name = _("Travel time of %(s)s", s=label)
+            service["travel_buffer_minutes"] = _whole(form, f"service_buffer_{i}", problems, name) if buffer else 0
+        area = _service_area(form, i)
+        if area:
+            service["service_area"] = area
+        else:
+            service.pop("service_area", None)
         kept.append(service)
     return kept
+
+
+def _service_area(form: Form, i: int) -> dict[str, list[str]] | None:
+    """Read the postal codes (whole ones, and the starts of others) a home visit may go to."""
+    codes = _listed(form.get(f"service_postcodes_{i}") or "")
+    prefixes = _listed(form.get(f"service_prefixes_{i}") or "")
+    return {"postal_codes": codes, "prefixes": prefixes} if codes or prefixes else None
+
+
+def _listed(text: str) -> list[str]:
+    # Staff paste lists in every shape: one per line, separated by commas, semicolons or spaces.
+    return list(dict.fromkeys(part.strip().upper() for part in re.split(r"[\s,;]+", text) if part.strip()))
 
 
 def _new_id(label: str, taken: list[str]) -> str:
