@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from appliance.core.flows.texts_booking import BOOKING_FORMAL, BOOKING_TEXTS
 from appliance.core.flows.texts_formal import FORMAL_OVERRIDES
 
 SYSTEM: dict[str, dict[str, str]] = {
@@ -142,6 +143,9 @@ SYSTEM: dict[str, dict[str, str]] = {
     },
 }
 
+# The sentences about dates, times and home visits live beside each other in texts_booking.
+SYSTEM |= BOOKING_TEXTS
+
 PROJECTS = {
     "kitchen": {"es": "cocina", "ca": "cuina", "pt": "cozinha", "en": "kitchen"},
     "wardrobe": {"es": "armario", "ca": "armari", "pt": "roupeiro", "en": "wardrobe"},
@@ -177,7 +181,8 @@ BUDGET_WORDS = {
 }
 
 # Every sentence as a formal store says it: its formal wording where it has one, else the plain one.
-SYSTEM_FORMAL: dict[str, dict[str, str]] = {key: texts | FORMAL_OVERRIDES.get(key, {}) for key, texts in SYSTEM.items()}
+_FORMAL = FORMAL_OVERRIDES | BOOKING_FORMAL
+SYSTEM_FORMAL: dict[str, dict[str, str]] = {key: texts | _FORMAL.get(key, {}) for key, texts in SYSTEM.items()}
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
