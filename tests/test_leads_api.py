@@ -44,7 +44,7 @@ def test_a_lead_from_a_real_chat_is_listed_in_the_documented_shape(
     assert lead["id"] == v.last["lead"]["id"]
     assert lead["session_id"] == v.session_id
     assert lead["status"] == "new"
-    assert lead["contact"] == {"name": "Ana Serra", "email": "ana.serra@example.com", "phone": None}
+    assert lead["contact"] == {"name": "Ana Serra", "email": "ana.serra@example.com", "phone": None, "address": None}
     assert lead["fields"] == {
         "project_type": "kitchen",
         "budget_min_eur": 8000,
@@ -233,7 +233,7 @@ def test_an_erased_lead_shows_no_contact_and_is_not_found_by_who_they_were(
     with rt.transaction() as db:
         db.get(Lead, lead_id).erased_at = ago(minutes=1)
     [shown] = listed(client, cast.alice_token)["items"]
-    assert shown["contact"] == {"name": None, "email": None, "phone": None}
+    assert shown["contact"] == {"name": None, "email": None, "phone": None, "address": None}
     assert (shown["erased"], shown["notes"]) == (True, None)
     assert shown["fields"]["project_type"] == "kitchen"
     for typed in ("gone@example.com", "611111111", "Ana"):

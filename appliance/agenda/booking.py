@@ -34,6 +34,7 @@ class BookingRequest:
     email: str | None = None
     phone: str | None = None
     postal_code: str | None = None
+    address: str | None = None  # the street address of a home visit, kept with the encrypted contact
     notes: str | None = None
     lead_id: str | None = None
     actor: str = "visitor"
@@ -217,7 +218,8 @@ def _row(tenant_id: str, agenda: dict[str, Any], request: BookingRequest, now: d
     blocked_start, end, blocked_end = blocked_span(agenda, request.service, request.start)
     stamped = utcnow()
     appointment_id = new_id("a")
-    contact = {k: v for k, v in {"name": request.name, "email": request.email, "phone": request.phone}.items() if v}
+    given = {"name": request.name, "email": request.email, "phone": request.phone, "address": request.address}
+    contact = {k: v for k, v in given.items() if v}
     return {
         "id": appointment_id,
         "tenant_id": tenant_id,

@@ -8,11 +8,11 @@ from typing import Any
 from appliance.core.lead_fields import PROJECT_FIELDS
 from appliance.infra.db import Lead
 
-CONTACT_KEYS = ("name", "email", "phone")
+CONTACT_KEYS = ("name", "email", "phone", "address")
 
 
 def shown_contact(lead: Lead) -> dict[str, str | None]:
-    """Return the name, email and phone staff may see: all empty once the person was erased."""
+    """Return the name, email, phone and home address staff may see: all empty once the person was erased."""
     contact = {} if lead.erased_at is not None else (lead.contact or {})
     return {key: contact.get(key) or None for key in CONTACT_KEYS}
 

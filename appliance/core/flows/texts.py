@@ -51,12 +51,6 @@ SYSTEM: dict[str, dict[str, str]] = {
         "pt": "Não reconheço esse telefone. Escreva-o com o indicativo, p. ex. +351 912 345 678.",
         "en": "I don't recognise that phone number. Please include the country code, e.g. +34 612 345 678.",
     },
-    "not_postal_code": {
-        "es": "Ese código postal no parece válido. ¿Lo revisas?",
-        "ca": "Aquest codi postal no sembla vàlid. El revises?",
-        "pt": "Esse código postal não parece válido. Pode verificar?",
-        "en": "That postcode doesn't look valid. Could you check it?",
-    },
     "pick_slot": {
         "es": "Elige una de las horas disponibles, por favor.",
         "ca": "Tria una de les hores disponibles, si us plau.",

@@ -44,12 +44,12 @@ BOOKING_TEXTS: dict[str, dict[str, str]] = {
         "en": "If you prefer, call us on {phone}.",
     },
     "not_address": {
-        "es": "Necesito la dirección completa para ir a medir: calle, número, piso y población. Por ejemplo: Calle Mayor 12, 3º B, Valencia.",
-        "ca": "Necessito l'adreça completa per venir a prendre mides: carrer, número, pis i població. Per exemple: Carrer Major 12, 3r 2a, València.",
+        "es": "Necesito tu dirección completa para ir a medir: calle, número, piso y población. Por ejemplo: Calle Mayor 12, 3º B, Valencia.",
+        "ca": "Necessito la teva adreça completa per venir a prendre mides: carrer, número, pis i població. Per exemple: Carrer Major 12, 3r 2a, València.",
         "pt": "Preciso da morada completa para irmos medir: rua, número, andar e localidade. Por exemplo: Rua Augusta 120, 2.º Esq., Lisboa.",
         "en": "I need the full address to come and measure: street, number, floor and town. For example: 12 High Street, Flat 3, Valencia.",
     },
-    "postal_code_example": {
+    "not_postal_code": {
         "es": "Ese código postal no parece válido. Escríbelo así: {example}.",
         "ca": "Aquest codi postal no sembla vàlid. Escriu-lo així: {example}.",
         "pt": "Esse código postal não parece válido. Escreva-o assim: {example}.",
@@ -87,12 +87,13 @@ BOOKING_FORMAL: dict[str, dict[str, str]] = {
         "en": "If you prefer, you can call us on {phone}.",
     },
     "not_address": {
-        "es": "Necesito la dirección completa para ir a medir: calle, número, piso y población. Por ejemplo: Calle Mayor 12, 3º B, Valencia.",
-        "ca": "Necessito l'adreça completa per venir a prendre mides: carrer, número, pis i població. Per exemple: Carrer Major 12, 3r 2a, València.",
+        "es": "Necesito su dirección completa para ir a medir: calle, número, piso y población. Por ejemplo: Calle Mayor 12, 3º B, Valencia.",
+        "ca": "Necessito la seva adreça completa per venir a prendre mides: carrer, número, pis i població. Per exemple: Carrer Major 12, 3r 2a, València.",
     },
-    "postal_code_example": {
+    "not_postal_code": {
         "es": "Ese código postal no parece válido. ¿Podría escribirlo así: {example}?",
         "ca": "Aquest codi postal no sembla vàlid. El podria escriure així: {example}?",
+        "pt": "Esse código postal não parece válido. Poderia escrevê-lo assim: {example}?",
         "en": "That postcode does not look valid. Could you write it like this: {example}?",
     },
 }

@@ -44,6 +44,7 @@ class Contact(BaseModel):
     name: str | None
     email: str | None
     phone: str | None
+    address: str | None = None  # the street address of a home visit, when the visitor gave one
 
 
 class LeadOut(BaseModel):
