@@ -176,7 +176,8 @@ def test_a_home_visit_checks_the_postal_code_against_the_area(client: FlaskClien
 
     near = visitor_until(client, cast, rt, "visit_type")
     near.send(choice="home")
-    inside = near.send(value="46006")
+    assert near.send(value="46006")["input"]["block_id"] == "address"
+    inside = near.send(text="Carrer de Cuba 8, 2n 1a, València")
     assert inside["input"]["block_id"] == "home_appointment"
     assert inside["input"]["service"] == "measuring_visit"
     booked = near.send(value=inside["input"]["slots"][0]["start"])

@@ -383,14 +383,29 @@ def test_it_accepts_postal_codes_of_spain_and_portugal(country: str, typed: str,
     assert chat.vars["postal_code"] == stored
 
 
-@pytest.mark.parametrize(("country", "typed"), [("ES", "53001"), ("ES", "00123"), ("ES", "1000-001"), ("PT", "08001")])
-def test_it_refuses_postal_codes_that_do_not_exist_in_the_country(country: str, typed: str) -> None:
+@pytest.mark.parametrize(
+    ("country", "typed", "stored"), [("ES", "1000-001", "1000-001"), ("PT", "08001", "08001"), ("ES", "75001", "75001")]
+)
+def test_it_keeps_well_formed_codes_of_other_countries(country: str, typed: str, stored: str) -> None:
+    # Whether the store goes there is the service area's question, not the code's validity.
+    chat = Chat(small_flow({"type": "input", "kind": "postal_code", "variable": "postal_code"}), country=country)
+    chat.start()
+
+    chat.text(typed)
+
+    assert chat.vars["postal_code"] == stored
+
+
+@pytest.mark.parametrize(
+    ("country", "typed", "example"), [("ES", "123", "28001"), ("ES", "1000-01", "28001"), ("PT", "abc", "1000-001")]
+)
+def test_it_asks_again_for_a_malformed_postal_code_with_an_example(country: str, typed: str, example: str) -> None:
     chat = Chat(small_flow({"type": "input", "kind": "postal_code", "variable": "postal_code"}), country=country)
     chat.start()
 
     turn = chat.text(typed)
 
-    assert said(turn) == ["Ese código postal no parece válido. ¿Lo revisas?"]
+    assert said(turn) == [f"Ese código postal no parece válido. Escríbelo así: {example}."]
     assert chat.state["block"] == "q"
 
 

@@ -486,4 +486,4 @@ _CHAT_WORDS = st.lists(
 )
 def test_it_never_raises_and_never_returns_a_past_day(text: str, language: str, today: date) -> None:
     wish = find_day(text, language, today)
-    assert wish is None or (wish.day >= today and wish.part in {None, "morning", "afternoon", "evening"})
+    assert wish is None or (wish.day >= today and wish.part in {None, "morning", "midday", "afternoon", "evening"})

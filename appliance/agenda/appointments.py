@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
+from appliance.agenda import clock
 from appliance.agenda.booking import BookingRequest, Change, appointment_json, book, busy_between, change
 from appliance.core.agenda.availability import day_slots, service_of
 from appliance.errors import Invalid, NotFound
-from appliance.infra.db import Appointment, utcnow
+from appliance.infra.db import Appointment
 from appliance.infra.idempotency import run_once
 from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import tenant_config
@@ -39,7 +40,7 @@ def slots(rt: Runtime, tenant_id: str, service: str, day_from: date, day_to: dat
         start = datetime.combine(day_from, time.min, zone) - timedelta(days=1)
         end = datetime.combine(day_to, time.max, zone) + timedelta(days=1)
         busy = busy_between(conn, tenant_id, service, start, end)
-    return {"timezone": agenda["timezone"], "slots": day_slots(agenda, service, day_from, day_to, utcnow(), busy)}
+    return {"timezone": agenda["timezone"], "slots": day_slots(agenda, service, day_from, day_to, clock.now(), busy)}
 
 
 def appointments(rt: Runtime, tenant_id: str, day_from: date, day_to: date) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, insert, select, text
 
+from appliance.agenda import clock
 from appliance.core.agenda.availability import Busy, blocked_span, in_service_area, is_offered, service_of
 from appliance.core.ids import new_id
 from appliance.errors import Conflict, Invalid, NotFound
@@ -33,6 +34,7 @@ class BookingRequest:
     email: str | None = None
     phone: str | None = None
     postal_code: str | None = None
+    address: str | None = None  # the street address of a home visit, kept with the encrypted contact
     notes: str | None = None
     lead_id: str | None = None
     actor: str = "visitor"
@@ -43,7 +45,7 @@ def book(conn: Connection, tenant_id: str, agenda: dict[str, Any], request: Book
     """Store the appointment, or raise Invalid (not a bookable time) or Conflict (slot_taken)."""
     _check_request(agenda, request)
     _serialise_bookings(conn, tenant_id, request.service)
-    now = utcnow()
+    now = clock.now()
     if not is_offered(agenda, request.service, request.start, now, ()):
         raise Invalid([{"path": "start", "message": "is not one of the times the store offers"}])
     if not is_offered(agenda, request.service, request.start, now, busy_for(conn, tenant_id, agenda, request)):
@@ -136,7 +138,7 @@ def _moved(conn: Connection, tenant_id: str, agenda: dict[str, Any], current: di
         raise Invalid([{"path": "start", "message": "needs an offset, e.g. 2026-03-30T09:30:00+02:00"}])
     service = current["service"]
     _serialise_bookings(conn, tenant_id, service)
-    now = utcnow()
+    now = clock.now()
     if not is_offered(agenda, service, start, now, ()):
         raise Invalid([{"path": "start", "message": "is not one of the times the store offers"}])
     blocked_start, end, blocked_end = blocked_span(agenda, service, start)
@@ -212,9 +214,12 @@ def busy_between(conn: Connection, tenant_id: str, service: str, start: datetime
 
 
 def _row(tenant_id: str, agenda: dict[str, Any], request: BookingRequest, now: datetime) -> dict[str, Any]:
+    """Return the appointment row; ``now`` is the agenda's clock, the row's own stamps the real one."""
     blocked_start, end, blocked_end = blocked_span(agenda, request.service, request.start)
+    stamped = utcnow()
     appointment_id = new_id("a")
-    contact = {k: v for k, v in {"name": request.name, "email": request.email, "phone": request.phone}.items() if v}
+    given = {"name": request.name, "email": request.email, "phone": request.phone, "address": request.address}
+    contact = {k: v for k, v in given.items() if v}
     return {
         "id": appointment_id,
         "tenant_id": tenant_id,
@@ -232,8 +237,8 @@ def _row(tenant_id: str, agenda: dict[str, Any], request: BookingRequest, now: d
         "reminder_24h_sent_at": now if request.start - now < timedelta(hours=24) else None,
         "ics_uid": f"{appointment_id}@ebanista",
         "ics_sequence": 0,
-        "created_at": now,
-        "updated_at": now,
+        "created_at": stamped,
+        "updated_at": stamped,
         "created_by": request.actor_user_id,
     }
 

@@ -1,4 +1,4 @@
-"""Which slots the chat offers: the next free ones, the next page, or those of a day the visitor named."""
+"""Which slots the chat offers: the next free ones, the next page, or those nearest a wish."""
 
 from __future__ import annotations
 
@@ -9,36 +9,37 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from appliance.agenda import clock
 from appliance.agenda.booking import busy_between
-from appliance.core.agenda.availability import next_slots
-from appliance.core.moments import utcnow
+from appliance.core.agenda.availability import day_slots, next_slots
+from appliance.core.agenda.nearest import nearest_slots
 
 OFFERED = 6
-# Hours (local, start inclusive, end exclusive) people in Spain and Portugal mean by each part of day.
-PARTS = {"morning": (0, 14), "afternoon": (14, 21), "evening": (18, 24)}
 
 
 def offer(
     db: Session | Connection, tenant_id: str, agenda: dict[str, Any], service: str, query: dict[str, Any] | None
 ) -> list[dict[str, str]]:
     """Return the slots to offer for ``service`` under a search (see flows.answers.SlotSearch)."""
-    now = utcnow()
+    now = clock.now()
     horizon = now + timedelta(days=int(agenda.get("max_days_ahead", 60)) + 2)
     busy = busy_between(db, tenant_id, service, now - timedelta(days=1), horizon)  # type: ignore[arg-type]
     query = query or {}
-    if query.get("day"):
-        return _of_day(agenda, service, now, busy, date.fromisoformat(query["day"]), query.get("part"))
+    near = query.get("near") or query.get("day")  # "day": the search of conversations begun before "near"
+    if near:
+        # Every free slot up to the horizon: a few hundred at most, and the nearest may be weeks away.
+        free = day_slots(agenda, service, now.date() - timedelta(days=1), horizon.date(), now, busy)
+        minute = _minute(query.get("time"))
+        chosen = nearest_slots(free, date.fromisoformat(near), query.get("part"), minute, OFFERED)
+        return [{"start": s["start"], "end": s["end"]} for s in chosen]
     return next_slots(agenda, service, now, count=OFFERED, busy=busy, after=_after(agenda, query))
 
 
-def _of_day(
-    agenda: dict[str, Any], service: str, now: datetime, busy: list, day: date, part: str | None
-) -> list[dict[str, str]]:
-    found = next_slots(agenda, service, now, count=24 * 4, busy=busy, day=day)
-    if part in PARTS:
-        low, high = PARTS[part]
-        found = [s for s in found if low <= int(s["start"][11:13]) < high]
-    return found[:OFFERED]
+def _minute(clock_time: str | None) -> int | None:
+    if not clock_time:
+        return None
+    hours, minutes = clock_time.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 def _after(agenda: dict[str, Any], query: dict[str, Any]) -> datetime | None:

@@ -198,7 +198,16 @@ def _facts(visit: Visit) -> dict[str, Any]:
         "phone": visit.store["phone"] or "",
         "bring": mail_texts.bring(visit.language, visit.home_visit),
         "home_visit": visit.home_visit,
+        "home_address": _home_address(visit),
     }
+
+
+def _home_address(visit: Visit) -> str | None:
+    """Return where a home visit takes place as the customer gave it, with the postal code."""
+    address = (visit.row["contact"] or {}).get("address")
+    if not visit.home_visit or not address:
+        return None
+    return mail_texts.home_location(visit.language, visit.row.get("postal_code"), address)
 
 
 def _visit(rt: Runtime, appointment_id: str, tenant_id: str | None = None) -> Visit | None:

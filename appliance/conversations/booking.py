@@ -24,6 +24,7 @@ def carry_out(db: Connection, setting: TurnSetting, chat: Conversation, intent: 
         email=known.get("email"),
         phone=known.get("phone"),
         postal_code=known.get("postal_code"),
+        address=known.get("address"),
         lead_id=(chat.state.get("lead") or {}).get("id"),
         actor="visitor",
     )

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from appliance.agenda import clock
 from appliance.agenda.offer import offer
 from appliance.conversations.persistence import Conversation
 from appliance.core.agenda.availability import in_service_area
 from appliance.core.flows.answers import Context, Reply
 from appliance.core.flows.personalise import formal_languages, personalised
 from appliance.core.flows.schema import DateBlock, FlowDocument
-from appliance.core.understanding.dates import DayWish, find_day
+from appliance.core.understanding.wishes import SlotWish, find_wish
 from appliance.flows.versions import documents
 from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import TenantInfo, tenant_config
@@ -49,7 +48,7 @@ def turn_context(
     state: dict[str, Any],
     *,
     book_slots: bool = False,
-    day_wish: DayWish | None = None,
+    day_wish: SlotWish | None = None,
 ) -> Context:
     """Return what the engine may know this turn; with ``book_slots``, a chosen slot is to be booked."""
     info = setting.info
@@ -62,10 +61,14 @@ def turn_context(
         slot_source=search,
         slot_search=search,
         attachments=frozenset(state.get("attachments", [])),
-        store={"store_name": info.branding.get("store_name") or info.name, "address": info.branding.get("address")},
+        store={
+            "store_name": info.branding.get("store_name") or info.name,
+            "address": info.branding.get("address"),
+            "phone": info.branding.get("phone"),
+        },
         formal=formal_languages(setting.texts),
         book_slots=book_slots,
-        day_wish={"day": day_wish.day.isoformat(), "part": day_wish.part} if day_wish else None,
+        day_wish=day_wish.as_query() if day_wish else None,
         derive=lambda variables: served_area(setting.agenda, variables),
     )
 
@@ -79,10 +82,10 @@ def served_area(agenda: dict[str, Any], variables: dict[str, Any]) -> dict[str, 
     return {"home_visit_area": any(in_service_area(agenda, service, code) for service in homes)}
 
 
-def wished_day(setting: TurnSetting, chat: Conversation, reply: Reply) -> DayWish | None:
-    """Return the day a visitor's free text names while the bot offers dates ("el martes por la tarde")."""
+def wished_day(setting: TurnSetting, chat: Conversation, reply: Reply) -> SlotWish | None:
+    """Return the day, part of day or time a visitor's free text names while the bot offers dates
+    ("el martes por la tarde", "a las 17:00 mejor"); read only there, so times never become facts."""
     block = setting.flow.block(chat.current_block) if chat.current_block else None
     if not isinstance(block, DateBlock) or reply.kind != "text" or not isinstance(reply.value, str):
         return None
-    today = datetime.now(ZoneInfo(setting.info.timezone)).date()
-    return find_day(reply.value, chat.language, today)
+    return find_wish(reply.value, chat.language, clock.local_now(setting.info.timezone))

@@ -27,6 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
     "name": {"es": "Nombre", "ca": "Nom", "pt": "Nome", "en": "Name"},
     "email": {"es": "Correo electrónico", "ca": "Correu electrònic", "pt": "Email", "en": "Email"},
     "phone": {"es": "Teléfono", "ca": "Telèfon", "pt": "Telefone", "en": "Phone"},
+    "address": {"es": "Dirección", "ca": "Adreça", "pt": "Morada", "en": "Address"},
     "erased": {
         "es": "Datos personales borrados a petición de la persona.",
         "ca": "Dades personals esborrades a petició de la persona.",

@@ -12,7 +12,7 @@ CONTACT_KEYS = ("name", "email", "phone", "address")
 
 
 def shown_contact(lead: Lead) -> dict[str, str | None]:
-    """Return the name, email and phone staff may see: all empty once the person was erased."""
+    """Return the name, email, phone and home address staff may see: all empty once the person was erased."""
     contact = {} if lead.erased_at is not None else (lead.contact or {})
     return {key: contact.get(key) or None for key in CONTACT_KEYS}
 

@@ -83,7 +83,8 @@ def summary(appointment: dict[str, Any], store: dict[str, Any]) -> str:
 def location(appointment: dict[str, Any], store: dict[str, Any], language: str) -> str:
     """Return where the visit happens: the showroom's address, or the customer's home."""
     if appointment.get("home_visit"):
-        return mail_texts.home_location(language, appointment.get("postal_code"))
+        address = (appointment.get("contact") or {}).get("address")
+        return mail_texts.home_location(language, appointment.get("postal_code"), address)
     return store.get("address") or store["name"]
 
 

@@ -90,6 +90,13 @@ AT_HOME = {
     "pt": "Vamos a sua casa {when}.",
     "en": "We'll come to you on {when}.",
 }
+# The same, when the customer gave their street address in the chat.
+AT_HOME_ADDRESS = {
+    "es": "Iremos a tu casa el {when}: {home_address}.",
+    "ca": "Vindrem a casa teva {when}: {home_address}.",
+    "pt": "Vamos a sua casa {when}: {home_address}.",
+    "en": "We'll come to you on {when}: {home_address}.",
+}
 
 BRING_LABEL = {"es": "Qué traer", "ca": "Què portar", "pt": "O que trazer", "en": "What to bring"}
 PHONE_LABEL = {"es": "Teléfono", "ca": "Telèfon", "pt": "Telefone", "en": "Phone"}
@@ -169,8 +176,10 @@ def bring(language: str, home_visit: bool) -> str:
     return BRING["home" if home_visit else "showroom"][language]
 
 
-def home_location(language: str, postal_code: str | None) -> str:
-    """Say "the customer's home", with the postal code when known."""
+def home_location(language: str, postal_code: str | None, address: str | None = None) -> str:
+    """Say where the customer's home is: their street address and postal code, or what is known."""
+    if address:
+        return f"{address}, {postal_code}" if postal_code and postal_code not in address else address
     with_code, without = HOME_LOCATION[language]
     return with_code.format(postal_code=postal_code) if postal_code else without
 
@@ -199,7 +208,7 @@ def _middle(kind: str, language: str, facts: dict[str, Any]) -> list[str]:
     lines = [INTROS[kind][language].format(**facts)]
     if kind == "cancellation":
         return lines
-    place = AT_HOME if facts.get("home_visit") else AT_SHOWROOM
+    place = (AT_HOME_ADDRESS if facts.get("home_address") else AT_HOME) if facts.get("home_visit") else AT_SHOWROOM
     lines.append(place[language].format(**facts))
     lines.append(f"{BRING_LABEL[language]}: {facts['bring']}")
     if kind == "invitation":

@@ -13,6 +13,7 @@ from typing import Any
 
 import phonenumbers
 
+from appliance.core.agenda.places import normal_postal_code, plausible_address, postal_code_example
 from appliance.core.flows.schema import ButtonsBlock, DateBlock, InputBlock, MediaBlock, Question, RangeBlock
 
 MAX_TEXT = 500
@@ -21,7 +22,6 @@ _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 _AMOUNT = re.compile(r"\d+(?:[.,]\d+)?")
 # A dot, comma or space between digits followed by exactly three more is a thousands separator.
 _THOUSANDS = re.compile(r"(?<=\d)[.,\s\u00a0\u202f](?=\d{3}(?!\d))")
-_POSTAL = {"ES": re.compile(r"^(0[1-9]|[1-4]\d|5[0-2])\d{3}$"), "PT": re.compile(r"^\d{4}-?\d{3}$")}
 
 
 @dataclass(frozen=True)
@@ -164,10 +164,14 @@ def _typed(block: InputBlock, value: Any, ctx: Context) -> Answer | Rejection:
     text = value.strip()
     if len(text) > MAX_TEXT:
         return Rejection("too_long", {"max": MAX_TEXT})
-    checks = {"email": _email, "phone": _phone, "postal_code": _postal_code}
+    checks = {"email": _email, "phone": _phone, "postal_code": normal_postal_code, "address": _address}
     if block.kind in checks:
         normalised = checks[block.kind](text, ctx.country)
-        return _set(block, normalised) if normalised else Rejection(f"not_{block.kind}")
+        if normalised:
+            return _set(block, normalised)
+        # A mistyped postal code is re-asked with an example in the shape of the store's country.
+        example = {"example": postal_code_example(ctx.country)} if block.kind == "postal_code" else {}
+        return Rejection(f"not_{block.kind}", example)
     return _set(block, text)
 
 
@@ -220,14 +224,8 @@ def _phone(text: str, country: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _postal_code(text: str, country: str) -> str | None:
-    code = text.strip().upper().replace(" ", "")
-    pattern = _POSTAL.get(country)
-    if pattern is None:
-        return code if re.fullmatch(r"[A-Z0-9-]{3,10}", code) else None
-    if not pattern.match(code):
-        return None
-    return f"{code[:4]}-{code[-3:]}" if country == "PT" else code
+def _address(text: str, _country: str) -> str | None:
+    return plausible_address(text)
 
 
 def _range(block: RangeBlock, value: Any) -> Answer | Rejection:

@@ -21,7 +21,7 @@ from typing import Any
 from appliance.core.flows.answers import Answer, Context, Rejection, Reply, read_answer
 from appliance.core.flows.booking import ask_to_book, booked_answer, confirm_booking
 from appliance.core.flows.conditions import holds
-from appliance.core.flows.dates import offer_other_dates, other_dates_query
+from appliance.core.flows.dates import dated_reply, nothing_free
 from appliance.core.flows.inputs import current_input, input_spec
 from appliance.core.flows.intents import Outcome
 from appliance.core.flows.schema import (
@@ -110,10 +110,12 @@ def _answer(flow: FlowDocument, turn: Turn, ctx: Context, reply: Reply, facts: d
     if reply.kind == "skip":
         _skip(flow, turn, ctx, block, taking.noted)
         return
-    if isinstance(block, DateBlock) and (query := other_dates_query(reply, ctx, s)) is not None:
-        offer_other_dates(turn, ctx, block, query)
-        turn.input = input_spec(flow, block, s, ctx)
-        return
+    if isinstance(block, DateBlock):
+        dated = dated_reply(turn, ctx, block, reply)
+        if dated is None:
+            turn.input = input_spec(flow, block, s, ctx)
+            return
+        reply = dated
     answer = read_answer(block, reply, ctx, s.get("slot_query"))
     if isinstance(block, DateBlock) and ctx.book_slots and not isinstance(answer, Rejection):
         # Booking writes to the agenda, which only the caller may do; it resumes the turn after.
@@ -263,6 +265,8 @@ def _walk(flow: FlowDocument, block_id: str | None, turn: Turn, ctx: Context) ->
         elif block.skip_if_known and _known(block, s["vars"]):  # type: ignore[union-attr]
             turn.note("skipped_known", block.id)
             block_id = _next_after(block, s["vars"])
+        elif isinstance(block, DateBlock) and nothing_free(turn, ctx, block):
+            block_id = block.next  # nothing to offer: said so, and the conversation goes on without a visit
         else:
             _ask(flow, turn, ctx, block)  # type: ignore[arg-type]
             return

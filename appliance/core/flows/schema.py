@@ -116,10 +116,10 @@ class ButtonsBlock(Question):
 
 
 class InputBlock(Question):
-    """Asks for typed text, a number, an e-mail, a phone number or a postal code."""
+    """Asks for typed text, a number, an e-mail, a phone number, a postal code or a street address."""
 
     type: Literal["input"]
-    kind: Literal["text", "number", "email", "phone", "postal_code"] = "text"
+    kind: Literal["text", "number", "email", "phone", "postal_code", "address"] = "text"
     min: float | None = None
     max: float | None = None
     unit: str | None = Field(default=None, max_length=16)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from appliance.core.flows.texts_booking import BOOKING_FORMAL, BOOKING_TEXTS
 from appliance.core.flows.texts_formal import FORMAL_OVERRIDES
 
 SYSTEM: dict[str, dict[str, str]] = {
@@ -49,12 +50,6 @@ SYSTEM: dict[str, dict[str, str]] = {
         "ca": "No reconec aquest telèfon. Escriu-lo amb prefix si no és espanyol, p. ex. +351 912 345 678.",
         "pt": "Não reconheço esse telefone. Escreva-o com o indicativo, p. ex. +351 912 345 678.",
         "en": "I don't recognise that phone number. Please include the country code, e.g. +34 612 345 678.",
-    },
-    "not_postal_code": {
-        "es": "Ese código postal no parece válido. ¿Lo revisas?",
-        "ca": "Aquest codi postal no sembla vàlid. El revises?",
-        "pt": "Esse código postal não parece válido. Pode verificar?",
-        "en": "That postcode doesn't look valid. Could you check it?",
     },
     "pick_slot": {
         "es": "Elige una de las horas disponibles, por favor.",
@@ -142,6 +137,9 @@ SYSTEM: dict[str, dict[str, str]] = {
     },
 }
 
+# The sentences about dates, times and home visits live beside each other in texts_booking.
+SYSTEM |= BOOKING_TEXTS
+
 PROJECTS = {
     "kitchen": {"es": "cocina", "ca": "cuina", "pt": "cozinha", "en": "kitchen"},
     "wardrobe": {"es": "armario", "ca": "armari", "pt": "roupeiro", "en": "wardrobe"},
@@ -177,7 +175,8 @@ BUDGET_WORDS = {
 }
 
 # Every sentence as a formal store says it: its formal wording where it has one, else the plain one.
-SYSTEM_FORMAL: dict[str, dict[str, str]] = {key: texts | FORMAL_OVERRIDES.get(key, {}) for key, texts in SYSTEM.items()}
+_FORMAL = FORMAL_OVERRIDES | BOOKING_FORMAL
+SYSTEM_FORMAL: dict[str, dict[str, str]] = {key: texts | _FORMAL.get(key, {}) for key, texts in SYSTEM.items()}
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 

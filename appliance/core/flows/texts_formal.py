@@ -50,12 +50,6 @@ FORMAL_OVERRIDES: dict[str, dict[str, str]] = {
         "pt": "Não reconheço esse número de telefone. Indique-o com o indicativo, p. ex. +351 912 345 678.",
         "en": "I do not recognise that phone number. Please include the country code, e.g. +34 612 345 678.",
     },
-    "not_postal_code": {
-        "es": "Ese código postal no parece válido. ¿Podría revisarlo?",
-        "ca": "Aquest codi postal no sembla vàlid. El podria revisar?",
-        "pt": "Esse código postal não parece válido. Poderia verificá-lo?",
-        "en": "That postcode does not appear to be valid. Could you please check it?",
-    },
     "pick_slot": {
         "es": "Elija una de las horas disponibles, por favor.",
         "ca": "Triï una de les hores disponibles, si us plau.",

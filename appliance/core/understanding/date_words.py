@@ -69,6 +69,10 @@ NEXT_WEEK = (
 
 # Parts of the day, most specific first: "primera hora de la tarde" is the afternoon.
 PARTS: tuple[tuple[str, str], ...] = (
+    (
+        "midday",
+        r"(?:a |al |ao |at |around )?(?:mediodia|migdia|meio[- ]dia|midday|noon|lunchtime|lunch time|hora de comer)",
+    ),
     ("morning", r"(?:a )?ultima hora de la manana|final de la manana"),
     ("afternoon", r"(?:a )?primera hora de la tarde|principio de la tarde|despues de comer|after lunch"),
     ("evening", r"(?:a )?ultima hora(?: de la tarde)?|final de la tarde|al caer la tarde|late afternoon"),

@@ -11,8 +11,10 @@ The rules, chosen to match how people in Spain and Portugal talk and kept delibe
 - "Este fin de semana"/"this weekend" is the coming Saturday, or today on a Saturday or Sunday;
   "el próximo fin de semana"/"next weekend" is the first Saturday strictly after today.
 - A date without a year is its next occurrence on or after today (this year or the next; a 29th of
-  February waits for a leap year); a date with a year in the past, or one that does not exist
-  (31 de febrero), is no day at all.
+  February waits for a leap year), unless it fell within the last RECENT_PAST_DAYS: nobody books a
+  visit a year ahead, so "el 1 de diciembre" said on the 15th is a day that has passed. A past day
+  is no day for find_day; read_day returns it so the bot can say it has passed. A date that does not
+  exist (31 de febrero) is no day at all.
 - "dd/mm" is read day first; English alone reads "3/15" as month/day, and only when the second
   number cannot be a month. "15-03" needs a two-digit month and "15.03" a year, so ranges and
   decimals ("3-4 semanas", "12.5 m2") are not dates.
@@ -38,13 +40,16 @@ from . import date_words as words
 from .normalise import clean, fold
 from .numbers import prepare
 
+# A date without a year this many days past is read as past, not as next year's (see the docstring).
+RECENT_PAST_DAYS = 62
+
 
 @dataclass(frozen=True)
 class DayWish:
     """Describe the local date a visitor means and, when said, the part of that day."""
 
     day: date
-    part: str | None  # "morning" | "afternoon" | "evening" | None for the whole day
+    part: str | None  # "morning" | "midday" | "afternoon" | "evening" | None for the whole day
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,21 @@ def find_day(text: str, language: str, today: date) -> DayWish | None:
     return DayWish(chosen.day, _part(prepared, language, chosen))
 
 
+def read_day(text: str, language: str, today: date) -> tuple[date | None, str | None]:
+    """Return the day the message names, even a past one, and the part of the day, either may be None.
+
+    Unlike find_day, a part of the day said without a day ("por la tarde") is returned alone.
+    """
+    prepared = prepare(_GREETING_RE.sub(lambda m: " " * len(m.group(0)), fold(clean(text or ""))), language)
+    try:
+        chosen = _choose(prepared, _candidates(prepared, language, today))
+    except (ValueError, OverflowError):
+        chosen = None
+    if chosen is None or chosen.day is None:
+        return None, _part(prepared, language, _Candidate(0, 0, 0, None))
+    return chosen.day, _part(prepared, language, chosen)
+
+
 def _candidates(text: str, language: str, today: date) -> list[_Candidate]:
     """Return every reading of a day in the prepared text, in no particular order."""
     found: list[_Candidate] = []
@@ -214,6 +234,11 @@ def _dated(today: date, month: int, day: int, year: str | None) -> date | None:
     if year:
         full = int(year) + (2000 if len(year) == 2 else 0)
         return _valid(full, month, day)
+    recent = _valid(today.year, month, day) or _valid(today.year - 1, month, day)
+    if recent and recent > today:
+        recent = _valid(today.year - 1, month, day)
+    if recent and 0 < (today - recent).days <= RECENT_PAST_DAYS:
+        return recent
     for ahead in range(9):  # a 29th of February may be up to eight years away
         candidate = _valid(today.year + ahead, month, day)
         if candidate and candidate >= today:
