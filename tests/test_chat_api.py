@@ -186,7 +186,7 @@ def test_a_reload_resumes_the_conversation_with_its_transcript(client: FlaskClie
     v.start()
     v.send(choice="yes")
     reloaded = Visitor(client, store.widget_key)
-    assert reloaded.open(session_id=v.session_id)["session_id"] == v.session_id
+    assert reloaded.open(session_id=v.session_id, secret=v.secret)["session_id"] == v.session_id
     transcript = reloaded.transcript()
     roles = [m["role"] for m in transcript["messages"]]
     assert roles == ["bot", "bot", "visitor", "bot"]
@@ -202,7 +202,7 @@ def test_a_conversation_survives_a_server_restart(
     v.start()
     v.send(choice="yes")
     restarted = Visitor(fresh_app().test_client(), store.widget_key)
-    restarted.open(session_id=v.session_id)
+    restarted.open(session_id=v.session_id, secret=v.secret)
     assert restarted.session_id == v.session_id
     assert restarted.send(choice="wardrobe")["input"]["block_id"] == "area"
 
@@ -384,6 +384,6 @@ def test_losing_the_cache_loses_nothing(client: FlaskClient, store: Tenant, rt: 
     positions.forget(rt, v.session_id)
     forget(rt, store)
     again = Visitor(client, store.widget_key)
-    again.open(session_id=v.session_id)
+    again.open(session_id=v.session_id, secret=v.secret)
     assert again.start() == cached
     assert again.send(choice="kitchen")["input"]["block_id"] == "area"
