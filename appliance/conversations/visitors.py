@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from appliance.conversations import positions
 from appliance.conversations.sessions import open_web_session
 from appliance.errors import Forbidden, NotFound, Unavailable
+from appliance.infra.db import ChatSession
 from appliance.infra.runtime import Runtime
 from appliance.security.origins import origin_allowed
 from appliance.security.visitor import LIFETIME_SECONDS, VisitorClaims, issue_visitor_token
@@ -57,6 +60,19 @@ def open_visit(
         "config": widget_config(info, opened.language, _opening(rt, info.id)),
     }
     return answer | ({"session_secret": opened.secret} if opened.secret else {})
+
+
+def conversation_language(rt: Runtime, claims: VisitorClaims) -> str | None:
+    """Return the language of the visitor's conversation (as last cached, else as stored), or None."""
+    known = positions.recall(rt, claims.session_id, claims.tenant_id)
+    if known:
+        return str(known["language"])
+    with rt.transaction() as db:
+        return db.scalar(
+            select(ChatSession.language).where(
+                ChatSession.id == claims.session_id, ChatSession.tenant_id == claims.tenant_id
+            )
+        )
 
 
 def _opening(rt: Runtime, tenant_id: str) -> dict[str, Any]:

@@ -12,9 +12,11 @@ from appliance.conversations.visitors import Resume, open_visit
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import request_origin
 from appliance.web.api.models import Body, Language
+from appliance.web.api.visitor_errors import speak_visitors_language
 from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("widget", __name__, abp_tags=[Tag(name="widget")])
+speak_visitors_language(api)
 
 
 class SessionBody(Body):
