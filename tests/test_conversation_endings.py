@@ -73,7 +73,7 @@ def test_refusing_consent_ends_with_the_stores_phone_and_hours_in_the_visitors_l
     assert v.last["input"] is None
     [ending] = v.texts()
     assert NOTHING_KEPT[(lang, tone)] in ending
-    assert PHONE in ending
+    assert PHONE.replace(" ", "\u00a0") in ending
     assert HOURS[lang] in ending
 
 
@@ -120,7 +120,7 @@ def test_a_finished_conversation_makes_way_for_a_new_one(client: FlaskClient, st
 
 def test_a_store_without_phone_or_hours_still_ends_politely() -> None:
     text = refusal_text({}, "ca", formal=False)
-    assert text == "Entesos: no guardarem cap dada teva. Gràcies per la visita!"
+    assert text == "Entesos: no guardarem cap dada teva.\nGràcies per la visita!"
 
 
 def test_opening_hours_keep_apart_days_with_other_hours_and_skip_closed_days() -> None:
@@ -161,7 +161,8 @@ def test_any_stores_flow_ends_on_a_refusal_even_when_the_refusal_leads_elsewhere
     assert turn.input is None
     assert turn.state["status"] == "completed"
     assert [m["text"] for m in turn.messages] == [
-        f"Entendido: não guardaremos nenhum dado seu. Se quiser, ligue-nos para o {PHONE}. Obrigado pela visita!"
+        "Entendido: não guardaremos nenhum dado seu.\nSe quiser, ligue-nos para o +34\u00a0963\u00a0111\u00a0222."
+        "\nObrigado pela visita!"
     ]
     granted = step(flow, started.state, Reply("choice", "sim"), ctx)
     assert granted.input is not None

@@ -39,13 +39,14 @@ const RENDER = {
     const show = amount(spec.unit, ctx.lang);
     const picked = h('output', { part: 'range-value', class: 'picked', text: ctx.t('slide') });
     const pick = (n) => {
+      slider.classList.remove('unset');
       picked.textContent = show(n);
       slider.setAttribute('aria-valuetext', show(n));
     };
     const slider = h('input', {
       type: 'range',
       part: 'range',
-      class: 'range',
+      class: 'range unset',
       min: spec.min,
       max: spec.max,
       step: spec.step || 'any',

@@ -70,7 +70,8 @@ def refuses_contact(block: Question, variables: dict[str, Any]) -> bool:
 def refusal_text(store: dict[str, Any], language: str, formal: bool) -> str:
     """Return the last message after a refusal, in ``language``: nothing kept, and how to reach the store."""
     values = {
-        "phone": store.get("phone"),
+        # A phone number is not broken across lines.
+        "phone": (store.get("phone") or "").replace(" ", "\u00a0"),
         "address": store.get("address"),
         "hours": opening_hours(store.get("weekly") or {}, language),
     }
@@ -81,7 +82,8 @@ def refusal_text(store: dict[str, Any], language: str, formal: bool) -> str:
         if needs and not values[needs]:
             continue
         sentences.append(fill(texts[lang][1 if formal else 0], values))
-    return " ".join(sentences)
+    # One line each: the way to reach the store reads as a short list in the widget and on WhatsApp.
+    return "\n".join(sentences)
 
 
 def opening_hours(weekly: dict[str, Any], language: str) -> str:
