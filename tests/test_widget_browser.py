@@ -314,3 +314,29 @@ def test_the_ending_speaks_the_visitors_language(page: Page, site: Site, lang: s
     click(page, 'button[data-option-id="no"]')
     expect(page.locator('button[part="restart"]')).to_have_text(restart, timeout=WAIT)
     expect(page.locator('[data-role="bot"]').last).to_contain_text("+34 960 000 000")
+
+
+SLIDE = {"es": "Desliza para elegir", "ca": "Llisca per triar", "pt": "Deslize para escolher", "en": "Slide to choose"}
+
+
+@pytest.mark.parametrize(("lang", "top"), [("es", "100.000 €"), ("ca", None), ("pt", None), ("en", "€100,000")])
+def test_the_sliders_scale_is_written_in_the_conversations_language(
+    page: Page, site: Site, lang: str, top: str | None
+) -> None:
+    page.goto(f"{site.url}/demo")
+    page.evaluate(f"() => window.Ebanista('setLanguage', '{lang}')")
+    click(page, 'button[part="launcher"]')
+    click(page, 'button[data-option-id="yes"]')
+    click(page, 'button[data-option-id="kitchen"]')
+    expect(page.locator('[part="input"]')).to_be_enabled(timeout=WAIT)
+    page.wait_for_timeout(300)
+    type_and_send(page, "12")
+    expect(page.locator('input[part="range"]')).to_be_visible(timeout=WAIT)
+    expected = page.evaluate(
+        "l => new Intl.NumberFormat(l, {style: 'currency', currency: 'EUR', maximumFractionDigits: 0}).format(100000)",
+        lang,
+    )
+    assert top is None or expected.replace("\u00a0", " ") == top
+    expect(page.locator('[part="scale"] span').last).to_have_text(expected)
+    expect(page.locator('[part="input"]')).to_have_value("")
+    expect(page.locator('[part="range-value"]')).to_have_text(SLIDE[lang])
