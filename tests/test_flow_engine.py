@@ -511,25 +511,25 @@ def test_it_confirms_other_facts_then_asks_the_open_question_again() -> None:
 # Consent
 
 
-def test_a_declined_consent_keeps_no_contact_details_and_ends_without_asking_for_them() -> None:
+def test_a_declined_consent_ends_the_conversation_at_once_with_how_to_reach_the_store() -> None:
     chat = Chat(base_flow())
     chat.start()
-    chat.send("choice", "no", facts={"email": "ana@example.com", "name": "Ana"})
-    chat.send("choice", "kitchen", facts={"phone": "+34612345678"})
-    for _ in range(3):
-        chat.send("skip")
-    chat.send("choice", "exploring")
-    turn = chat.send("skip")
+    turn = chat.send("choice", "no", facts={"email": "ana@example.com", "name": "Ana"})
 
     assert chat.state["consent"] == {"lead_contact": False}
     assert not {"name", "email", "phone", "address"} & set(chat.vars)
-    assert [m["block_id"] for m in turn.messages] == ["summary_no_contact"]
-    assert "no guardamos datos de contacto" in turn.messages[0]["text"]
-    assert "cocina · sin prisa" in turn.messages[0]["text"]
+    assert [m["block_id"] for m in turn.messages] == ["consent"]
+    assert turn.messages[0]["text"].startswith("Entendido: no guardaremos ningún dato tuyo.")
+    assert turn.input is None
     assert chat.state["status"] == "completed"
+    assert chat.state["ending"] == "refused"
     consent = next(e for t in chat.turns for e in t.events if e["name"] == "consent")
     assert consent["data"]["granted"] is False
     assert consent["data"]["version"] == "2026-11"
+    # Whatever is sent afterwards asks nothing: the same way to reach the store is said again.
+    again = chat.send("text", "quiero una cocina")
+    assert again.input is None
+    assert again.messages[0]["text"] == turn.messages[0]["text"]
 
 
 def test_contact_details_given_before_consent_are_dropped_and_after_it_kept() -> None:
@@ -872,16 +872,21 @@ WALKS: dict[str, dict[str, Any]] = {
     },
     "en": {
         "replies": [
-            ("text", "no"),
+            ("text", "yes"),
             ("text", "kitchen"),
             ("text", "about 15 square metres"),
             ("value", {"min": 10000, "max": 20000}),
             ("text", "not sure yet"),
             ("text", "as soon as possible"),
             ("value", PHOTO),
+            ("text", "Tom"),
+            ("choice", "email"),
+            ("text", "tom@example.com"),
+            ("choice", "showroom"),
+            ("value", SLOTS[0]["start"]),
         ],
         "vars": {
-            "consent": "no",
+            "consent": "yes",
             "project_type": "kitchen",
             "area_m2": 15,
             "budget_min_eur": 10000,
@@ -889,8 +894,13 @@ WALKS: dict[str, dict[str, Any]] = {
             "style": "undecided",
             "urgency": "urgent",
             "photos": PHOTO,
+            "name": "Tom",
+            "contact_method": "email",
+            "email": "tom@example.com",
+            "visit_type": "showroom",
+            "appointment": {**SLOTS[0], "service": "showroom_visit"},
         },
-        "last": "Thank you! Here's what we noted: kitchen · 15\u00a0m² · €10,000 – €20,000 · as soon as possible.",
+        "last": "Thanks, Tom! Here's what we noted: kitchen · 15\u00a0m² · €10,000 – €20,000 · as soon as possible.",
     },
 }
 

@@ -218,7 +218,7 @@ def test_an_erasure_is_audited_without_personal_data(
 def test_the_erased_visitors_page_starts_a_new_conversation(client: FlaskClient, world: World, cast: Cast) -> None:
     client.delete(f"/v1/privacy/subjects/{world.subject_lead}", headers=auth(cast.alice_token))
     reloaded = Visitor(client, cast.tenant_a.widget_key)
-    reloaded.open(session_id=world.subject.session_id)
+    reloaded.open(session_id=world.subject.session_id, secret=world.subject.secret)
     assert reloaded.session_id != world.subject.session_id
 
 

@@ -56,4 +56,5 @@ def test_idle_sessions_expire_and_a_resume_then_starts_afresh(rt: Runtime, make_
     rt.queue.enqueue("expire_idle_sessions")
     with rt.sessions() as session:
         assert session.get(ChatSession, visitor.session_id).status == "expired"
-    assert Visitor(client, tenant.widget_key).open(session_id=visitor.session_id)["session_id"] != visitor.session_id
+    reopened = Visitor(client, tenant.widget_key).open(session_id=visitor.session_id, secret=visitor.secret)
+    assert reopened["session_id"] != visitor.session_id

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,9 @@ from appliance.tenants.directory import forget
 from tests.livesite import Site
 
 pytestmark = pytest.mark.slow
+# Screenshots of the widget's endings and slider, to look at after a run.
+SHOTS = Path(os.environ.get("EBANISTA_SCREENSHOTS", "/tmp/ebanista-shots"))
+SHOTS.mkdir(parents=True, exist_ok=True)
 QUESTIONS = {b["id"]: b["text"]["es"] for b in preset("base")["blocks"] if "text" in b}
 WAIT = 10_000
 
@@ -201,3 +206,137 @@ def test_a_rate_limit_is_said_at_once_instead_of_retried(page: Page, site: Site)
     expect(page.locator('[part="status"]')).to_have_text("Demasiados mensajes seguidos.", timeout=WAIT)
     page.wait_for_timeout(1500)
     assert len(sent) == 1
+
+
+def shadow_storage(page: Page) -> dict[str, str]:
+    return page.evaluate("() => Object.fromEntries(Object.entries(localStorage))")
+
+
+def test_refusing_consent_ends_politely_and_a_new_conversation_can_begin_even_after_a_reload(
+    page: Page, site: Site
+) -> None:
+    page.goto(f"{site.url}/demo")
+    click(page, 'button[part="launcher"]')
+    click(page, 'button[data-option-id="no"]')
+    ending = page.locator('[data-role="bot"]').last
+    expect(ending).to_contain_text("no guardaremos ningún dato tuyo", timeout=WAIT)
+    expect(ending).to_contain_text("+34 960 000 000")
+    expect(ending).to_contain_text("lunes a viernes")
+    expect(page.locator('[part="composer"]')).to_be_hidden()
+    restart = page.locator('button[part="restart"]')
+    expect(restart).to_have_text("Empezar una conversación nueva")
+    expect(restart).to_be_focused()
+    page.screenshot(path=str(SHOTS / "widget-refused.png"))
+    first = shadow_storage(page)
+    page.reload()
+    click(page, 'button[part="launcher"]')
+    expect(page.locator('[data-role="bot"]').last).to_contain_text("no guardaremos ningún dato tuyo", timeout=WAIT)
+    click(page, 'button[part="restart"]')
+    bot_says(page, "consent")
+    expect(page.locator("[data-role]")).to_have_count(2)  # the welcome and the consent question only
+    expect(page.locator('[part="composer"]')).to_be_visible()
+    second = shadow_storage(page)
+    assert {k: v for k, v in second.items() if k.endswith(":session")} != {
+        k: v for k, v in first.items() if k.endswith(":session")
+    }
+    assert any(k.endswith(":secret") for k in second)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_booked_conversation_offers_a_new_one_after_a_reload(page: Page, site: Site) -> None:
+    open_chat(page, site)
+    answer_up_to_the_slots(page)
+    click(page, "button[data-slot-start]")
+    expect(page.locator('[data-role="bot"]', has_text="¡Reservado!")).to_be_visible(timeout=WAIT)
+    expect(page.locator('button[part="restart"]')).to_be_visible()
+    page.reload()
+    click(page, 'button[part="launcher"]')
+    expect(page.locator('[data-role="bot"]', has_text="¡Reservado!")).to_be_visible(timeout=WAIT)
+    # The finished transcript masks what the visitor gave: the e-mail is no longer shown.
+    expect(page.locator('[data-role="visitor"]', has_text="laia@example.com")).to_have_count(0)
+    page.screenshot(path=str(SHOTS / "widget-booked.png"))
+    click(page, 'button[part="restart"]')
+    bot_says(page, "consent")
+    click(page, 'button[data-option-id="yes"]')
+    bot_says(page, "project")
+
+
+def test_the_budget_slider_is_labelled_and_enter_sends_nothing_unchosen(page: Page, site: Site) -> None:
+    sent: list[str] = []
+    page.on("request", lambda r: r.url.endswith("/v1/chat/send") and sent.append(r.post_data or ""))
+    open_chat(page, site)
+    click(page, 'button[data-option-id="kitchen"]')
+    bot_says(page, "area")
+    type_and_send(page, "12")
+    bot_says(page, "budget")
+    box = page.locator('[part="input"]')
+    expect(box).to_have_value("")
+    scale = page.locator('[part="scale"]')
+    expect(scale).to_contain_text("1000 €")
+    expect(scale).to_contain_text("100.000 €")
+    expect(page.locator('[part="range-value"]')).to_have_text("Desliza para elegir")
+    page.screenshot(path=str(SHOTS / "widget-slider.png"))
+    before = len(sent)
+    box.press("Enter")
+    page.wait_for_timeout(500)
+    assert len(sent) == before  # nothing chosen, nothing sent
+    slider = page.locator('input[part="range"]')
+    slider.focus()
+    for _ in range(3):
+        slider.press("ArrowRight")
+    chosen = slider.input_value()
+    expect(box).to_have_value(chosen)
+    expect(page.locator('[part="range-value"]')).not_to_have_text("Desliza para elegir")
+    page.screenshot(path=str(SHOTS / "widget-slider-moved.png"))
+    click(page, 'button[part="send"]')
+    bot_says(page, "style")
+    assert f'"value": {chosen}' in sent[-1].replace('":', '": ') or f'"value":{chosen}' in sent[-1]
+
+
+def test_a_too_long_message_stays_in_the_box_with_the_limit_said(page: Page, site: Site) -> None:
+    open_chat(page, site)
+    long = "cuina " * 1000
+    type_and_send(page, long)
+    expect(page.locator('[part="status"]')).to_contain_text("2000", timeout=WAIT)
+    expect(page.locator('[part="input"]')).to_have_value(long)
+    expect(page.locator('[data-role="visitor"]')).to_have_count(1)  # only the consent answer
+
+
+@pytest.mark.parametrize(
+    ("lang", "restart"),
+    [("ca", "Començar una conversa nova"), ("pt", "Começar uma nova conversa"), ("en", "Start a new conversation")],
+)
+def test_the_ending_speaks_the_visitors_language(page: Page, site: Site, lang: str, restart: str) -> None:
+    page.goto(f"{site.url}/demo")
+    page.evaluate(f"() => window.Ebanista('setLanguage', '{lang}')")
+    click(page, 'button[part="launcher"]')
+    expect(page.locator('[part="panel"]')).to_have_attribute("lang", lang, timeout=WAIT)
+    click(page, 'button[data-option-id="no"]')
+    expect(page.locator('button[part="restart"]')).to_have_text(restart, timeout=WAIT)
+    expect(page.locator('[data-role="bot"]').last).to_contain_text("+34 960 000 000")
+
+
+SLIDE = {"es": "Desliza para elegir", "ca": "Llisca per triar", "pt": "Deslize para escolher", "en": "Slide to choose"}
+
+
+@pytest.mark.parametrize(("lang", "top"), [("es", "100.000 €"), ("ca", None), ("pt", None), ("en", "€100,000")])
+def test_the_sliders_scale_is_written_in_the_conversations_language(
+    page: Page, site: Site, lang: str, top: str | None
+) -> None:
+    page.goto(f"{site.url}/demo")
+    page.evaluate(f"() => window.Ebanista('setLanguage', '{lang}')")
+    click(page, 'button[part="launcher"]')
+    click(page, 'button[data-option-id="yes"]')
+    click(page, 'button[data-option-id="kitchen"]')
+    expect(page.locator('[part="input"]')).to_be_enabled(timeout=WAIT)
+    page.wait_for_timeout(300)
+    type_and_send(page, "12")
+    expect(page.locator('input[part="range"]')).to_be_visible(timeout=WAIT)
+    expected = page.evaluate(
+        "l => new Intl.NumberFormat(l, {style: 'currency', currency: 'EUR', maximumFractionDigits: 0}).format(100000)",
+        lang,
+    )
+    assert top is None or expected.replace("\u00a0", " ") == top
+    expect(page.locator('[part="scale"] span').last).to_have_text(expected)
+    expect(page.locator('[part="input"]')).to_have_value("")
+    expect(page.locator('[part="range-value"]')).to_have_text(SLIDE[lang])

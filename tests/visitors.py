@@ -32,19 +32,29 @@ class Visitor:
     def __init__(self, client: FlaskClient, widget_key: str, origin: str = ORIGIN) -> None:
         self.client, self.widget_key, self.origin = client, widget_key, origin
         self.token = self.session_id = ""
+        # The conversation's secret, given when it was opened: the widget keeps it to resume.
+        self.secret: str | None = None
         self.last: dict[str, Any] = {}
 
-    def open(self, lang: str | None = None, session_id: str | None = None) -> dict[str, Any]:
-        """Open (or resume) the conversation; returns the widget session answer."""
+    def open(self, lang: str | None = None, session_id: str | None = None, secret: str | None = None) -> dict[str, Any]:
+        """Open (or resume, with the conversation's id and secret) the conversation; returns the
+        widget session answer. Resuming this visitor's own conversation sends the secret it kept."""
         body: dict[str, Any] = {"widget_key": self.widget_key}
         if lang:
             body["lang"] = lang
         if session_id:
             body["session_id"] = session_id
+            if secret is None and session_id == self.session_id:
+                secret = self.secret
+        if secret:
+            body["session_secret"] = secret
         response = self.client.post("/v1/widget/session", json=body, headers={"Origin": self.origin})
         assert response.status_code == 200, response.get_json()
         data = response.get_json()
+        if data["session_id"] != self.session_id:
+            self.secret = None
         self.token, self.session_id = data["token"], data["session_id"]
+        self.secret = data.get("session_secret") or self.secret
         return data
 
     def headers(self, **extra: str) -> dict[str, str]:

@@ -61,16 +61,23 @@ def turn_context(
         slot_source=search,
         slot_search=search,
         attachments=frozenset(state.get("attachments", [])),
-        store={
-            "store_name": info.branding.get("store_name") or info.name,
-            "address": info.branding.get("address"),
-            "phone": info.branding.get("phone"),
-        },
+        store=store_details(setting),
         formal=formal_languages(setting.texts),
         book_slots=book_slots,
         day_wish=day_wish.as_query() if day_wish else None,
         derive=lambda variables: served_area(setting.agenda, variables),
     )
+
+
+def store_details(setting: TurnSetting) -> dict[str, Any]:
+    """Return what the bot may say of the store: its name, address, phone and weekly opening hours."""
+    branding = setting.info.branding
+    return {
+        "store_name": branding.get("store_name") or setting.info.name,
+        "address": branding.get("address"),
+        "phone": branding.get("phone"),
+        "weekly": setting.agenda.get("weekly") or {},
+    }
 
 
 def served_area(agenda: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from appliance.core.flows.summary import when
 from appliance.core.flows.texts import system
 from appliance.core.flows.turn import Turn
 from appliance.core.ids import new_id
+from appliance.core.lead_fields import CONTACT_FIELDS
 from appliance.infra.db import AnalyticsEvent, Consent
 from appliance.infra.observability import mask_text
 
@@ -131,6 +133,42 @@ def _consent(chat: Conversation, lead_id: str | None, event: dict[str, Any], now
         "text_hash": hashlib.sha256(data["text"].encode("utf-8")).hexdigest(),
         "evidence": {"block_id": event["block_id"], "origin": chat.origin, "text": data["text"]},
     }
+
+
+def masked_messages(rows: list[dict[str, Any]], variables: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return a finished conversation's messages as its widget may show them again: the contact
+    details said in it masked (the name partly, e-mail, phone and address), staff see them whole.
+
+    Once a conversation is over, nobody needs them back in the widget, while anyone who came to hold
+    its id (a shared computer, a leaked link) should not read them (docs/security.md).
+    """
+    said = _contact_values(variables)
+    return [row | {"text": _masked(row["text"], said)} if row["text"] else row for row in rows]
+
+
+def _contact_values(variables: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return each contact detail the visitor gave and what the transcript shows instead, longest first."""
+    pairs = []
+    for name, value in variables.items():
+        if not isinstance(value, str) or len(value.strip()) < 2:
+            continue
+        if name == "name":
+            pairs.append((value.strip(), _partly(value)))
+        elif name in CONTACT_FIELDS or "address" in name or "street" in name:
+            pairs.append((value.strip(), "***"))
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def _partly(name: str) -> str:
+    """Return a name with only its first word whole: "Laura García Puig" -> "Laura G. P."."""
+    first, *rest = name.split()
+    return " ".join([first, *(f"{word[0]}." for word in rest)])
+
+
+def _masked(text: str, said: list[tuple[str, str]]) -> str:
+    for value, shown in said:
+        text = re.sub(re.escape(value), shown, text, flags=re.IGNORECASE)
+    return mask_text(text)
 
 
 def message_json(message: dict[str, Any]) -> dict[str, Any]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import Row, or_, select, update
 from sqlalchemy.orm import Session
 
 from appliance.core.flows.engine import new_state
@@ -14,6 +16,7 @@ from appliance.flows.versions import published_flow
 from appliance.infra.db import ChatSession, Flow, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.jobs.registry import task
+from appliance.security.visitor import new_session_secret, session_secret_matches
 from appliance.tenants.directory import TenantInfo
 
 
@@ -22,23 +25,62 @@ def pick_language(info: TenantInfo, wanted: str | None) -> str:
     return wanted if wanted in info.languages else info.default_language
 
 
-def open_web_session(
-    db: Session, info: TenantInfo, origin: str, idle_days: int, session_id: str | None, lang: str | None
-) -> tuple[ChatSession, bool]:
-    """Resume the visitor's conversation if it is theirs and alive; else start a new one.
+@dataclass(frozen=True)
+class Opened:
+    """A visitor's conversation as the widget opened it: which one, and the secret to keep.
 
-    Return the session and whether it is new. An unknown, foreign or expired id starts afresh,
-    revealing nothing about the one asked for.
+    ``secret`` is given only when it was just made (a new conversation, or an old one that had
+    none): the server keeps its hash alone, so it can never be told again.
     """
-    if session_id:
-        found = db.scalar(select(ChatSession).where(ChatSession.id == session_id, ChatSession.tenant_id == info.id))
-        alive = found is not None and found.expires_at > utcnow() and found.status != "expired"
-        if alive and found.channel == "web" and not is_preview(found.origin):
-            return found, False
+
+    id: str
+    language: str
+    secret: str | None
+
+
+def open_web_session(
+    db: Session,
+    info: TenantInfo,
+    origin: str,
+    idle_days: int,
+    session_id: str | None,
+    lang: str | None,
+    secret: str | None = None,
+) -> Opened:
+    """Resume the visitor's conversation if it is theirs (its secret matches) and alive; else start
+    a new one. An unknown, foreign, expired or unproven id starts afresh, revealing nothing about
+    the one asked for, so a visitor's own reload (which sends the secret) always resumes.
+    """
+    found = _resumable(db, info, session_id) if session_id else None
+    if found is not None:
+        if found.secret_hash is None:
+            # Opened before conversations had secrets: the first resume claims it with one.
+            issued, digest = new_session_secret()
+            db.execute(update(ChatSession).where(ChatSession.id == found.id).values(secret_hash=digest))
+            return Opened(found.id, found.language, issued)
+        if session_secret_matches(found.secret_hash, secret):
+            return Opened(found.id, found.language, None)
     flow = published_flow(db, info.id)
     if flow is None:
         raise Unavailable("This chat is not available right now.", code="no_published_flow")
-    return start_session(db, info, flow, lang, origin, utcnow() + timedelta(days=idle_days)), True
+    issued, digest = new_session_secret()
+    chat = start_session(db, info, flow, lang, origin, utcnow() + timedelta(days=idle_days), digest)
+    return Opened(chat.id, chat.language, issued)
+
+
+def _resumable(db: Session, info: TenantInfo, session_id: str) -> Row[Any] | None:
+    """Return the few columns of a live web conversation of this store with id ``session_id``."""
+    columns = (ChatSession.id, ChatSession.language, ChatSession.secret_hash)
+    return db.execute(
+        select(*columns).where(
+            ChatSession.id == session_id,
+            ChatSession.tenant_id == info.id,
+            ChatSession.channel == "web",
+            ChatSession.status != "expired",
+            ChatSession.expires_at > utcnow(),
+            or_(ChatSession.origin.is_(None), ChatSession.origin != PREVIEW_ORIGIN),
+        )
+    ).one_or_none()
 
 
 # Staff previews (appliance.conversations.preview) are sessions marked by this stored origin: they
@@ -53,7 +95,13 @@ def is_preview(origin: str | None) -> bool:
 
 
 def start_session(
-    db: Session, info: TenantInfo, flow: Flow, lang: str | None, origin: str, expires_at: datetime
+    db: Session,
+    info: TenantInfo,
+    flow: Flow,
+    lang: str | None,
+    origin: str,
+    expires_at: datetime,
+    secret_hash: str | None = None,
 ) -> ChatSession:
     """Start a new web conversation on ``flow``, in ``lang`` if the store speaks it."""
     language = pick_language(info, lang)
@@ -69,6 +117,7 @@ def start_session(
         variables={},
         origin=origin,
         expires_at=expires_at,
+        secret_hash=secret_hash,
     )
     db.add(chat)
     db.flush()

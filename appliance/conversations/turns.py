@@ -21,7 +21,7 @@ from appliance.conversations.booking import carry_out
 from appliance.conversations.context import TurnSetting, read_setting, served_area, turn_context, wished_day
 from appliance.conversations.leads import sync_lead
 from appliance.conversations.persistence import Conversation, lock_conversation, save_conversation
-from appliance.conversations.records import MESSAGE_FIELDS, message_json, messages, record
+from appliance.conversations.records import MESSAGE_FIELDS, masked_messages, message_json, messages, record
 from appliance.conversations.sessions import PREVIEW_LIFETIME, is_preview
 from appliance.core.flows.answers import Context, Reply
 from appliance.core.flows.engine import resume, step
@@ -101,6 +101,8 @@ def transcript(rt: Runtime, claims: VisitorClaims, tenant: TenantInfo | None = N
             select(Message).where(Message.tenant_id == info.id, Message.session_id == chat.id).order_by(Message.seq)
         )
         messages = [{field: getattr(row, field) for field in MESSAGE_FIELDS} for row in rows]
+        if chat.status != "active":
+            messages = masked_messages(messages, dict(chat.variables))
         waiting = None
         if chat.state.get("started"):
             # "start" on a started conversation says nothing and tells what it waits for.

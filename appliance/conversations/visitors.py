@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import select
 
 from appliance.conversations import positions
 from appliance.conversations.sessions import open_web_session
 from appliance.errors import Forbidden, NotFound, Unavailable
+from appliance.infra.db import ChatSession
 from appliance.infra.runtime import Runtime
 from appliance.security.origins import origin_allowed
 from appliance.security.visitor import LIFETIME_SECONDS, VisitorClaims, issue_visitor_token
@@ -14,16 +18,28 @@ from appliance.tenants.directory import TenantInfo, tenant_by_widget_key, tenant
 from appliance.tenants.maintenance import refuse_closed_visit
 
 
+@dataclass(frozen=True)
+class Resume:
+    """The conversation a page asks to resume: its id and the secret the widget kept (or none)."""
+
+    session_id: str | None = None
+    secret: str | None = None
+
+
 def open_visit(
     rt: Runtime,
     widget_key: str,
     origin: str | None,
-    session_id: str | None,
+    asked: Resume,
     lang: str | None,
     accept_language: str | None = None,
 ) -> dict[str, Any]:
     """Return a visitor token, the conversation id and the widget's look, or refuse the page
-    (503 ``maintenance`` with the store's message in the visitor's language while it is closed)."""
+    (503 ``maintenance`` with the store's message in the visitor's language while it is closed).
+
+    The answer carries ``session_secret`` when the conversation was just given one (a new
+    conversation): the widget keeps it beside the id and sends both to resume (see sessions).
+    """
     info = tenant_by_widget_key(rt, widget_key)
     if info is None:
         raise NotFound("This chat is not set up (unknown widget key).", code="unknown_widget_key")
@@ -31,21 +47,32 @@ def open_visit(
         raise Unavailable("This chat is not available right now.", code="store_unavailable")
     if not origin_allowed(origin, info.allowed_origins):
         raise Forbidden("This website is not allowed to open this store's chat.", code="origin_not_allowed")
-    known = positions.recall(rt, session_id, info.id) if session_id else None
+    known = positions.recall(rt, asked.session_id, info.id) if asked.session_id else None
     refuse_closed_visit(info, lang, known["language"] if known else None, accept_language)
-    if known and known["channel"] == "web" and not known.get("preview"):
-        language = known["language"]
-    else:
-        with rt.transaction() as db:
-            chat, _ = open_web_session(db, info, origin or "", rt.settings.session_idle_days, session_id, lang)
-            session_id, language = chat.id, chat.language
-    token = issue_visitor_token(rt.settings.secret_key or "", VisitorClaims(session_id, info.id, origin or ""))
-    return {
+    with rt.transaction() as db:
+        days = rt.settings.session_idle_days
+        opened = open_web_session(db, info, origin or "", days, asked.session_id, lang, asked.secret)
+    token = issue_visitor_token(rt.settings.secret_key or "", VisitorClaims(opened.id, info.id, origin or ""))
+    answer = {
         "token": token,
         "expires_in": LIFETIME_SECONDS,
-        "session_id": session_id,
-        "config": widget_config(info, language, _opening(rt, info.id)),
+        "session_id": opened.id,
+        "config": widget_config(info, opened.language, _opening(rt, info.id)),
     }
+    return answer | ({"session_secret": opened.secret} if opened.secret else {})
+
+
+def conversation_language(rt: Runtime, claims: VisitorClaims) -> str | None:
+    """Return the language of the visitor's conversation (as last cached, else as stored), or None."""
+    known = positions.recall(rt, claims.session_id, claims.tenant_id)
+    if known:
+        return str(known["language"])
+    with rt.transaction() as db:
+        return db.scalar(
+            select(ChatSession.language).where(
+                ChatSession.id == claims.session_id, ChatSession.tenant_id == claims.tenant_id
+            )
+        )
 
 
 def _opening(rt: Runtime, tenant_id: str) -> dict[str, Any]:

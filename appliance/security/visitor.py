@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -94,6 +97,28 @@ def _claims(payload: dict[str, Any]) -> VisitorClaims:
 
 def _text(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value)
+
+
+def new_session_secret() -> tuple[str, str]:
+    """Return a new conversation secret for the widget to keep, and the hash the server stores.
+
+    The id of a conversation travels in URLs and logs; the secret stays in the visitor's browser,
+    so holding an id (and the public widget key) is not enough to read or resume a conversation.
+    """
+    secret = secrets.token_urlsafe(32)
+    return secret, session_secret_hash(secret)
+
+
+def session_secret_hash(secret: str) -> str:
+    """Return the stored form of a conversation secret (32 random bytes need no slow hash)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def session_secret_matches(stored_hash: str | None, secret: str | None) -> bool:
+    """Tell whether ``secret`` is the one whose hash is stored (in constant time)."""
+    if not stored_hash or not secret:
+        return False
+    return hmac.compare_digest(stored_hash, session_secret_hash(secret))
 
 
 def forget_session(session_id: str) -> None:

@@ -25,6 +25,9 @@ export async function call(method, path, body, token, key) {
       headers,
       body: body ? JSON.stringify(body) : undefined,
       credentials: 'omit',
+      // A same-origin GET carries no Origin header: the Referer (the page's origin only) names the
+      // page instead, whatever referrer policy the page itself has (docs/security.md).
+      referrerPolicy: 'strict-origin',
     });
     const json = await r.json().catch(() => null);
     return r.ok ? { data: json } : failure(r.status, json);

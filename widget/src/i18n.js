@@ -1,11 +1,11 @@
 // The widget's own few words; everything else comes from the server in the conversation language.
-const KEYS = ['write', 'send', 'reconnecting', 'close', 'language', 'attach', 'uploading', 'badType', 'tooBig', 'skip', 'typing', 'chat', 'notSent'];
+const KEYS = ['write', 'send', 'reconnecting', 'close', 'language', 'attach', 'uploading', 'badType', 'tooBig', 'skip', 'typing', 'chat', 'notSent', 'restart', 'tooLong', 'slide'];
 
 const WORDS = {
-  en: ['Write a message', 'Send', 'Reconnecting…', 'Close', 'Language', 'Attach a photo or plan', 'Uploading…', 'That file is not a JPG, PNG or PDF', 'That file is larger than {n} MB', 'Skip', 'Typing…', 'Chat', 'Not sent. Please try again.'],
-  es: ['Escribe un mensaje', 'Enviar', 'Reconectando…', 'Cerrar', 'Idioma', 'Adjunta una foto o un plano', 'Subiendo…', 'Ese archivo no es JPG, PNG ni PDF', 'Ese archivo ocupa más de {n} MB', 'Omitir', 'Escribiendo…', 'Chat', 'No se ha enviado. Inténtalo de nuevo.'],
-  ca: ['Escriu un missatge', 'Envia', 'Reconnectant…', 'Tanca', 'Idioma', 'Adjunta una foto o un plànol', 'Pujant…', 'Aquest fitxer no és JPG, PNG ni PDF', 'Aquest fitxer ocupa més de {n} MB', 'Omet', 'Escrivint…', 'Xat', "No s'ha enviat. Torna-ho a provar."],
-  pt: ['Escreva uma mensagem', 'Enviar', 'A restabelecer a ligação…', 'Fechar', 'Idioma', 'Anexe uma foto ou uma planta', 'A enviar…', 'Esse ficheiro não é JPG, PNG nem PDF', 'Esse ficheiro tem mais de {n} MB', 'Saltar', 'A escrever…', 'Chat', 'Não foi enviada. Tente novamente.'],
+  en: ['Write a message', 'Send', 'Reconnecting…', 'Close', 'Language', 'Attach a photo or plan', 'Uploading…', 'That file is not a JPG, PNG or PDF', 'That file is larger than {n} MB', 'Skip', 'Typing…', 'Chat', 'Not sent. Please try again.', 'Start a new conversation', 'Your message is too long: {n} characters at most.', 'Slide to choose'],
+  es: ['Escribe un mensaje', 'Enviar', 'Reconectando…', 'Cerrar', 'Idioma', 'Adjunta una foto o un plano', 'Subiendo…', 'Ese archivo no es JPG, PNG ni PDF', 'Ese archivo ocupa más de {n} MB', 'Omitir', 'Escribiendo…', 'Chat', 'No se ha enviado. Inténtalo de nuevo.', 'Empezar una conversación nueva', 'Tu mensaje es demasiado largo: como máximo {n} caracteres.', 'Desliza para elegir'],
+  ca: ['Escriu un missatge', 'Envia', 'Reconnectant…', 'Tanca', 'Idioma', 'Adjunta una foto o un plànol', 'Pujant…', 'Aquest fitxer no és JPG, PNG ni PDF', 'Aquest fitxer ocupa més de {n} MB', 'Omet', 'Escrivint…', 'Xat', "No s'ha enviat. Torna-ho a provar.", 'Començar una conversa nova', 'El teu missatge és massa llarg: com a màxim {n} caràcters.', 'Llisca per triar'],
+  pt: ['Escreva uma mensagem', 'Enviar', 'A restabelecer a ligação…', 'Fechar', 'Idioma', 'Anexe uma foto ou uma planta', 'A enviar…', 'Esse ficheiro não é JPG, PNG nem PDF', 'Esse ficheiro tem mais de {n} MB', 'Saltar', 'A escrever…', 'Chat', 'Não foi enviada. Tente novamente.', 'Começar uma nova conversa', 'A sua mensagem é demasiado longa: no máximo {n} caracteres.', 'Deslize para escolher'],
 };
 
 export const NAMES = { es: 'Español', ca: 'Català', pt: 'Português', en: 'English' };

@@ -33,21 +33,39 @@ const RENDER = {
     const more = spec.more;
     if (more) add(option({ part: 'option more', 'data-option-id': more.id }, more.label, { choice: more.id }, ctx.send));
   },
+  // The slider starts unchosen: the text box stays empty until the visitor moves it (or types), so
+  // Enter never sends a value they did not pick. Its ends and the picked value are labelled.
   range(spec, add, ctx, ui) {
-    const label = `${spec.min}–${spec.max}${spec.unit ? ' ' + spec.unit : ''}`;
+    const show = amount(spec.unit, ctx.lang);
+    const picked = h('output', { part: 'range-value', class: 'picked', text: ctx.t('slide') });
+    const pick = (n) => {
+      slider.classList.remove('unset');
+      picked.textContent = show(n);
+      slider.setAttribute('aria-valuetext', show(n));
+    };
     const slider = h('input', {
       type: 'range',
       part: 'range',
-      class: 'range',
+      class: 'range unset',
       min: spec.min,
       max: spec.max,
       step: spec.step || 'any',
-      'aria-label': label,
-      oninput: () => (ui.input.value = slider.value),
+      'aria-label': `${show(spec.min)} – ${show(spec.max)}`,
+      oninput: () => {
+        ui.input.value = slider.value;
+        pick(+slider.value);
+      },
     });
-    ui.input.value = slider.value;
-    ui.sync = () => asNumber(ui.input.value) != null && (slider.value = asNumber(ui.input.value));
-    add(slider);
+    ui.input.value = '';
+    ui.sync = () => {
+      const n = asNumber(ui.input.value);
+      if (n == null) return;
+      slider.value = n;
+      pick(n);
+    };
+    const scale = h('div', { part: 'scale', class: 'scale', 'aria-hidden': 'true' },
+      h('span', { text: show(spec.min) }), picked, h('span', { text: show(spec.max) }));
+    add(h('div', { class: 'slider' }, slider, scale));
   },
   media(spec, add, ctx) {
     const accept = spec.accept && spec.accept.length ? spec.accept : Object.keys(EXT);
@@ -72,6 +90,18 @@ const RENDER = {
   },
 };
 
+// A number as the conversation's language writes it: euros as money, other units after the number.
+function amount(unit, lang) {
+  const euros = unit === 'EUR';
+  let format;
+  try {
+    format = new Intl.NumberFormat(lang, euros ? { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 } : {}).format;
+  } catch (e) {
+    format = String;
+  }
+  return (n) => format(n) + (unit && !euros ? ' ' + (unit === 'm2' ? 'm²' : unit) : '');
+}
+
 export function renderInput(spec, ui, ctx) {
   const type = spec ? spec.type : null;
   const box = ui.input;
@@ -80,7 +110,7 @@ export function renderInput(spec, ui, ctx) {
   box.autocomplete = mode.autocomplete;
   if (mode.inputmode) box.setAttribute('inputmode', mode.inputmode);
   else box.removeAttribute('inputmode');
-  box.placeholder = ctx.t('write') + (spec && spec.unit ? ` (${spec.unit})` : '');
+  box.placeholder = ctx.t('write') + (spec && spec.unit ? ` (${spec.unit === 'EUR' ? '€' : spec.unit === 'm2' ? 'm²' : spec.unit})` : '');
   ui.sync = null;
   ui.choices.replaceChildren();
   const add = (...els) => ui.choices.append(...els);

@@ -7,6 +7,8 @@ import { CSS } from './styles.js';
 import { theme } from './theme.js';
 import { frame, h, slotLabel } from './ui.js';
 
+// The longest message the chat API takes (SendBody.text in appliance/web/api/chat.py).
+const MAX_TEXT = 2000;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?([+-]\d\d:\d\d|Z)$/;
 
 const w = window;
@@ -21,14 +23,17 @@ else if (!d.getElementById('ebanista-widget')) boot();
 
 function boot() {
   setBase(new URL(script.src, location.href).origin);
+  // The conversation's id and its secret (given when it was opened): resuming needs both.
   const STORE = `ebanista:${KEY}:session`;
-  const remembered = (() => {
+  const SECRET = `ebanista:${KEY}:secret`;
+  const stored = (key) => {
     try {
-      return localStorage.getItem(STORE);
+      return localStorage.getItem(key);
     } catch (e) {
       return null;
     }
-  })();
+  };
+  const remembered = stored(STORE);
   const CLOSED = `ebanista:${KEY}:closed`;
   const closedHere = (set) => {
     try {
@@ -38,13 +43,14 @@ function boot() {
       return false;
     }
   };
-  const remember = (id) => {
+  const remember = (id, secret) => {
     try {
       localStorage.setItem(STORE, id);
+      if (secret) localStorage.setItem(SECRET, secret);
     } catch (e) {}
   };
   const hint = known(script.dataset.lang) || known(d.documentElement.lang) || known(navigator.language);
-  const S = { lang: hint || 'es', sid: null, token: null, cfg: null, open: false, loaded: false, busy: false };
+  const S = { lang: hint || 'es', sid: null, secret: stored(SECRET), token: null, cfg: null, open: false, loaded: false, busy: false };
   let t = words(S.lang);
   let parse = (text) => ({ text });
   let renewTimer;
@@ -121,7 +127,8 @@ function boot() {
     const changed = S.sid && S.sid !== data.session_id;
     S.token = data.token;
     S.sid = data.session_id;
-    remember(S.sid);
+    if (data.session_secret) S.secret = data.session_secret;
+    remember(S.sid, data.session_secret);
     clearTimeout(renewTimer);
     renewTimer = setTimeout(renew, Math.max(30, (data.expires_in || 3600) - 120) * 1000);
     if (changed) {
@@ -132,13 +139,25 @@ function boot() {
   }
 
   async function renew() {
-    const r = await call('POST', '/v1/widget/session', { widget_key: KEY, session_id: S.sid, lang: S.lang });
+    const r = await call('POST', '/v1/widget/session', { widget_key: KEY, session_id: S.sid, session_secret: S.secret || undefined, lang: S.lang });
     if (r.data) accept(r.data);
     return !!r.data;
   }
 
+  // A finished conversation offers a new one: a session opened without the old id begins afresh.
+  async function restart() {
+    if (S.busy) return;
+    S.busy = true;
+    const r = await call('POST', '/v1/widget/session', { widget_key: KEY, lang: S.lang });
+    S.busy = false;
+    if (r.error) return note(r.error.message || t('notSent'));
+    S.resumed = false;
+    S.chosen = S.lang;
+    accept(r.data); // a new id: it begins the new conversation
+  }
+
   const ready = (async () => {
-    const body = { widget_key: KEY, session_id: remembered || undefined, lang: hint || undefined };
+    const body = { widget_key: KEY, session_id: remembered || undefined, session_secret: (remembered && S.secret) || undefined, lang: hint || undefined };
     let r = await call('POST', '/v1/widget/session', body);
     if (r.error && !r.error.status) r = await sleep(1500).then(() => call('POST', '/v1/widget/session', body));
     const e = r.error;
@@ -213,7 +232,10 @@ function boot() {
     const lost = !shadow.activeElement || ui.choices.contains(shadow.activeElement);
     const spec = answer.input;
     parse = renderInput(spec, ui, { t, lang: S.lang, send, note, upload: attach });
-    ui.composer.hidden = !spec && answer.status === 'completed';
+    const over = !spec && answer.status === 'completed';
+    ui.composer.hidden = over;
+    // Booked, completed or refused: the way forward is a new conversation, also after a reload.
+    if (over) ui.choices.append(h('button', { type: 'button', class: 'opt restart', part: 'restart', text: t('restart'), onclick: restart }));
     // The new choices take room from the log: keep its newest message in view.
     scroll();
     if (S.open && lost && !S.quiet) focusFirst();
@@ -259,6 +281,8 @@ function boot() {
   function submit(e) {
     e.preventDefault();
     const text = ui.input.value.trim();
+    // Too long to send: say the limit and keep the text, for the visitor to shorten it.
+    if (text.length > MAX_TEXT) return note(t('tooLong', MAX_TEXT));
     if (text && !S.busy) send(parse(text), text, true);
   }
 

@@ -39,7 +39,13 @@ button{cursor:pointer}
 .choices:empty{display:none}
 .opt{border:1px solid var(--p);background:#fff;color:#111;border-radius:16px;padding:6px 12px;text-align:left}
 .opt:hover{background:#f0f2f4}
-.range{width:100%;accent-color:var(--p)}
+.slider{flex:1 1 100%}
+.range{width:100%;margin:0;accent-color:var(--p)}
+.range.unset{opacity:.5}
+.scale{display:flex;justify-content:space-between;align-items:baseline;gap:8px;font-size:13px;color:#555}
+.picked{font-weight:600;color:#111}
+.restart{background:var(--p);color:var(--t);font-weight:600;margin-bottom:12px}
+.restart:hover{background:var(--p);filter:brightness(1.1)}
 .composer{display:flex;gap:6px;padding:8px 12px 12px}
 .composer input{flex:1;min-width:0;border:1px solid #c4c8cc;border-radius:8px;padding:8px 10px;background:#fff;color:#111}
 .send{border:0;border-radius:8px;padding:8px 14px;background:var(--p);color:var(--t);font-weight:600}

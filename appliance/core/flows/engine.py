@@ -22,6 +22,7 @@ from appliance.core.flows.answers import Answer, Context, Rejection, Reply, read
 from appliance.core.flows.booking import ask_to_book, booked_answer, confirm_booking
 from appliance.core.flows.conditions import holds
 from appliance.core.flows.dates import dated_reply, nothing_free
+from appliance.core.flows.ending import refusal_text, refuses_contact
 from appliance.core.flows.inputs import current_input, input_spec
 from appliance.core.flows.intents import Outcome
 from appliance.core.flows.schema import (
@@ -63,7 +64,14 @@ def step(
     if reply.kind == "start":
         _start(flow, turn, ctx, facts or {})
     elif s["status"] != "active":
-        turn.say(system("finished", s["language"], formal=s["language"] in ctx.formal), None)
+        formal = s["language"] in ctx.formal
+        refused = s.get("ending") == "refused"
+        turn.say(
+            refusal_text(ctx.store, s["language"], formal)
+            if refused
+            else system("finished", s["language"], formal=formal),
+            None,
+        )
     elif not s["started"]:
         _start_on_first_reply(flow, turn, ctx, reply, facts or {})
     elif reply.kind == "language":
@@ -150,6 +158,9 @@ def _take(
         _reject(flow, turn, ctx, block, answer, taking.noted)
         return
     _store(flow, turn, block, answer)
+    if refuses_contact(block, s["vars"]):
+        _end_refused(flow, turn, ctx, block, taking)
+        return
     if ctx.derive is not None:
         s["vars"].update(ctx.derive(s["vars"]))
     if isinstance(block, DateBlock) and ctx.book_slots:
@@ -161,6 +172,16 @@ def _take(
     _confirm(turn, taking.noted, ctx)
     turn.note("answered", block.id, via=taking.via)
     _walk(flow, _next_after(block, s["vars"]), turn, ctx)
+
+
+def _end_refused(flow: FlowDocument, turn: Turn, ctx: Context, block: Question, taking: Answering) -> None:
+    """End the conversation after a refused consent, in any store's flow: nothing more is asked,
+    and the last message says how to reach the store without leaving personal data."""
+    s = turn.state
+    turn.note("answered", block.id, via=taking.via)
+    turn.say(refusal_text(ctx.store, s["language"], s["language"] in ctx.formal), block.id)
+    s["ending"] = "refused"
+    _finish(flow, turn, ctx, None)
 
 
 def _apply_facts(flow: FlowDocument, turn: Turn, block_id: str | None, facts: dict[str, Any]) -> list[str]:

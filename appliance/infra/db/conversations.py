@@ -40,6 +40,8 @@ class ChatSession(IdMixin, TenantScoped, Timestamps, Base):
     variables: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     origin: Mapped[str | None] = mapped_column(String(255))
     channel_user_hash: Mapped[str | None] = mapped_column(String(64))
+    # The SHA-256 of the secret the widget keeps beside the session id: resuming needs both.
+    secret_hash: Mapped[str | None] = mapped_column(String(64))
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
 

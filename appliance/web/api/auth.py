@@ -56,10 +56,16 @@ def request_origin() -> str | None:
 
 
 def current_visitor(session_id: str | None = None) -> VisitorClaims:
-    """Return the visitor's claims; the token must match this page's origin and conversation."""
+    """Return the visitor's claims; the token must match this page's origin (Origin, else the Referer's
+    origin; neither is 403 ``origin_missing``) and conversation."""
     claims = read_visitor_token(current_runtime().settings.secret_key or "", bearer_token())
-    origin = request.headers.get("Origin")
-    if origin and origin != claims.origin:
+    # The token is bound to the page that opened it. Browsers always send Origin across origins and
+    # on POSTs, but not on a same-origin GET; there the widget's Referer (its origin, which the widget
+    # asks for with referrerPolicy) says the page instead. A request that names no page is refused.
+    origin = request_origin()
+    if origin is None:
+        raise Forbidden("Send the page's Origin (or Referer) with a chat token.", code="origin_missing")
+    if origin != claims.origin:
         raise Forbidden("This chat token belongs to another website.", code="origin_mismatch")
     if session_id is not None and session_id != claims.session_id:
         # Another conversation is not disclosed, not even as forbidden.

@@ -18,10 +18,14 @@ from appliance.security.visitor import VisitorClaims
 from appliance.tenants.directory import TenantInfo
 from appliance.web.api.auth import current_visitor
 from appliance.web.api.models import IDEMPOTENCY_KEY, Body, Language, TurnAnswer
+from appliance.web.api.visitor_errors import speak_visitors_language
 from appliance.web.errors import ErrorEnvelope
 from appliance.web.request_store import store_read
 
 api = APIBlueprint("chat", __name__, abp_tags=[Tag(name="chat")])
+# The longest message a visitor may send (the widget says it before sending, too).
+MAX_TEXT = 2000
+speak_visitors_language(api, MAX_TEXT)
 VISITOR = [{"visitorToken": []}]
 ERRORS = {401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 503: ErrorEnvelope}
 
@@ -37,7 +41,7 @@ class SendBody(Body):
     """Exactly one of text, choice, value or skip; or only lang, to switch language."""
 
     session_id: str = Field(max_length=64)
-    text: str | None = Field(default=None, min_length=1, max_length=2000)
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
     choice: str | None = Field(default=None, max_length=255)
     value: Any = None
     skip: bool | None = None

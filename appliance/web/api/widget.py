@@ -8,13 +8,15 @@ from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
-from appliance.conversations.visitors import open_visit
+from appliance.conversations.visitors import Resume, open_visit
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import request_origin
 from appliance.web.api.models import Body, Language
+from appliance.web.api.visitor_errors import speak_visitors_language
 from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("widget", __name__, abp_tags=[Tag(name="widget")])
+speak_visitors_language(api)
 
 
 class SessionBody(Body):
@@ -22,6 +24,8 @@ class SessionBody(Body):
 
     widget_key: str = Field(min_length=1, max_length=64)
     session_id: str | None = Field(default=None, max_length=64)
+    # The secret this conversation was opened with: without it, an id alone opens a new conversation.
+    session_secret: str | None = Field(default=None, max_length=128)
     lang: Language | None = None
 
 
@@ -31,6 +35,8 @@ class SessionOut(BaseModel):
     token: str
     expires_in: int
     session_id: str
+    # Only when the conversation was just given it (a new one): keep it with the id to resume.
+    session_secret: str | None = None
     config: dict[str, Any]
 
 
@@ -40,7 +46,12 @@ class SessionOut(BaseModel):
     security=[],
 )
 def create_session(body: SessionBody) -> Response:
-    """Open or resume a conversation for a page whose origin the store allows (call again to renew)."""
+    """Open or resume a conversation for a page whose origin the store allows (call again to renew).
+
+    Resuming needs the conversation's id and the ``session_secret`` given when it was opened; an
+    id without its secret opens a new conversation (200, with a new id and secret), never an error.
+    """
     languages = request.headers.get("Accept-Language")
-    visit = open_visit(current_runtime(), body.widget_key, request_origin(), body.session_id, body.lang, languages)
+    asked = Resume(body.session_id, body.session_secret)
+    visit = open_visit(current_runtime(), body.widget_key, request_origin(), asked, body.lang, languages)
     return jsonify(visit)
