@@ -194,3 +194,24 @@ def test_the_move_dialog_starts_at_the_appointments_own_day_and_time(
     ).get_data(as_text=True)
     assert f'value="{start}" required checked' in slots
     assert slots.count("checked") == 1
+
+
+def test_an_appointment_shows_its_emails_fate_and_its_calendar_file(
+    alice: FlaskClient, cast: Cast, rt: Runtime
+) -> None:
+    from appliance.agenda.reminders import note_mail
+
+    made = book(rt, cast.tenant_a.id, free_slots(rt, cast.tenant_a.id)[0])
+    note_mail(rt, made["id"], "invitation", "failed", 550)
+    dialog = alice.get(f"/panel/calendar/appointments/{made['id']}", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    assert 'data-kind="invitation" data-status="failed"' in dialog
+    assert "code 550" in dialog
+    assert 'data-kind="reminder_24h" data-status="pending"' in dialog
+    ics = alice.get(f"/panel/calendar/appointments/{made['id']}/invite.ics")
+    assert ics.status_code == 200
+    assert ics.mimetype == "text/calendar"
+    assert b"BEGIN:VCALENDAR" in ics.data
+    theirs = book(rt, cast.tenant_b.id, free_slots(rt, cast.tenant_b.id)[0])
+    assert alice.get(f"/panel/calendar/appointments/{theirs['id']}/invite.ics").status_code == 404

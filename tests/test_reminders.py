@@ -425,3 +425,29 @@ def test_an_unreachable_mail_server_is_a_temporary_failure(tmp_path: Any) -> Non
     with pytest.raises(MailError) as raised:
         send_mail(settings, "nuria@example.com", "Hola", "Hola", [])
     assert raised.value.permanent is False
+
+
+def status_of(rt: Runtime, appointment_id: str) -> dict[str, Any]:
+    return {kind: entry["status"] for kind, entry in (appointment(rt, appointment_id).mail_log or {}).items()}
+
+
+def test_each_emails_fate_is_recorded_for_staff(mrt: Runtime, store: str, inbox: Inbox) -> None:
+    appointment_id = add_appointment(mrt, store, utcnow() + timedelta(hours=20))
+    assert send_invitation(mrt, appointment_id, store) is True
+    inbox.answer = "451 4.3.0 Try again later"
+    with pytest.raises(MailError):
+        send_reminder(mrt, appointment_id, "24h")
+    assert status_of(mrt, appointment_id) == {"invitation": "sent", "reminder_24h": "retrying"}
+    assert appointment(mrt, appointment_id).mail_log["reminder_24h"]["code"] == 451
+    inbox.answer = "550 5.1.1 Mailbox unavailable"
+    assert send_reminder(mrt, appointment_id, "24h") is False
+    assert status_of(mrt, appointment_id)["reminder_24h"] == "failed"
+
+
+def test_a_missing_address_or_mail_server_is_recorded_as_such(rt: Runtime, mrt: Runtime, store: str) -> None:
+    no_email = add_appointment(mrt, store, utcnow() + timedelta(hours=20), contact={"name": "Pere"})
+    send_invitation(mrt, no_email, store)
+    assert status_of(mrt, no_email) == {"invitation": "no_email"}
+    unconfigured = add_appointment(rt, store, utcnow() + timedelta(hours=20))
+    send_invitation(rt, unconfigured, store)
+    assert status_of(rt, unconfigured) == {"invitation": "mail_off"}

@@ -256,4 +256,6 @@ def appointment_json(row: Any, zone: ZoneInfo) -> dict[str, Any]:
         "contact": get("contact") or {},
         "postal_code": get("postal_code"),
         "notes": get("notes"),
+        # What became of each e-mail about it (appliance.agenda.reminders.note_mail).
+        "mail": get("mail_log") or {},
     }

@@ -96,6 +96,7 @@ def send_reminder(rt: Runtime, appointment_id: str, which: str) -> bool:
     try:
         return _send(rt, _visit(rt, appointment_id), f"reminder_{which}")
     except MailError as exc:
+        note_mail(rt, appointment_id, f"reminder_{which}", "failed" if exc.permanent else "retrying", exc.code)
         if exc.permanent:
             log.warning("reminder_refused", appointment_id=appointment_id, which=which, code=exc.code)
             return False
@@ -108,7 +109,10 @@ def send_invitation(rt: Runtime, appointment_id: str, tenant_id: str) -> bool:
     """Email the customer the confirmation and invite.ics (or the cancellation); tell whether sent."""
     visit = _visit(rt, appointment_id, tenant_id)
     kind = {"booked": "invitation", "cancelled": "cancellation"}.get(visit.row["status"]) if visit else None
-    if visit is None or kind is None or not _email(visit):
+    if visit is None or kind is None:
+        return False
+    if not _email(visit):
+        note_mail(rt, appointment_id, kind, "no_email")
         return False
     key = f"mail:{kind}:{visit.row['ics_uid']}:{visit.row['ics_sequence']}"
     if not rt.cache.add(key, "1", INVITATION_DEDUP_SECONDS):
@@ -116,6 +120,7 @@ def send_invitation(rt: Runtime, appointment_id: str, tenant_id: str) -> bool:
     try:
         return _send(rt, visit, kind)
     except MailError as exc:
+        note_mail(rt, appointment_id, kind, "failed" if exc.permanent else "retrying", exc.code)
         if exc.permanent:
             log.warning("invitation_refused", appointment_id=appointment_id, code=exc.code)
             return False
@@ -161,13 +166,28 @@ def _send(rt: Runtime, visit: Visit | None, kind: str) -> bool:
     email = _email(visit) if visit else None
     if visit is None or not email:
         log.info("mail_skipped", kind=kind, reason="no_email")
+        if visit is not None:
+            note_mail(rt, visit.row["id"], kind, "no_email")
         return False
     subject, body = mail_texts.compose(kind, visit.language, _facts(visit))
     method = {"invitation": "REQUEST", "cancellation": "CANCEL"}.get(kind)
     attachments = [("invite.ics", f"text/calendar; method={method}", _ics(visit, method))] if method else []
     send_mail(rt.settings, email, subject, body, attachments, sender_name=visit.store["name"])
+    sent = rt.settings.smtp_url is not None
+    note_mail(rt, visit.row["id"], kind, "sent" if sent else "mail_off")
     log.info("appointment_mail_sent", kind=kind, appointment_id=visit.row["id"], language=visit.language)
-    return rt.settings.smtp_url is not None
+    return sent
+
+
+def note_mail(rt: Runtime, appointment_id: str, kind: str, status: str, code: int | None = None) -> None:
+    """Record what became of the ``kind`` e-mail of an appointment, for staff to see: ``sent``,
+    ``retrying`` or ``failed`` (with the mail server's code), ``no_email`` or ``mail_off``."""
+    entry: dict[str, Any] = {"status": status, "at": utcnow().isoformat()} | ({"code": code} if code else {})
+    with rt.transaction() as db:
+        row = db.execute(select(_TABLE.c.mail_log).where(_TABLE.c.id == appointment_id).with_for_update()).first()
+        if row is not None:
+            entries = {**(row.mail_log or {}), kind: entry}
+            db.execute(update(_TABLE).where(_TABLE.c.id == appointment_id).values(mail_log=entries))
 
 
 def _email(visit: Visit) -> str | None:

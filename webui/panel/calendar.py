@@ -19,6 +19,7 @@ from appliance.agenda import appointments as agenda
 from appliance.agenda.booking import BookingRequest, Change
 from appliance.agenda.catalogue import service_names
 from appliance.agenda.opening import opening_day
+from appliance.agenda.reminders import invite_ics
 from appliance.errors import AppError, Conflict, Invalid, NotFound
 from appliance.infra.runtime import current_runtime
 from appliance.leads.detail import read_lead
@@ -218,6 +219,17 @@ def appointment(appointment_id: str) -> str:
     if request.headers.get("HX-Request"):
         return render_template("panel/_appointment.html", **context)
     return render_template("panel/appointment.html", **context)
+
+
+@panel.get("/calendar/appointments/<appointment_id>/invite.ics")
+@require("agenda.read")
+def appointment_ics(appointment_id: str) -> Response:
+    """Download the appointment's calendar file as the customer got it (a cancellation once cancelled)."""
+    _principal, tenant_id = in_store()
+    calendar = invite_ics(current_runtime(), tenant_id, appointment_id)
+    response = Response(calendar, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{appointment_id}.ics"'
+    return response
 
 
 @panel.post("/calendar/appointments/<appointment_id>")

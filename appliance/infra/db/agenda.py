@@ -33,6 +33,9 @@ class Appointment(IdMixin, TenantScoped, Timestamps, Base):
     ics_sequence: Mapped[int] = mapped_column(Integer, default=0)
     reminder_24h_sent_at: Mapped[datetime | None]
     reminder_2h_sent_at: Mapped[datetime | None]
+    # Per e-mail kind (invitation, cancellation, reminder_24h, reminder_2h): its status, when, and a
+    # failure's code, for staff to see (appliance.agenda.reminders.note_mail).
+    mail_log: Mapped[dict[str, Any] | None]
     created_by: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL"))
 
     __table_args__ = (

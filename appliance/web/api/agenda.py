@@ -57,6 +57,11 @@ class AppointmentOut(BaseModel):
     contact: dict
     postal_code: str | None
     notes: str | None
+    mail: dict = Field(
+        default_factory=dict,
+        description="Per e-mail (invitation, cancellation, reminder_24h, reminder_2h): its `status` "
+        "(sent, retrying, failed, no_email, mail_off), `at` and, on failure, the mail server's `code`.",
+    )
 
 
 class AppointmentBody(Body):
