@@ -90,6 +90,14 @@ def test_text_naming_two_options_equally_chooses_neither() -> None:
     assert choose(block("contact_method"), "por correo o por teléfono") == Choice(tied=("email", "phone"))
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["what is that for?", "Hola, quiero una cocina, no muy grande", "no entiendo", "per què ho necessiteu?"],
+)
+def test_a_consent_is_never_given_or_refused_by_a_stray_word(text: str) -> None:
+    assert choose(block("consent"), text) == Choice()
+
+
 def test_not_knowing_is_never_taken_for_a_no() -> None:
     for text in ("no lo sé", "no ho sé", "não sei", "I don't know"):
         assert choose(block("consent"), text) == Choice(), text

@@ -15,7 +15,7 @@ import phonenumbers
 from appliance.core.flows.choices import choose
 from appliance.core.flows.schema import ButtonsBlock, DateBlock, InputBlock, MediaBlock, Question, RangeBlock
 from appliance.core.flows.texts import pick
-from appliance.core.understanding.contact import phone_candidates
+from appliance.core.understanding.contact import find_email, phone_candidates
 from appliance.core.understanding.names import read_name
 from appliance.core.understanding.replies import says_dont_know
 
@@ -111,7 +111,9 @@ def read_answer(
     A reply that only says the visitor does not know is Rejection("dont_know").
     """
     answer = _read(block, reply, ctx, slot_query, language, facts)
-    if isinstance(answer, Rejection) and reply.kind == "text" and says_dont_know(str(reply.value)):
+    # The widget sends what is typed in a text, e-mail or phone box as a value, in other boxes as text.
+    typed = reply.kind in {"text", "value"} and isinstance(reply.value, str)
+    if isinstance(answer, Rejection) and typed and says_dont_know(reply.value):
         return Rejection("dont_know")
     return answer
 
@@ -221,6 +223,9 @@ def _unit(unit: str | None) -> str:
 
 def _email(text: str, _country: str) -> str | None:
     address = text.strip(" .,;:<>()[]").lower()
+    if not _EMAIL.match(address):
+        # "mi correo es ana@x.es": the address inside the sentence.
+        address = find_email(text)[0] or ""
     return address if _EMAIL.match(address) else None
 
 

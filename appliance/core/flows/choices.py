@@ -56,9 +56,11 @@ def choose(block: ButtonsBlock, text: str, facts: Mapping[str, Any] | None = Non
         return Choice(exact)
     named = _by_words(block, said)
     named += [o.id for o in block.options if (facts or {}).get(o.id) not in (None, "")]
-    if not says_dont_know(text):
+    yes_or_no = _is_yes_or_no(block)
+    if yes_or_no and not says_dont_know(text):
         named += _by_polarity(block, text)
-    if not named:
+    if not named and not yes_or_no:
+        # A yes/no question (a consent above all) is answered explicitly, never by a stray word.
         named = _by_distinct_words(block, said)
     found = tuple(dict.fromkeys(named))
     return Choice(found[0]) if len(found) == 1 else Choice(tied=found)
@@ -131,15 +133,16 @@ def _contains(said: str, label: str) -> bool:
     )
 
 
+def _is_yes_or_no(block: ButtonsBlock) -> bool:
+    """Tell whether one option of ``block`` agrees and another refuses."""
+    sides = {_side(block, o) for o in block.options}
+    return block.consent is not None or {"yes", "no"} <= sides
+
+
 def _by_polarity(block: ButtonsBlock, text: str) -> list[str]:
     """Return the option that agrees or refuses as the reply does, on a yes/no question."""
     said = polarity(text)
-    if said is None:
-        return []
-    sides = {o.id: _side(block, o) for o in block.options}
-    if "yes" not in sides.values() or "no" not in sides.values():
-        return []
-    return [option_id for option_id, side in sides.items() if side == said]
+    return [o.id for o in block.options if said is not None and _side(block, o) == said]
 
 
 def _side(block: ButtonsBlock, option: Option) -> str | None:

@@ -15,7 +15,8 @@ from .normalise import fold
 _YES_DESPITE_NO = (
     r"no (?:hay |hi ha |ha )?(?:ningun |cap )?problema|no problem|sem problema|cap problema|"
     r"(?:por|per) (?:que|qu[eè]) no|porque nao|porque no|why not|no te preocupes|no worries|"
-    r"no em sap greu|no me importa|no m'importa|nao me importo|i don't mind|no veo por que no"
+    r"no em sap greu|no me importa|no m'importa|nao me importo|i don't mind|no veo por que no|no pasa nada|"
+    r"no passa res|nao faz mal"
 )
 _YES = (
     r"si|sii+|sip|sim|yes|yeah|yep|yup|ok|okay|okey|oki|vale|valeee*|claro|clar|clar que si|"
@@ -33,6 +34,14 @@ _NO = (
     r"ara no|ahora no|agora nao|not now|de momento no|de moment no|por agora nao|ni hablar|ni parlar|"
     r"rather not|i'd rather not|i would rather not|don't|dont|do not|negativo|en absoluto|de cap manera"
 )
+# Replies that say the visitor did not understand the question: neither a yes nor a no.
+_NEITHER = (
+    r"no (?:lo |te |t'|le )?entiendo|no ho entenc|no t'entenc|no l'entenc|nao (?:percebo|percebi|entendo|entendi)|"
+    r"(?:i )?(?:don't|dont|do not|didn't|did not) (?:understand|get it)|what do you mean|que quieres decir|"
+    r"que vol dir|o que quer dizer|no se (?:a )?que|como que"
+)
+# Greetings a reply may start with before its yes or no ("Hola, sí").
+_GREETING = r"^(?:(?:hola|ola|hi|hello|hey|buenas|bon dia|bona tarda|bom dia|boa tarde|buenos dias|good morning)\s*)+"
 _DONT_KNOW = (
     r"no (?:lo |ho |el |la )?(?:se|sabemos|sabria|sabem|sabria dir|tengo ni idea|tinc ni idea|"
     r"estoy segur[oa]|estic segur[a]?|lo tengo claro|ho tinc clar|tengo claro|tinc clar)|"
@@ -53,6 +62,11 @@ _YES_DESPITE_NO_RE = _phrases(_YES_DESPITE_NO)
 _YES_RE = _phrases(_YES)
 _NO_RE = _phrases(_NO)
 _DONT_KNOW_RE = _phrases(_DONT_KNOW)
+_NEITHER_RE = _phrases(_NEITHER)
+_GREETING_RE = re.compile(_GREETING)
+# A yes or a no counts when the reply starts with it, or when the reply is this short ("ara no");
+# a "no" further inside a longer sentence ("quiero una cocina, no muy grande") is no answer.
+_SHORT = 3
 # A reply longer than this is a sentence about something else, not a yes, a no or "I don't know".
 _MAX_WORDS = 9
 
@@ -72,11 +86,15 @@ def says_dont_know(text: str) -> bool:
 
 def polarity(text: str) -> str | None:
     """Return "yes" or "no" for a short reply that agrees or refuses, or None (neither, both, or unsure)."""
-    plain = _plain(text)
-    if not plain or len(plain.split()) > _MAX_WORDS or _DONT_KNOW_RE.search(plain):
+    plain = _GREETING_RE.sub("", _plain(text)).strip()
+    if not plain or len(plain.split()) > _MAX_WORDS or _DONT_KNOW_RE.search(plain) or _NEITHER_RE.search(plain):
         return None
-    plain = _YES_DESPITE_NO_RE.sub(" yes ", plain)
-    yes, no = bool(_YES_RE.search(plain)), bool(_NO_RE.search(plain))
-    if yes == no:
+    plain = _YES_DESPITE_NO_RE.sub("yes", plain)
+    yes, no = _YES_RE.search(plain), _NO_RE.search(plain)
+    if bool(yes) == bool(no):
+        return None
+    found = yes or no
+    assert found is not None
+    if found.start() > 0 and len(plain.split()) > _SHORT:
         return None
     return "yes" if yes else "no"
