@@ -12,10 +12,9 @@ from typing import Any
 
 import phonenumbers
 
-from appliance.core.flows.choices import choose
+from appliance.core.flows.choices import choose, listed, option_labels
 from appliance.core.flows.schema import ButtonsBlock, DateBlock, InputBlock, MediaBlock, Question, RangeBlock
-from appliance.core.flows.texts import pick
-from appliance.core.understanding.contact import find_email, phone_candidates
+from appliance.core.understanding.contact import find_email, read_phone
 from appliance.core.understanding.names import read_name
 from appliance.core.understanding.replies import says_dont_know
 
@@ -155,16 +154,8 @@ def _choice(block: ButtonsBlock, reply: Reply, language: str, facts: dict[str, A
     if found.chosen:
         return _set(block, found.chosen)
     if found.tied:
-        return Rejection("which_option", {"options": _labels(block, found.tied, language)})
-    return Rejection("choose_from", {"options": _labels(block, ids, language)})
-
-
-def _labels(block: ButtonsBlock, ids: Sequence[str], language: str) -> str:
-    """Return the options' labels in the visitor's language, as a list to read: "A", "B" o "C"."""
-    opening, closing = ("“", "”") if language == "en" else ("«", "»")
-    labels = [f"{opening}{pick(o.label, language, language)}{closing}" for o in block.options if o.id in ids]
-    joiner = {"es": " o ", "ca": " o ", "pt": " ou ", "en": " or "}.get(language, " / ")
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + joiner + labels[-1]
+        return Rejection("which_option", {"options": option_labels(block, found.tied, language)})
+    return Rejection("choose_from", {"options": option_labels(block, ids, language)})
 
 
 def _typed(block: InputBlock, value: Any, ctx: Context, language: str) -> Answer | Rejection:
@@ -231,24 +222,13 @@ def _email(text: str, _country: str) -> str | None:
 
 def _phone_answer(block: InputBlock, text: str, country: str, language: str) -> Answer | Rejection:
     """Read a phone number in the conversation's language and the store's country; ask when it could be two."""
-    found = phone_candidates(text, language, country) or [n for n in [_phone(text, country)] if n]
+    found = read_phone(text, language, country)
     if len(found) == 1:
         return _set(block, found[0])
     if not found:
         return Rejection("not_phone")
     prefixes = ["+" + str(phonenumbers.parse(n).country_code) for n in found]
-    joiner = {"pt": " ou ", "en": " or "}.get(language, " o ")
-    return Rejection("phone_ambiguous", {"prefixes": ", ".join(prefixes[:-1]) + joiner + prefixes[-1]})
-
-
-def _phone(text: str, country: str) -> str | None:
-    try:
-        number = phonenumbers.parse(text, country)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return Rejection("phone_ambiguous", {"prefixes": listed(prefixes, language)})
 
 
 def _postal_code(text: str, country: str) -> str | None:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from appliance.core.flows.schema import ButtonsBlock, Option
+from appliance.core.flows.texts import pick
 from appliance.core.understanding.replies import polarity, says_dont_know
 
 
@@ -66,9 +67,18 @@ def choose(block: ButtonsBlock, text: str, facts: Mapping[str, Any] | None = Non
     return Choice(found[0]) if len(found) == 1 else Choice(tied=found)
 
 
-def match_option(block: ButtonsBlock, text: str) -> str | None:
-    """Return the option a typed reply names, or None (when none or several do)."""
-    return choose(block, text).chosen
+def option_labels(block: ButtonsBlock, ids: Sequence[str], language: str) -> str:
+    """Return the options' labels in the visitor's language, as a list to read: «A», «B» o «C»."""
+    opening, closing = ("“", "”") if language == "en" else ("«", "»")
+    return listed(
+        [f"{opening}{pick(o.label, language, language)}{closing}" for o in block.options if o.id in ids], language
+    )
+
+
+def listed(items: Sequence[str], language: str) -> str:
+    """Return items as a sentence lists alternatives: "A, B o C", "A ou B", "A or B"."""
+    joiner = {"pt": " ou ", "en": " or "}.get(language, " o ")
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + joiner + items[-1]
 
 
 def simplify(text: str) -> str:

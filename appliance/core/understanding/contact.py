@@ -75,6 +75,20 @@ def phone_candidates(raw: str, language: str, default_country: str = "ES") -> li
     return list(dict.fromkeys(n for region in dict.fromkeys(regions) if (n := _parse(digits, region))))
 
 
+def read_phone(text: str, language: str, default_country: str = "ES") -> list[str]:
+    """Return the numbers a reply to "what is your phone?" may be (several: ask which country)."""
+    found = phone_candidates(text, language, default_country)
+    if found:
+        return found
+    # Other countries' shapes (eight digits, brackets): as the store's country writes them.
+    try:
+        number = phonenumbers.parse(text, default_country.upper())
+    except phonenumbers.NumberParseException:
+        return []
+    valid = phonenumbers.is_valid_number(number)
+    return [phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)] if valid else []
+
+
 def _hinted(digits: str, language: str) -> str | None:
     """Return the number in the country its language points to, when it does."""
     if len(digits) == 9 and language in _SPAIN_LANGUAGES and digits[0] in "6789":
