@@ -98,6 +98,12 @@ def test_a_consent_is_never_given_or_refused_by_a_stray_word(text: str) -> None:
     assert choose(block("consent"), text) == Choice()
 
 
+def test_a_word_common_to_many_sentences_does_not_choose_an_option() -> None:
+    # "busco" is in the label "Solo busco ideas", "antes" in "Lo antes posible": neither says when.
+    assert choose(block("urgency"), "busco algo moderno").chosen is None
+    assert choose(block("urgency"), "antes de verano").chosen is None
+
+
 def test_not_knowing_is_never_taken_for_a_no() -> None:
     for text in ("no lo sé", "no ho sé", "não sei", "I don't know"):
         assert choose(block("consent"), text) == Choice(), text

@@ -34,8 +34,10 @@ _YES_WORDS = frozenset({"yes", "si", "sim", "ok", "okay", "accept", "agree", "tr
 _NO_WORDS = frozenset({"no", "nao", "not", "decline", "refuse", "false", "never"})
 # Label words too common to tell options apart ("Por la mañana" / "Por la tarde").
 _COMMON = frozenset(
-    _words("""para pela pelo with from your mine mejor millor melhor better quiero vull quero want gracias gracies
-    obrigado obrigada thanks mais more menos less otro altre outro other""")
+    _words("""para pela pelo with from your mine mejor millor melhor better quiero vull quero want gracias
+    gracies obrigado obrigada thanks mais more menos less otro altre outro other solo nomes just only busco
+    busca need necesito preciso necessito tengo tenho tinc have also tambien tambe tambem antes abans before
+    despues despres depois after""")
 )
 
 

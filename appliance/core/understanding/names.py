@@ -66,6 +66,7 @@ _NOT_NAMES = frozenset(
     escribiendo escrivint escrevendo writing llamando trucant ligando calling contacto contacte contacto
     correo correu email mail telefono telefon telefone phone whatsapp movil mobil
     me te se le nos em et es is it ens
+    bien be bem good fine genial todo tot tudo everything igual nada
     nadie ningu ninguno ningun anonimo anonim anonymous private privado privat secreto secret paso pass skip
     omitir saltar nobody none nothing nada res nenhum ninguem
     hombre home mujer dona mulher man woman chico chica noi noia rapaz rapariga
