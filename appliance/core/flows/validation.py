@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from appliance.core.flows.choices import simplify
 from appliance.core.flows.schema import (
     AnyBlock,
     ButtonsBlock,
@@ -51,6 +52,7 @@ def _problems_of_the_sound_blocks(data: Any) -> list[Problem]:
         where = f"blocks[{i}]"
         found += _check_exits(block, where, ids) + _check_texts(block, where, languages)
         found += _check_options(block, where) + _check_bounds(block, where)
+        found += _check_synonyms(block, where, languages)
     return found
 
 
@@ -92,6 +94,7 @@ def semantic_problems(flow: FlowDocument) -> list[Problem]:
         problems += _check_texts(block, where, flow.languages)
         problems += _check_options(block, where)
         problems += _check_bounds(block, where)
+        problems += _check_synonyms(block, where, flow.languages)
     if not problems:
         problems += _check_reachable(flow) + _check_silent_cycles(flow)
     return problems
@@ -152,6 +155,26 @@ def _check_options(block: Any, where: str) -> list[Problem]:
         seen.add(option.id)
     if block.consent and block.consent.grant_option not in seen:
         found.append({"path": f"{where}.consent.grant_option", "message": "is not one of the options"})
+    return found
+
+
+def _check_synonyms(block: Any, where: str, languages: list[str]) -> list[Problem]:
+    """Find synonyms in undeclared languages, and synonyms that would name two options of a block."""
+    if not isinstance(block, ButtonsBlock):
+        return []
+    found: list[Problem] = []
+    owner: dict[str, str] = {}
+    for j, option in enumerate(block.options):
+        for lang, words in (option.synonyms or {}).items():
+            path = f"{where}.options[{j}].synonyms.{lang}"
+            if lang not in languages:
+                found.append({"path": path, "message": "language not declared by the flow"})
+            for k, word in enumerate(words):
+                key = simplify(word)
+                if not key:
+                    found.append({"path": f"{path}[{k}]", "message": "has no letters or digits"})
+                elif owner.setdefault(key, option.id) != option.id:
+                    found.append({"path": f"{path}[{k}]", "message": f"also names option {owner[key]!r}"})
     return found
 
 
