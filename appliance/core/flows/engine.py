@@ -184,6 +184,7 @@ def _end_refused(flow: FlowDocument, turn: Turn, ctx: Context, block: Question, 
     """End the conversation after a refused consent, in any store's flow: nothing more is asked,
     and the last message says how to reach the store without leaving personal data."""
     s = turn.state
+    early.release(s)  # what the visitor said before refusing is forgotten, not kept
     turn.note("answered", block.id, via=taking.via)
     turn.say(refusal_text(ctx.store, s["language"], s["language"] in ctx.formal), block.id)
     s["ending"] = "refused"
