@@ -108,6 +108,10 @@ def test_problems_are_said_in_spanish_at_their_block_and_field(panel_login: Logi
     assert "Escribe este texto en inglés." in block
     assert re.search(r'name="b3\.text\.en"[^>]*aria-invalid="true"', block)
     assert "Escribe un número." in html[html.index('id="block-4"') : html.index('id="block-5"')]
+    # A long flow is folded to its outline, except the blocks that need attention.
+    assert re.search(r'<details class="fe-card" data-block="area" open>', html)
+    assert re.search(r'<details class="fe-card" data-block="welcome">', html)
+    assert 'href="#f-b3.text.en"' in html
     assert "missing translation" not in html
     assert "Input should be" not in html
     assert flow_states(rt, cast.tenant_a) == {1: "published"}
@@ -132,3 +136,11 @@ def test_the_review_before_publishing_shows_texts_and_paths_that_change(
     with rt.sessions() as db:
         actions = set(db.scalars(select(Audit.action).where(Audit.tenant_id == cast.tenant_a.id)))
     assert {"flow.draft_created", "flow.published"} <= actions
+
+
+def test_an_empty_flow_cannot_be_saved_and_says_why_in_catalan(panel_login: Login, rt: Runtime, cast: Cast) -> None:
+    client = panel_login("alice@example.com", language="ca")
+    form = form_of(client, f"{EDITOR}?new=1", EDITOR)
+    html = post_form(client, EDITOR, {**form, "op": "save"}).get_data(as_text=True)
+    assert "Afegeix almenys un bloc." in html
+    assert flow_states(rt, cast.tenant_a) == {1: "published"}

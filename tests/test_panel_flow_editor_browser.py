@@ -108,6 +108,8 @@ def test_a_problem_is_shown_in_spanish_on_its_block_and_nothing_is_saved(page: P
     expect(page.locator('[name="b0.text.en"]')).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#block-1")).not_to_contain_text("Escribe este texto")
     expect(page.locator("#problems")).to_contain_text("Bloque 1")
+    page.locator("#problems a").first.click()  # leads to the very field
+    expect(page.locator('[name="b0.text.en"]')).to_be_in_viewport()
     shot(page, "flow-editor-problems-es")
     page.goto(f"{site.url}/panel/flow")
     expect(page.locator("tbody tr")).to_have_count(1)
@@ -119,8 +121,8 @@ def test_screenshots_of_the_editor_at_a_laptop_size(page: Page, site: Site, lang
     page.set_viewport_size({"width": 1366, "height": 768})
     sign_in(page, site, language)
     page.goto(f"{site.url}/panel/flow/editor")
-    expect(page.locator("li.fe-block").first).to_be_visible(timeout=WAIT)
-    page.locator('[data-testid="down-0"], #down-0').first.focus()
+    expect(page.locator("#flow-editor.js")).to_be_visible(timeout=WAIT)  # its script is running
+    page.locator("#down-0").focus()
     page.keyboard.press("Enter")  # moves the welcome down, with the keyboard
     expect(page.locator('[name="b1.id"]')).to_have_value("welcome", timeout=WAIT)
     expect(page.locator("#down-1")).to_be_focused()

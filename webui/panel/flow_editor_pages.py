@@ -109,6 +109,8 @@ def _page(
 ) -> str:
     problems = problems or []
     blocks = [_block_view(i, block, draft, problems) for i, block in enumerate(draft["blocks"])]
+    shown = {name for i, b in enumerate(draft["blocks"]) for name in _fields(i, b, draft["languages"])}
+    anchors = [f"f-{p.field}" if p.field in shown else f"block-{p.block}" for p in problems]
     for view in blocks:
         # A short flow shows every block; a long one folds them, except those that need attention.
         view.open = len(blocks) <= FOLD_AFTER or view.problem_count > 0 or _focused(view.index, focus)
@@ -118,7 +120,7 @@ def _page(
         blocks=blocks,
         loaded=loaded,
         focus=focus,
-        problems=problems,
+        problems=list(zip(problems, anchors, strict=True)),
         flow_problems={p.field: p.message for p in problems if p.block is None},
         targets=[(b.block.get("id", ""), _target_label(b)) for b in blocks],
         kind_labels=KIND_LABELS,

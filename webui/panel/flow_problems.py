@@ -82,6 +82,8 @@ def _messages() -> dict[str, Callable[[dict[str, Any]], str]]:
 
 def say(problem: dict[str, Any]) -> str:
     """Return a problem's sentence in the current language (a general one for a code we do not know)."""
+    if problem.get("path") == "blocks" and problem.get("code") == "too_short":
+        return _("Add at least one block.")
     found = _messages().get(problem.get("code", ""))
     return found(problem.get("params") or {}) if found else _("This value is not valid here.")
 

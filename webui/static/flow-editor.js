@@ -77,11 +77,11 @@
     });
   });
 
-  // Following a link to a block (from the list of problems) unfolds it.
+  // Following a link from the list of problems unfolds the block it points into.
   document.addEventListener("click", function (event) {
-    var link = event.target.closest('a[href^="#block-"]');
-    var block = link && document.getElementById(link.getAttribute("href").slice(1));
-    var card = block && block.querySelector("details.fe-card");
+    var link = event.target.closest('#problems a[href^="#"]');
+    var target = link && document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    var card = target && (target.querySelector("details.fe-card") || target.closest("details.fe-card"));
     if (card) card.open = true;
   });
 
