@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -143,4 +144,13 @@ def test_an_empty_flow_cannot_be_saved_and_says_why_in_catalan(panel_login: Logi
     form = form_of(client, f"{EDITOR}?new=1", EDITOR)
     html = post_form(client, EDITOR, {**form, "op": "save"}).get_data(as_text=True)
     assert "Afegeix almenys un bloc." in html
+    assert flow_states(rt, cast.tenant_a) == {1: "published"}
+
+
+def test_the_json_editor_says_problems_in_spanish_with_their_paths(panel_login: Login, rt: Runtime, cast: Cast) -> None:
+    client = panel_login("alice@example.com", language="es")
+    document = json.loads(form_of(client, "/panel/flow/edit")["document"])
+    document["blocks"][1]["next"] = "nowhere"
+    html = post_form(client, "/panel/flow/edit", {"document": json.dumps(document)}).get_data(as_text=True)
+    assert re.search(r"<code>blocks\[1\]\.next</code> No hay ningún bloque llamado «nowhere».", html)
     assert flow_states(rt, cast.tenant_a) == {1: "published"}
