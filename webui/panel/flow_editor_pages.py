@@ -162,6 +162,8 @@ def _fields(index: int, block: dict[str, Any], languages: list[str]) -> set[str]
     names |= {f"{key}.{name}" for name in editor.NUMBER_FIELDS.get(kind or "", ())}
     for j, _option in enumerate(block.get("options") or []):
         names |= {f"{key}.o{j}.id", f"{key}.o{j}.next"} | {f"{key}.o{j}.label.{lang}" for lang in languages}
+        if editor.SYNONYMS:
+            names |= {f"{key}.o{j}.synonyms.{lang}" for lang in languages}
     return names
 
 

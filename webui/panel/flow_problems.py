@@ -95,6 +95,8 @@ def field_of(path: str) -> tuple[str, int | None]:
     """
     found = re.match(r"^blocks\[(\d+)\]", path)
     field = _STEP.sub(lambda m: f"b{m.group(1)}" if m.group(1) else f".o{m.group(2)}", path)
+    # One field holds all of a language's synonyms: a problem with the third word is that field's.
+    field = re.sub(r"(\.synonyms\.[a-z]{2})\.\d+$", r"\1", field)
     return field, int(found.group(1)) if found else None
 
 
