@@ -22,13 +22,10 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from appliance.core.flows.schema import Option
-
 LANGUAGES = ("es", "ca", "pt", "en")
 MAX_BLOCKS = 200
 MAX_OPTIONS = 12
 # The per-language synonyms of an option, once the schema has them: a comma-separated field each.
-SYNONYMS = "synonyms" in Option.model_fields
 Form = Mapping[str, str]
 Document = dict[str, Any]
 
@@ -128,9 +125,8 @@ def _option(form: Form, key: str, languages: list[str]) -> Document:
     _set_texts(option, "label", form, f"{key}.label", languages)
     option["id"] = _text(form, f"{key}.id")
     _set(option, "next", _text(form, f"{key}.next") or None)
-    if SYNONYMS:
-        words = {lang: _words(form.get(f"{key}.synonyms.{lang}", "")) for lang in languages}
-        _set(option, "synonyms", {lang: found for lang, found in words.items() if found} or None)
+    words = {lang: _words(form.get(f"{key}.synonyms.{lang}", "")) for lang in languages}
+    _set(option, "synonyms", {lang: found for lang, found in words.items() if found} or None)
     return option
 
 

@@ -128,7 +128,6 @@ def _page(
         language_names=LANGUAGE_NAMES,
         languages=editor.LANGUAGES,
         variables=[*CONTACT_FIELDS, *LEAD_FIELDS],
-        synonyms=editor.SYNONYMS,
         no_next=editor.NO_NEXT,
         number_fields=editor.NUMBER_FIELDS,
         hidden_copy=editor.hidden_copy,
@@ -162,8 +161,7 @@ def _fields(index: int, block: dict[str, Any], languages: list[str]) -> set[str]
     names |= {f"{key}.{name}" for name in editor.NUMBER_FIELDS.get(kind or "", ())}
     for j, _option in enumerate(block.get("options") or []):
         names |= {f"{key}.o{j}.id", f"{key}.o{j}.next"} | {f"{key}.o{j}.label.{lang}" for lang in languages}
-        if editor.SYNONYMS:
-            names |= {f"{key}.o{j}.synonyms.{lang}" for lang in languages}
+        names |= {f"{key}.o{j}.synonyms.{lang}" for lang in languages}
     return names
 
 
