@@ -168,8 +168,8 @@ def test_the_agenda_form_sent_back_unchanged_keeps_the_agenda(alice: FlaskClient
         configs.save(db, cast.tenant_a.id, "agenda", agenda)
     before = current(rt, cast.tenant_a, "agenda")["payload"]
     values = form_of(alice, "/panel/settings/agenda")
-    assert values["closure_start_0"] == "2031-08-10"
-    assert values["closure_end_0"] == "2031-08-23"
+    assert values["closure_start_0"] == "10/08/2031"
+    assert values["closure_end_0"] == "23/08/2031"
     assert alice.post("/panel/settings/agenda", data=values).status_code == 302
     assert current(rt, cast.tenant_a, "agenda")["payload"] == before
 
@@ -179,7 +179,7 @@ def test_the_agenda_form_changes_hours_and_adds_a_service(alice: FlaskClient, rt
     new = int(values["service_rows"]) - 1
     values |= {"sat_open_0": "", "sat_close_0": "", "sun_open_0": "10:00", "sun_close_0": "13:00"}
     values |= {f"service_name_en_{new}": "Design session", f"service_name_es_{new}": "Sesión de diseño"}
-    values |= {f"service_duration_{new}": "120", "closure_start_1": "2031-04-01", "closure_end_1": "2031-04-02"}
+    values |= {f"service_duration_{new}": "120", "closure_start_1": "1/4/2031", "closure_end_1": "2031-04-02"}
     assert alice.post("/panel/settings/agenda", data=values).status_code == 302
     agenda = current(rt, cast.tenant_a, "agenda")["payload"]
     assert agenda["weekly"]["sat"] == []
@@ -413,3 +413,37 @@ def test_a_tampered_row_count_keeps_the_agenda_page_answering(alice: FlaskClient
 def test_the_snippet_instruction_names_the_closing_body_tag(panel_login: Login, cast: Cast, language: str) -> None:
     page = panel_login("alice@example.com", language=language).get("/panel/widget").get_data(as_text=True)
     assert "&lt;/body&gt;" in page
+
+
+def test_opening_hours_are_typed_on_the_24_hour_clock_whatever_the_browser(
+    alice: FlaskClient, rt: Runtime, cast: Cast
+) -> None:
+    page = alice.get("/panel/settings/agenda").get_data(as_text=True)
+    assert 'type="time"' not in page
+    assert 'type="date"' not in page
+    values = form_of(alice, "/panel/settings/agenda") | {"mon_open_0": "9", "mon_close_0": "13.30", "sun_open_0": "17h"}
+    values |= {"sun_close_0": "20:00", "holidays": "25/12/2031\n2031-12-26"}
+    assert alice.post("/panel/settings/agenda", data=values).status_code == 302
+    agenda = current(rt, cast.tenant_a, "agenda")["payload"]
+    assert agenda["weekly"]["mon"][0] == ["09:00", "13:30"]
+    assert agenda["weekly"]["sun"] == [["17:00", "20:00"]]
+    assert agenda["holidays"] == ["2031-12-25", "2031-12-26"]
+    wrong = alice.post("/panel/settings/agenda", data=values | {"wed_open_0": "9 AM"}).get_data(as_text=True)
+    assert "Wednesday: write times on the 24-hour clock" in wrong
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("25/12/2026", "2026-12-25"),
+        ("1-3-26", "2026-03-01"),
+        ("2026-12-25", "2026-12-25"),
+        ("31/02/2026", None),
+        ("tomorrow", None),
+    ],
+)
+def test_days_are_read_day_first_or_iso(typed: str, day: str | None) -> None:
+    from webui.ui.daytime import read_day
+
+    found = read_day(typed)
+    assert (found.isoformat() if found else None) == day

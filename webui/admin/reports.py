@@ -10,8 +10,16 @@ from appliance.operator import panel_support
 from appliance.operator.reports import AuditFilter, audit_log, recent_errors
 from webui.admin import forms
 from webui.admin.blueprint import admin, require_operator
+from webui.ui.daytime import read_day
 
 PAGE_SIZE = 50
+
+
+def _day_arg(name: str) -> str | None:
+    """Return a day typed as 25/12/2026 (the panels' way) as ISO, anything else as it came."""
+    typed = _arg(name)
+    day = read_day(typed)
+    return day.isoformat() if day else typed
 
 
 def _arg(name: str) -> str | None:
@@ -37,8 +45,8 @@ def audit() -> tuple[str, int] | str:
         tenant_id=_arg("tenant_id"),
         action=_arg("action"),
         actor=_actor(_arg("actor")),
-        from_=_arg("from"),
-        to=_arg("to"),
+        from_=_day_arg("from"),
+        to=_day_arg("to"),
     )
     problems: list[str] = []
     try:

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from appliance.configs.schemas import WEEKDAYS
 from appliance.core.scoring import FACTORS
+from webui.ui.daytime import read_clock, read_day
 
 LANGUAGES = ("es", "ca", "pt", "en")
 OPENING_ROWS = 3  # opening intervals shown per weekday (more are kept when a store has them)
@@ -172,18 +173,24 @@ def _day_hours(form: Form, day: str, problems: Problems) -> list[list[str]]:
             message = _("%(day)s: give both the opening and the closing time.", day=weekday_name(day))
             problems.append({"path": f"weekly.{day}", "message": message})
             continue
-        spans.append([opens[:5], closes[:5]])
+        clocks = read_clock(opens), read_clock(closes)
+        if None in clocks:
+            message = _("%(day)s: write times on the 24-hour clock, like 09:30 or 17:00.", day=weekday_name(day))
+            problems.append({"path": f"weekly.{day}", "message": message})
+            continue
+        spans.append(list(clocks))
     return sorted(spans)
 
 
 def _holidays(form: Form, problems: Problems) -> list[str]:
     found = []
     for line in (form.get("holidays") or "").split():
-        try:
-            found.append(date.fromisoformat(line.strip(",;")).isoformat())
-        except ValueError:
-            message = _("%(value)s is not a date like 2026-12-25.", value=line)
+        day = read_day(line.strip(",;"))
+        if day is None:
+            message = _("%(value)s is not a day like 25/12/2026.", value=line)
             problems.append({"path": "holidays", "message": message})
+        else:
+            found.append(day.isoformat())
     return sorted(set(found))
 
 
@@ -191,17 +198,21 @@ def _closures(form: Form, zone: str, problems: Problems) -> list[dict[str, str]]
     """Read closures given as whole days (first and last day closed), keeping untouched ones as they were."""
     found = []
     for i in range(_rows(form, "closure_rows", 0, 50)):
-        first, last = _text(form, f"closure_start_{i}"), _text(form, f"closure_end_{i}")
-        if not first and not last:
+        typed = _text(form, f"closure_start_{i}"), _text(form, f"closure_end_{i}")
+        if not typed[0] and not typed[1]:
+            continue
+        first, last = read_day(typed[0]), read_day(typed[1] or typed[0])
+        if first is None or last is None:
+            problems.append({"path": "closures", "message": _("Give closures as days like 10/08/2026.")})
             continue
         original = (_text(form, f"closure_original_start_{i}"), _text(form, f"closure_original_end_{i}"))
-        if original[0] and closure_days(original, zone) == (first, last or first):
+        if original[0] and closure_days(original, zone) == (first.isoformat(), last.isoformat()):
             found.append({"start": original[0], "end": original[1]})
             continue
         try:
-            found.append(whole_days(date.fromisoformat(first), date.fromisoformat(last or first), zone))
+            found.append(whole_days(first, last, zone))
         except (ValueError, KeyError):
-            problems.append({"path": "closures", "message": _("Give closures as dates like 2026-08-10.")})
+            problems.append({"path": "closures", "message": _("Give closures as days like 10/08/2026.")})
     return found
 
 

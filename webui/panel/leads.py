@@ -20,6 +20,7 @@ from webui.panel.blueprint import panel
 from webui.panel.live import live_response, position_of
 from webui.panel.present import project_choices, word
 from webui.ui.auth import in_store, require
+from webui.ui.daytime import read_day
 from webui.ui.i18n import LANGUAGE_NAMES, LANGUAGES
 
 PAGE_SIZE = 25
@@ -29,6 +30,10 @@ FILTER_NAMES = tuple(name for name in LeadFilters.model_fields if name != "sort"
 def read_filters(args: Any) -> tuple[LeadFilters | None, list[str]]:
     """Read the filters from a query string (empty fields are ignored); return them or the problems."""
     given = {name: args.get(name) for name in (*FILTER_NAMES, "sort") if args.get(name, "").strip()}
+    for name in ("created_from", "created_to"):
+        # The panel writes days as 25/12/2026 (see webui.ui.daytime); the filters read ISO days.
+        if name in given and (day := read_day(given[name])) is not None:
+            given[name] = day.isoformat()
     try:
         return LeadFilters.model_validate(given), []
     except ValidationError as exc:
@@ -39,7 +44,7 @@ def _problem(name: str) -> str:
     if name in {"score_min", "score_max", ""}:
         return _("The score range must be between 0 and 100, the lowest first.")
     if name in {"created_from", "created_to"}:
-        return _("Dates must look like 2026-03-01.")
+        return _("Days must look like 01/03/2026.")
     return _("One of the filters is not valid; it was ignored.")
 
 

@@ -10,6 +10,7 @@ from flask_babel import format_datetime, format_percent, format_timedelta
 from markupsafe import Markup
 
 from appliance.core.moments import utcnow
+from webui.ui.daytime import day_text
 
 
 def _moment(value: datetime | str | None) -> datetime | None:
@@ -46,4 +47,4 @@ def qr_svg(text: str) -> Markup:
 
 def install_filters(app: Flask) -> None:
     """Make the filters available to every template."""
-    app.jinja_env.filters.update(when=when, ago=ago, percent=percent, qr_svg=qr_svg)
+    app.jinja_env.filters.update(when=when, ago=ago, percent=percent, qr_svg=qr_svg, day_text=day_text)
