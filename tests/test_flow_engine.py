@@ -407,7 +407,8 @@ def test_it_accepts_postal_codes_of_spain_and_portugal(country: str, typed: str,
 
 
 @pytest.mark.parametrize(
-    ("country", "typed", "stored"), [("ES", "1000-001", "1000-001"), ("PT", "08001", "08001"), ("ES", "75001", "75001")]
+    ("country", "typed", "stored"),
+    [("ES", "1000-001", "1000-001"), ("PT", "08001", "08001"), ("PT", "75001", "75001"), ("FR", "75001", "75001")],
 )
 def test_it_keeps_well_formed_codes_of_other_countries(country: str, typed: str, stored: str) -> None:
     # Whether the store goes there is the service area's question, not the code's validity.

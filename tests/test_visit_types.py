@@ -34,6 +34,7 @@ ANSWERS = {
     "email": Reply("text", "lucia@example.com"),
     "visit_type": Reply("choice", "home"),
     "postal_code": Reply("text", "46010"),
+    "address": Reply("text", "Carrer de Colón 12, 3r 2a, València"),
 }
 
 
@@ -118,13 +119,15 @@ def test_a_home_visit_asks_the_postal_code_then_offers_measuring_slots() -> None
     chat.to("visit_type")
 
     asked = chat.send(Reply("choice", "home"))
-    offered = chat.send(Reply("text", "46010"))
+    street = chat.send(Reply("text", "46010"))
+    offered = chat.send(Reply("text", "Carrer de Colón 12, 3r 2a, València"))
     done = chat.send(Reply("value", HOME_SLOTS[1]["start"]))
 
     assert block_ids(asked) == ["postal_code"]
     assert asked.input is not None
     assert asked.input["type"] == "postal_code"
     assert asked.input["required"] is True
+    assert block_ids(street) == ["address"]
     assert block_ids(offered) == ["home_appointment"]
     assert offered.input is not None
     assert offered.input["type"] == "date"
@@ -141,7 +144,8 @@ def test_a_home_visit_inside_the_area_is_offered_measuring_slots() -> None:
     chat = Chat(known={"home_visit_area": True})
     chat.to("postal_code")
 
-    turn = chat.send(Reply("text", "46010"))
+    chat.send(Reply("text", "46010"))
+    turn = chat.send(ANSWERS["address"])
 
     assert chat.block == "home_appointment"
     assert turn.input is not None
@@ -184,10 +188,10 @@ def test_a_postal_code_already_known_is_not_asked_again() -> None:
 
     turn = chat.send(Reply("choice", "home"))
 
-    assert block_ids(turn) == ["home_appointment"]
+    assert block_ids(turn) == ["address"]
     assert "postal_code" not in block_ids(turn)
     assert [e["block_id"] for e in turn.events if e["name"] == "skipped_known"] == ["postal_code"]
-    assert chat.block == "home_appointment"
+    assert chat.block == "address"
     assert chat.state["vars"]["postal_code"] == "46010"
 
 
@@ -210,7 +214,7 @@ def test_an_invalid_spanish_postal_code_is_asked_again(wrong: str) -> None:
 
     assert chat.block == "postal_code"
     assert [e["data"]["reason"] for e in turn.events if e["name"] == "invalid_answer"] == ["not_postal_code"]
-    assert [m["text"] for m in turn.messages] == ["Ese código postal no parece válido. ¿Lo revisas?"]
+    assert [m["text"] for m in turn.messages] == ["Ese código postal no parece válido. Escríbelo así: 28001."]
     assert turn.input is not None
     assert turn.input["block_id"] == "postal_code"
     assert "postal_code" not in chat.state["vars"]
@@ -218,7 +222,7 @@ def test_an_invalid_spanish_postal_code_is_asked_again(wrong: str) -> None:
     chat.send(Reply("text", "08001"))
 
     assert chat.state["vars"]["postal_code"] == "08001"
-    assert chat.block == "home_appointment"
+    assert chat.block == "address"
 
 
 def test_a_postal_code_may_not_be_skipped() -> None:
@@ -234,9 +238,10 @@ def test_a_portuguese_postal_code_is_read_in_its_own_format() -> None:
     chat = Chat("pt", country="PT")
     chat.to("postal_code")
 
-    refused = chat.send(Reply("text", "46010"))
+    refused = chat.send(Reply("text", "10"))
     chat.send(Reply("text", "1000 001"))
 
     assert block_ids(refused) == ["postal_code"]
+    assert "1000-001" in refused.messages[0]["text"]  # the example is in Portugal's shape
     assert chat.state["vars"]["postal_code"] == "1000-001"
-    assert chat.block == "home_appointment"
+    assert chat.block == "address"

@@ -45,9 +45,12 @@ def normal_postal_code(text: str, country: str) -> str | None:
     if m := _PT.fullmatch(code):
         return f"{m[1]}-{m[2]}"
     if squeezed.isdigit():
-        # Five digits outside Spain's 01-52 are a code of France, Germany, Italy...; in a Spanish or
-        # Portuguese store fewer or more digits are a typo, elsewhere 4 to 6 digits are codes too.
-        return squeezed if len(squeezed) == 5 or (country not in EXAMPLES and 4 <= len(squeezed) <= 6) else None
+        # In a Spanish store five digits outside Spain's 01-52 are a typo far more often than a
+        # French or Italian code; elsewhere they are such a code. In a Spanish or Portuguese store
+        # fewer or more digits are a typo; in other countries 4 to 6 digits are codes too.
+        if len(squeezed) == 5:
+            return squeezed if country != "ES" else None
+        return squeezed if country not in EXAMPLES and 4 <= len(squeezed) <= 6 else None
     return code if _OTHER.fullmatch(code) else None
 
 
