@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from appliance.infra.runtime import Runtime
 from appliance.web.limits import is_limited
 from tests.conftest import Cast
+from tests.operators import platform_token
 from tests.test_http_basics import assert_envelope
 
 WRITES = {"post", "put", "patch"}
@@ -52,3 +54,66 @@ def test_a_null_body_is_400_invalid_json_as_the_document_says(client: FlaskClien
     for method, path in [("POST", "/v1/flows"), ("PUT", "/v1/config/branding"), ("POST", "/v1/flows/rollback")]:
         response = client.open(path, method=method, data="null", content_type="application/json", headers=headers)
         assert_envelope(response, 400, "invalid_json")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "to=0",
+        "from=1700000000",
+        "to=2026-03-30T10:00:00",
+        "to=9999-12-31",
+        "from=0001-01-01&to=0001-01-02",
+        "from=1899-12-31&to=1900-01-05",
+    ],
+)
+def test_kpis_refuse_a_day_not_written_out_or_past_the_bounds(client: FlaskClient, cast: Cast, query: str) -> None:
+    response = client.get(f"/v1/analytics/kpis?{query}", headers=staff(cast.alice_token))
+    assert_envelope(response, 422, "invalid")
+
+
+def test_kpis_take_a_day_at_the_edge_of_the_bounds(client: FlaskClient, cast: Cast) -> None:
+    response = client.get("/v1/analytics/kpis?from=9998-12-01&to=9998-12-31", headers=staff(cast.alice_token))
+    assert response.status_code == 200
+    assert response.get_json()["to"] == "9998-12-31"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/agenda/slots?service=showroom_visit&from=9999-12-31&to=9999-12-31",
+        "/v1/agenda/slots?service=showroom_visit&from=0&to=0",
+        "/v1/appointments?from=9999-12-31&to=9999-12-31",
+        "/v1/appointments?from=0001-01-01&to=0001-01-01",
+        "/v1/leads?created_to=9999-12-31",
+        "/v1/leads?created_from=0001-01-01T00:00:00%2B14:00",
+        "/v1/leads/export.csv?created_from=9999-12-31T23:59:59-14:00",
+    ],
+)
+def test_agenda_and_lead_queries_refuse_days_past_the_bounds(client: FlaskClient, cast: Cast, path: str) -> None:
+    assert_envelope(client.get(path, headers=staff(cast.alice_token)), 422, "invalid")
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+def test_a_booking_refuses_a_start_past_the_bounds(client: FlaskClient, cast: Cast, start: str) -> None:
+    body = {"service": "showroom_visit", "start": start, "name": "Ana Serra"}
+    response = client.post("/v1/appointments", json=body, headers=staff(cast.alice_token))
+    error = assert_envelope(response, 422, "invalid")
+    assert error["details"]["problems"] == [{"path": "start", "message": "must be between 1900-01-01 and 9998-12-31"}]
+
+
+@pytest.mark.parametrize("start", [0, "0", 1774859400, True])
+def test_a_booking_start_must_be_written_out_not_a_unix_time(client: FlaskClient, cast: Cast, start: object) -> None:
+    body = {"service": "showroom_visit", "start": start, "name": "Ana Serra"}
+    response = client.post("/v1/appointments", json=body, headers=staff(cast.alice_token))
+    error = assert_envelope(response, 422, "invalid")
+    message = "must be written like 2026-03-30T09:30:00+02:00"
+    assert error["details"]["problems"] == [{"path": "start", "message": message}]
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_the_audit_trail_refuses_moments_past_the_bounds(client: FlaskClient, rt: Runtime, moment: str) -> None:
+    token = platform_token(rt)
+    for name in ("from", "to"):
+        response = client.get("/v1/admin/audit", query_string={name: moment}, headers=staff(token))
+        assert_envelope(response, 422, "invalid")
