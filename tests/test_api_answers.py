@@ -117,3 +117,8 @@ def test_the_audit_trail_refuses_moments_past_the_bounds(client: FlaskClient, rt
     for name in ("from", "to"):
         response = client.get("/v1/admin/audit", query_string={name: moment}, headers=staff(token))
         assert_envelope(response, 422, "invalid")
+
+
+def test_a_rollback_to_version_true_is_not_version_1(client: FlaskClient, cast: Cast) -> None:
+    response = client.post("/v1/flows/rollback", json={"to_version": True}, headers=staff(cast.alice_token))
+    assert_envelope(response, 422, "invalid")

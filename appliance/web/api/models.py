@@ -17,8 +17,9 @@ Language = Literal["es", "ca", "pt", "en"]
 # query and fail there (OverflowError on SQLite, DataError on PostgreSQL) instead of answering 422.
 INTEGER_MAX = 2**31 - 1
 
-# A version number (of a flow or a configuration), as a path parameter or a body field.
-Version = Annotated[int, Field(ge=1, le=INTEGER_MAX)]
+# A version number (of a flow or a configuration), as a path parameter or a body field. Strict, so
+# that a JSON true is not read as version 1 (the path's int converter hands over an int already).
+Version = Annotated[int, Field(strict=True, ge=1, le=INTEGER_MAX)]
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}.*")
