@@ -122,3 +122,16 @@ def test_the_audit_trail_refuses_moments_past_the_bounds(client: FlaskClient, rt
 def test_a_rollback_to_version_true_is_not_version_1(client: FlaskClient, cast: Cast) -> None:
     response = client.post("/v1/flows/rollback", json={"to_version": True}, headers=staff(cast.alice_token))
     assert_envelope(response, 422, "invalid")
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [{"id": ["a"], "type": "message", "text": {"es": "Hola"}}],
+        [{"id": "a", "type": "condition", "branches": [{"if": 5, "next": "a"}]}],
+    ],
+)
+def test_a_flow_with_a_block_of_the_wrong_shape_is_422_not_500(client: FlaskClient, cast: Cast, blocks: list) -> None:
+    document = {"languages": ["es"], "default_language": "es", "start": "a", "blocks": blocks}
+    response = client.post("/v1/flows", json=document, headers=staff(cast.alice_token))
+    assert_envelope(response, 422, "invalid")
