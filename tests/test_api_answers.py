@@ -3,16 +3,20 @@ document did not describe, invalid values the API accepted, and values that answ
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime
 from appliance.web.limits import is_limited
 from tests.conftest import Cast
 from tests.operators import platform_token
 from tests.test_http_basics import assert_envelope
+from tests.visitors import ORIGIN, Visitor
 
 WRITES = {"post", "put", "patch"}
 
@@ -134,4 +138,38 @@ def test_a_rollback_to_version_true_is_not_version_1(client: FlaskClient, cast: 
 def test_a_flow_with_a_block_of_the_wrong_shape_is_422_not_500(client: FlaskClient, cast: Cast, blocks: list) -> None:
     document = {"languages": ["es"], "default_language": "es", "start": "a", "blocks": blocks}
     response = client.post("/v1/flows", json=document, headers=staff(cast.alice_token))
+    assert_envelope(response, 422, "invalid")
+
+
+def test_a_nul_character_is_refused_wherever_it_comes(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+    headers = staff(cast.alice_token)
+    cases = [
+        client.get("/v1/leads", query_string={"q": "ana\x00"}, headers=headers),
+        client.get("/v1/leads/l_1%00", headers=headers),
+        client.patch("/v1/leads/l_1", json={"notes": "a\x00b"}, headers=headers),
+        client.put("/v1/config/branding", json={"store_name\x00": "x"}, headers=headers),
+        client.get("/v1/admin/audit", query_string={"actor": "\x00"}, headers=staff(platform_token(rt))),
+        client.get("/v1/admin/errors", query_string={"cursor": "\x00"}, headers=staff(platform_token(rt))),
+    ]
+    for response in cases:
+        error = assert_envelope(response, 422, "invalid")
+        assert error["details"]["problems"][0]["message"] == "must not contain the NUL character"
+
+
+def test_the_admin_surface_stays_hidden_from_a_nul_in_its_query(client: FlaskClient, cast: Cast) -> None:
+    response = client.get("/v1/admin/audit", query_string={"actor": "\x00"}, headers=staff(cast.alice_token))
+    assert_envelope(response, 404, "not_found")
+
+
+def test_an_upload_named_with_a_nul_character_is_refused(
+    client: FlaskClient, make_tenant: Callable[..., Tenant]
+) -> None:
+    visitor = Visitor(client, make_tenant("Cuines Estudi", slug="estudi", allowed_origins=[ORIGIN]).widget_key)
+    visitor.open()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    response = client.post(
+        f"/v1/chat/{visitor.session_id}/attachments",
+        data={"file": (io.BytesIO(png), "plan\x00.png", "image/png")},
+        headers=visitor.headers(),
+    )
     assert_envelope(response, 422, "invalid")
