@@ -7,6 +7,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -59,6 +60,21 @@ def site(app: Flask) -> Iterator[Site]:
     yield Site(f"http://127.0.0.1:{port}", demo)
     server.stop()
     thread.join(timeout=10)
+
+
+@contextmanager
+def served(wsgi_app: Flask) -> Iterator[str]:
+    """Serve any Flask app on our server, as ``site`` serves ours, and yield its address."""
+    port = _free_port()
+    server = make_server(wsgi_app, "127.0.0.1", port, threads=2)
+    server.prepare()
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

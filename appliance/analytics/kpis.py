@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from appliance.conversations.sessions import PREVIEW_ORIGIN
 from appliance.core.kinds import TEMPERATURES
 from appliance.errors import Invalid, NotFound
+from appliance.infra.calendar_bounds import OUT_OF_BOUNDS, within_bounds
 from appliance.infra.db import AnalyticsEvent, Appointment, ChatSession, Lead, Tenant, utcnow
 from appliance.infra.runtime import Runtime
 
@@ -44,6 +45,11 @@ class Period:
 
 def period(zone: ZoneInfo, first: date | None, last: date | None, now: datetime) -> Period:
     """Return the period asked for; by default the last 30 local days, today included."""
+    # A day past the bounds would overflow below (answering 500). The API's Day type refuses it
+    # already; whoever else calls gets the same 422 instead of the overflow.
+    given = (("from", first), ("to", last))
+    if outside := [{"path": name, "message": OUT_OF_BOUNDS} for name, day in given if day and not within_bounds(day)]:
+        raise Invalid(outside)
     last = last or now.astimezone(zone).date()
     first = first or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:

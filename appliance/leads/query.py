@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from appliance.core.kinds import CHANNELS, LEAD_STATUSES, TEMPERATURES
 from appliance.errors import Invalid, NotFound
+from appliance.infra.calendar_bounds import OUT_OF_BOUNDS, within_bounds
 from appliance.infra.crypto import current_keyring
 from appliance.infra.db import Lead, Tenant
 from appliance.infra.runtime import Runtime
@@ -53,9 +54,13 @@ def _moment(value: Any) -> Any:
         return value
     text = _OFFSET_WITHOUT_PLUS.sub(r"+\1", value.strip())
     try:
-        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        moment = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
         raise ValueError("give a date (2026-03-01) or a date and time (2026-03-01T09:30:00+01:00)") from None
+    # Past the bounds, the day after or the store's local midnight would overflow (a 500).
+    if not within_bounds(moment):
+        raise ValueError(OUT_OF_BOUNDS)
+    return moment
 
 
 When = Annotated[date | datetime, BeforeValidator(_moment)]

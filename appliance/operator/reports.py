@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, or_, select
 
 from appliance.core.kinds import TENANT_STATUSES
 from appliance.errors import Invalid
+from appliance.infra.calendar_bounds import OUT_OF_BOUNDS, within_bounds
 from appliance.infra.db import Audit, ChatSession, ErrorEvent, Lead, Tenant, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.operator.health import check_health
@@ -110,12 +111,15 @@ def moment(value: str, path: str, end_of_day: bool = False) -> datetime:
     """Parse an ISO date or date-time (UTC when it has no offset); a bare date as an upper bound
     means the end of that day. Raise Invalid naming ``path``."""
     try:
-        if len(value) == 10:
-            day = datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
-            return day + timedelta(days=1) if end_of_day else day
-        parsed = datetime.fromisoformat(value)
+        parsed = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     except ValueError:
         raise Invalid([{"path": path, "message": "must be a date (2026-03-30) or date-time with offset"}]) from None
+    # Past the bounds, the day after or the moment in UTC would overflow (a 500).
+    if not within_bounds(parsed):
+        raise Invalid([{"path": path, "message": OUT_OF_BOUNDS}])
+    if not isinstance(parsed, datetime):
+        day = datetime.combine(parsed, datetime.min.time(), UTC)
+        return day + timedelta(days=1) if end_of_day else day
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 

@@ -53,7 +53,9 @@ class NotOf(Strict):
 
 
 def _condition_kind(value: Any) -> str:
-    keys = value.keys() if isinstance(value, dict) else vars(value).keys()
+    # A model, or the raw JSON; anything else (a number, a list) is read as a comparison, whose
+    # validation then says what is wrong with it.
+    keys = value.keys() if isinstance(value, dict) else getattr(value, "__dict__", {}).keys()
     for key in ("all", "any", "not", "not_"):
         if key in keys:
             return key.rstrip("_")

@@ -72,7 +72,8 @@ def _problems_of_the_sound_blocks(data: Any) -> list[CodedProblem]:
     if not isinstance(data, dict) or not isinstance(data.get("blocks"), list):
         return []
     languages = [lang for lang in data.get("languages") or [] if isinstance(lang, str)]
-    ids = {b.get("id") for b in data["blocks"] if isinstance(b, dict)}
+    # Only text ids can be targets; another value (a list, say) is reported by the document's errors.
+    ids = {b["id"] for b in data["blocks"] if isinstance(b, dict) and isinstance(b.get("id"), str)}
     found: list[CodedProblem] = []
     for i, raw in enumerate(data["blocks"]):
         try:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 from flask_openapi3 import APIBlueprint, OpenAPI
 
-from appliance.errors import BadRequest, UnsupportedMediaType
+from appliance.errors import BadRequest, Invalid, UnsupportedMediaType
 from appliance.web.api import admin, agenda, analytics, chat, config, flows, health, leads, privacy, widget
 from appliance.web.cors import init_cors
 from appliance.web.errors import wants_json
@@ -23,6 +25,7 @@ def register_api(app: OpenAPI) -> None:
     init_cors(app)
     app.before_request(admin.guard_admin_surface)  # before body checks: they would disclose routes
     app.before_request(require_json_body)
+    app.before_request(refuse_nul_characters)
 
 
 def require_json_body() -> None:
@@ -44,3 +47,43 @@ def require_json_body() -> None:
 
 def _has_body() -> bool:
     return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"
+
+
+NUL = "\x00"
+NO_NUL = "must not contain the NUL character"
+
+
+def refuse_nul_characters() -> None:
+    """Refuse (422) an API request whose path, query or JSON body holds a NUL character.
+
+    No text we keep or look up may hold one: PostgreSQL refuses it in any text value (a DataError,
+    answered 500), so it is refused here, once for every route, before it reaches a query.
+    """
+    if request.url_rule is None or not wants_json():
+        return
+    problems = [{"path": "path", "message": NO_NUL}] if NUL in request.path else []
+    for name, value in request.args.items(multi=True):
+        if NUL in name + value:
+            problems.append({"path": "query" if NUL in name else f"query.{name}", "message": NO_NUL})
+    if request.is_json and _holds_nul(request.get_json(silent=True)):
+        problems.append({"path": "body", "message": NO_NUL})
+    if request.mimetype == "multipart/form-data":
+        # The uploads' file names are kept too (conversations.attachments).
+        texts = [*request.form.values(), *(upload.filename or "" for upload in request.files.values())]
+        problems += [{"path": "body", "message": NO_NUL}] if any(NUL in text for text in texts) else []
+    if problems:
+        raise Invalid(problems)
+
+
+def _holds_nul(value: Any) -> bool:
+    # A walk with its own stack (bodies are at most 64 levels deep, see json_provider.py).
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str) and NUL in node:
+            return True
+        if isinstance(node, dict):
+            pending += [*node.keys(), *node.values()]
+        elif isinstance(node, list):
+            pending += node
+    return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Literal
 
 from flask import Response, jsonify, request
@@ -15,7 +14,7 @@ from appliance.agenda.reminders import invite_ics
 from appliance.infra.idempotency import check_key
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import current_staff, current_tenant_of_any_caller
-from appliance.web.api.models import IDEMPOTENCY_KEY, Body, Page
+from appliance.web.api.models import IDEMPOTENCY_KEY, Body, Day, Moment, Page
 from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("agenda", __name__, abp_tags=[Tag(name="agenda")])
@@ -27,15 +26,15 @@ class SlotsQuery(BaseModel):
     """Which service and which local days."""
 
     service: str = Field(max_length=64)
-    from_: date = Field(alias="from")
-    to: date
+    from_: Day = Field(alias="from")
+    to: Day
 
 
 class RangeQuery(BaseModel):
     """Which local days."""
 
-    from_: date = Field(alias="from")
-    to: date
+    from_: Day = Field(alias="from")
+    to: Day
 
 
 class SlotsOut(BaseModel):
@@ -68,7 +67,7 @@ class AppointmentBody(Body):
     """A booking made by staff (or a script) for a customer."""
 
     service: str = Field(max_length=64)
-    start: datetime
+    start: Moment
     lead_id: str | None = Field(default=None, max_length=64)
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=254)
@@ -130,7 +129,7 @@ class AppointmentPath(BaseModel):
 class AppointmentChange(Body):
     """A new time (reschedule), a new status (cancel, no-show, completed) and/or notes."""
 
-    start: datetime | None = None
+    start: Moment | None = None
     status: Literal["booked", "cancelled", "no_show", "completed"] | None = None
     notes: str | None = Field(default=None, max_length=2000)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from flask import Response, jsonify
@@ -13,6 +12,7 @@ from appliance.analytics.kpis import store_kpis
 from appliance.analytics.usage import store_ai_usage
 from appliance.infra.runtime import current_runtime
 from appliance.web.api.auth import current_staff
+from appliance.web.api.models import Day
 from appliance.web.errors import ErrorEnvelope
 
 api = APIBlueprint("analytics", __name__, abp_tags=[Tag(name="analytics")])
@@ -23,8 +23,8 @@ ERRORS = {401: ErrorEnvelope, 403: ErrorEnvelope, 422: ErrorEnvelope}
 class PeriodQuery(BaseModel):
     """Local days, both included (default: the last 30 days, today included)."""
 
-    from_: date | None = Field(default=None, alias="from")
-    to: date | None = None
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
 
 
 class FunnelStep(BaseModel):

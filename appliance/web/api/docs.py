@@ -24,25 +24,55 @@ SECURITY_SCHEMES: dict[str, Any] = {
 }
 
 
+ENVELOPE = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+INVALID = "Unprocessable Content: details.problems lists every problem"
+
+# Answers given before any handler runs, documented on every operation they can reach rather than
+# route by route: the body checks of appliance.web.api.require_json_body and Flask's body limit
+# (every write), and the rate limiter (every operation but the health check, which
+# appliance.web.limits never limits). A route's own description of the same status is kept.
+WRITE_METHODS = frozenset({"post", "put", "patch"})
+BODY_ANSWERS = {
+    "400": "Bad Request: the body is not valid JSON (invalid_json), or a header is malformed"
+    " (such as invalid_idempotency_key)",
+    "413": "Content Too Large: the body is over the size limit (payload_too_large)",
+    "415": "Unsupported Media Type: a body that is not JSON where JSON is expected (unsupported_media_type)",
+}
+UNLIMITED_PATHS = frozenset({"/v1/health"})
+RATE_LIMITED = {
+    "description": "Too Many Requests: over a rate limit (rate_limited); try again after Retry-After seconds",
+    "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 1}}},
+    "content": ENVELOPE,
+}
+
+
 class EbanistaOpenAPI(OpenAPI):
-    """flask-openapi3 with our error envelope documented for every 422, reading bodies of bounded depth."""
+    """flask-openapi3 with our error envelope documented for every error answer, reading bodies of bounded depth."""
 
     json_provider_class = BoundedJSONProvider
 
     def generate_spec_json(self) -> None:
-        """Generate the document, then point every 422 at the error envelope (not a bare list)."""
+        """Generate the document, then point every 422 at the error envelope (not a bare list) and
+        add the answers that the middleware gives to every operation it reaches."""
         super().generate_spec_json()
         schemas = self.spec_json["components"]["schemas"]
         for model in (ErrorEnvelope, FlowDocument):
             schema = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
             schemas.update(schema.pop("$defs", {}))
             schemas[model.__name__] = schema
-        for path_item in self.spec_json["paths"].values():
-            for operation in path_item.values():
-                operation["responses"]["422"] = {
-                    "description": "Unprocessable Content: details.problems lists every problem",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
-                }
+        for path, path_item in self.spec_json["paths"].items():
+            for method, operation in path_item.items():
+                operation["responses"]["422"] = {"description": INVALID, "content": ENVELOPE}
+                add_general_answers(path, method, operation["responses"])
+
+
+def add_general_answers(path: str, method: str, responses: dict[str, Any]) -> None:
+    """Add to ``responses`` what the middleware may answer to ``method path`` before its handler runs."""
+    if method in WRITE_METHODS:
+        for status, description in BODY_ANSWERS.items():
+            responses.setdefault(status, {"description": description, "content": ENVELOPE})
+    if path not in UNLIMITED_PATHS:
+        responses.setdefault("429", RATE_LIMITED)
 
 
 def make_openapi_app(import_name: str) -> EbanistaOpenAPI:

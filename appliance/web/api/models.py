@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from appliance.infra.calendar_bounds import OUT_OF_BOUNDS, within_bounds
 
 Language = Literal["es", "ca", "pt", "en"]
 
@@ -12,8 +17,34 @@ Language = Literal["es", "ca", "pt", "en"]
 # query and fail there (OverflowError on SQLite, DataError on PostgreSQL) instead of answering 422.
 INTEGER_MAX = 2**31 - 1
 
-# A version number (of a flow or a configuration), as a path parameter or a body field.
-Version = Annotated[int, Field(ge=1, le=INTEGER_MAX)]
+# A version number (of a flow or a configuration), as a path parameter or a body field. Strict, so
+# that a JSON true is not read as version 1 (the path's int converter hands over an int already).
+Version = Annotated[int, Field(strict=True, ge=1, le=INTEGER_MAX)]
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}.*")
+
+
+def _written_as(pattern: re.Pattern[str], kind: type, example: str) -> Any:
+    # pydantic alone would read a number, or a string of digits, as a Unix time ("to=0" was the
+    # first of January 1970): a day or a moment must be written out as the document says.
+    def check(value: object) -> object:
+        if isinstance(value, kind) or (isinstance(value, str) and pattern.fullmatch(value)):
+            return value
+        raise PydanticCustomError("written_out", "must be written like {example}", {"example": example})
+
+    return BeforeValidator(check)
+
+
+def _bounded(value: date) -> date:
+    if not within_bounds(value):
+        raise PydanticCustomError("out_of_bounds", OUT_OF_BOUNDS)
+    return value
+
+
+# A local day (YYYY-MM-DD), and a moment (ISO 8601 date and time), as queries and bodies take them.
+Day = Annotated[date, _written_as(_ISO_DAY, date, "2026-03-30"), AfterValidator(_bounded)]
+Moment = Annotated[datetime, _written_as(_ISO_MOMENT, datetime, "2026-03-30T09:30:00+02:00"), AfterValidator(_bounded)]
 
 
 class Body(BaseModel):
