@@ -15,6 +15,8 @@ from typing import Any
 
 import structlog
 
+from appliance.ai.provider import Ask
+from appliance.ai.rules import RULES
 from appliance.channels.base import Inbound
 from appliance.channels.whatsapp_render import SKIP_ID, render
 from appliance.channels.whatsapp_texts import say
@@ -139,7 +141,7 @@ def _answer(
     if reply.kind == "none":
         log.info("whatsapp_ignored", tenant_id=info.id, type=str(kind)[:32])
         return 0
-    said = [] if arrival.started else [turns.start(rt, claims, info, None)]
+    said = [] if arrival.started else [turns.start(rt, claims, info, _first_language(info, reply))]
     visit = turns.Visit(claims=claims, reply=reply, tenant=info)
     answer, _replayed = turns.send(rt, visit, wamid, {"whatsapp": wamid})
     merged = {**answer, "messages": [m for a in [*said, answer] for m in a["messages"]]}
@@ -147,6 +149,17 @@ def _answer(
     waiting = {"type": answer["input"]["type"], "block_id": answer["input"]["block_id"]} if answer["input"] else {}
     contacts.remember_turn(rt, info.id, arrival.contact_id, waiting, (answer.get("lead") or {}).get("id"))
     return 1
+
+
+def _first_language(info: TenantInfo, reply: Reply) -> str | None:
+    """Return the language of a first message's text, so the greeting is already in it.
+
+    On the web the page's language greets before the visitor types; on WhatsApp the first words
+    come before any greeting, so the greeting can speak them.
+    """
+    if reply.kind != "text" or not isinstance(reply.value, str):
+        return None
+    return str(RULES.understand(Ask(reply.value, info.default_language, info.country))["language"])
 
 
 def _media_reply(rt: Runtime, creds: Credentials, claims: VisitorClaims, message: dict[str, Any]) -> Reply | None:
