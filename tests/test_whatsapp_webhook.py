@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy import text as sql
 
-from appliance.infra.db import File, Lead, WhatsAppChannel, WhatsAppContact, WhatsAppEvent, WhatsAppOutbox
+from appliance.infra.db import File, Lead, WhatsAppChannel, WhatsAppContact, WhatsAppEvent, WhatsAppOutbox, utcnow
 from appliance.infra.runtime import Runtime
+from appliance.whatsapp.webhook import forget_whatsapp_events
 from tests.conftest import Cast
 from tests.fake_graph import (
     ACCESS_TOKEN,
@@ -290,3 +292,39 @@ def test_a_web_visitor_who_writes_on_whatsapp_continues_the_same_lead(
         waiting = db.scalar(select(WhatsAppContact.waiting))["block_id"]
         assert db.scalar(select(func.count()).select_from(Lead)) == 1
     assert waiting not in {"project", "area", "urgency", "name", "contact_method", "phone"}, "nothing asked again"
+
+
+def test_erasing_the_person_forgets_their_number_and_messages(
+    client: FlaskClient,
+    cast: Cast,
+    rt: Runtime,
+    graph: FakeGraph,  # noqa: F811
+) -> None:
+    set_up_channel(client, cast.alice_token)
+    post_event(client, event(messages_value(text("Hola, busco una cocina nueva"))))
+    with rt.transaction() as db:
+        lead_id = db.scalar(select(WhatsAppContact.lead_id))
+    assert lead_id is not None
+    erased = client.delete(f"/v1/privacy/subjects/{lead_id}", headers=auth(cast.alice_token))
+    assert erased.status_code == 200
+    assert erased.get_json()["erased"]["whatsapp_contacts"] == 1
+    assert count(rt, WhatsAppContact) == 0
+    assert count(rt, WhatsAppOutbox) == 0
+
+
+def test_processed_events_are_forgotten_after_a_week(
+    client: FlaskClient,
+    cast: Cast,
+    rt: Runtime,
+    graph: FakeGraph,  # noqa: F811
+) -> None:
+    set_up_channel(client, cast.alice_token)
+    post_event(client, event(messages_value(text("Hola"))))
+    post_event(client, event(messages_value(text("¿Hay alguien?"))))
+    with rt.transaction() as db:
+        first = db.scalars(select(WhatsAppEvent.id).order_by(WhatsAppEvent.id)).first()
+        db.execute(
+            update(WhatsAppEvent).where(WhatsAppEvent.id == first).values(processed_at=utcnow() - timedelta(days=8))
+        )
+    assert forget_whatsapp_events(rt) == 1
+    assert count(rt, WhatsAppEvent) == 1

@@ -17,6 +17,7 @@ from appliance.jobs.registry import TaskFunction, registered
 from appliance.privacy import retention
 from appliance.whatsapp import outbox as whatsapp_outbox
 from appliance.whatsapp import reminders as whatsapp_reminders
+from appliance.whatsapp import webhook as whatsapp_webhook
 
 # The modules above declare tasks with @task when imported; naming them keeps the imports meaningful.
 DECLARING_MODULES = (
@@ -30,6 +31,7 @@ DECLARING_MODULES = (
     whatsapp_channel,
     whatsapp_outbox,
     whatsapp_reminders,
+    whatsapp_webhook,
 )
 
 

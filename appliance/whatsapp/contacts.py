@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from appliance.core.flows.engine import new_state
 from appliance.errors import Unavailable
 from appliance.flows.versions import published_flow
-from appliance.infra.db import ChatSession, Lead, WhatsAppContact, utcnow
+from appliance.infra.db import ChatSession, Lead, WhatsAppContact, WhatsAppOutbox, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import TenantInfo
 
@@ -132,3 +132,18 @@ def _open_session(rt: Runtime, db: Session, info: TenantInfo, lead: Lead | None)
     db.add(chat)
     db.flush()
     return chat
+
+
+def erase_contacts(db: Session, tenant_id: str, lead_id: str) -> int:
+    """Delete the WhatsApp person behind a lead (their number) and every message queued to them,
+    in the caller's transaction (a GDPR erasure); return how many people were deleted."""
+    ids = list(
+        db.scalars(
+            select(WhatsAppContact.id).where(WhatsAppContact.tenant_id == tenant_id, WhatsAppContact.lead_id == lead_id)
+        )
+    )
+    if not ids:
+        return 0
+    db.execute(delete(WhatsAppOutbox).where(WhatsAppOutbox.tenant_id == tenant_id, WhatsAppOutbox.contact_id.in_(ids)))
+    db.execute(delete(WhatsAppContact).where(WhatsAppContact.tenant_id == tenant_id, WhatsAppContact.id.in_(ids)))
+    return len(ids)

@@ -11,18 +11,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from appliance.core.ids import new_id
 from appliance.errors import Forbidden, Unauthorized
 from appliance.infra.db import WhatsAppEvent, WhatsAppInbound, utcnow
 from appliance.infra.runtime import Runtime
+from appliance.jobs.registry import task
 from appliance.whatsapp.config import credentials_by_number
 
 PREFIX = "sha256="
+# Raw events are kept a week once processed (to look into a problem), then forgotten: they hold
+# names and messages. A message id is remembered a month, longer than Meta retries (7 days).
+EVENTS_KEPT = timedelta(days=7)
+CLAIMS_KEPT = timedelta(days=30)
 _EVENTS = WhatsAppEvent.__table__
 _INBOUND = WhatsAppInbound.__table__
 
@@ -123,3 +129,13 @@ def finish_inbound(rt: Runtime, tenant_id: str, wamid: str) -> None:
             .where(_INBOUND.c.tenant_id == tenant_id, _INBOUND.c.wamid == wamid)
             .values(done_at=utcnow())
         )
+
+
+@task
+def forget_whatsapp_events(rt: Runtime) -> int:
+    """Delete processed raw events older than a week and message claims older than a month."""
+    now = utcnow()
+    with rt.transaction() as db:
+        events = db.execute(delete(_EVENTS).where(_EVENTS.c.processed_at < now - EVENTS_KEPT)).rowcount or 0
+        db.execute(delete(_INBOUND).where(_INBOUND.c.received_at < now - CLAIMS_KEPT))
+    return events
