@@ -292,6 +292,12 @@ def test_a_web_visitor_who_writes_on_whatsapp_continues_the_same_lead(
         waiting = db.scalar(select(WhatsAppContact.waiting))["block_id"]
         assert db.scalar(select(func.count()).select_from(Lead)) == 1
     assert waiting not in {"project", "area", "urgency", "name", "contact_method", "phone"}, "nothing asked again"
+    transcript = client.get(f"/v1/leads/{web_lead.id}/transcript", headers=auth(cast.alice_token)).get_json()
+    channels = [m["channel"] for m in transcript["items"]]
+    assert channels[0] == "web"
+    assert channels[-1] == "whatsapp"
+    assert channels == sorted(channels, key=["web", "whatsapp"].index), "one transcript, in order"
+    assert "Hola, soy Lucía, escribí en la web" in [m["text"] for m in transcript["items"]]
 
 
 def test_erasing_the_person_forgets_their_number_and_messages(
