@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from appliance.core.moments import utcnow
 from appliance.errors import Invalid, NotFound
 from appliance.infra.runtime import current_runtime
-from appliance.whatsapp.config import CATEGORIES, TEMPLATE_USES, channel_view, save_channel
+from appliance.whatsapp.config import DEFAULT_TEMPLATES, TEMPLATE_USES, channel_view, save_channel
 from appliance.whatsapp.ledger import usage_since
 from webui.panel.blueprint import panel
 from webui.panel.config_forms import FORM_PROBLEMS
@@ -29,7 +29,11 @@ TEMPLATE_LABELS = {
     "reminder_2h": _l("Reminder 2 hours before a visit"),
     "follow_up": _l("Follow-up of a lead"),
 }
-PRICED = ("utility", "marketing", "service")
+PRICED = {
+    "utility": _l("Utility (reminders)"),
+    "marketing": _l("Marketing (follow-ups)"),
+    "service": _l("Service (replies within 24 hours)"),
+}
 
 
 @panel.route("/settings/whatsapp", methods=["GET", "POST"])
@@ -42,7 +46,7 @@ def settings_whatsapp() -> Any:
     except NotFound:
         saved = None
     if request.method == "GET":
-        return _page(saved, saved or {}, [])
+        return _page(saved, saved or {"templates": DEFAULT_TEMPLATES}, [])
     payload = whatsapp_from_form(request.form)
     try:
         save_channel(rt, tenant_id, payload)
@@ -56,10 +60,12 @@ def whatsapp_from_form(form: Any) -> dict[str, Any]:
     """Return the settings the form describes; empty secret fields are left out (kept as stored)."""
     payload: dict[str, Any] = {"phone_number_id": form.get("phone_number_id", "").strip()}
     payload |= {name: form[name].strip() for name in SECRETS if form.get(name, "").strip()}
-    payload["templates"] = {
+    templates = {
         use: {"name": form.get(f"{use}_name", "").strip(), "language": form.get(f"{use}_language", "").strip()}
         for use in TEMPLATE_USES
     }
+    # A template left empty keeps the default name and language (docs/whatsapp.md).
+    payload["templates"] = {use: chosen for use, chosen in templates.items() if chosen["name"] or chosen["language"]}
     payload["prices_eur"] = {c: _price(form.get(f"price_{c}", "")) for c in PRICED}
     return payload
 
@@ -79,7 +85,6 @@ def _page(saved: dict[str, Any] | None, shown: dict[str, Any], problems: list[di
         problems=problems,
         uses=TEMPLATE_LABELS,
         priced=PRICED,
-        categories=CATEGORIES,
         usage=usage,
         webhook_url=f"{rt.settings.public_url}/v1/channels/whatsapp/webhook",
     )
