@@ -6,13 +6,24 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from sqlalchemy import text as sql
 
-from appliance.infra.db import File, Lead, WhatsAppChannel, WhatsAppContact, WhatsAppEvent, WhatsAppOutbox, utcnow
+from appliance.infra.db import (
+    File,
+    Lead,
+    Tenant,
+    WhatsAppChannel,
+    WhatsAppContact,
+    WhatsAppEvent,
+    WhatsAppOutbox,
+    utcnow,
+)
 from appliance.infra.runtime import Runtime
-from appliance.whatsapp.webhook import forget_whatsapp_events
+from appliance.tenants.directory import forget
+from appliance.whatsapp.webhook import forget_whatsapp_events, requeue_stalled_whatsapp_events
 from tests.conftest import Cast
 from tests.fake_graph import (
     ACCESS_TOKEN,
@@ -255,8 +266,6 @@ def test_a_web_visitor_who_writes_on_whatsapp_continues_the_same_lead(
             sql("UPDATE tenants SET allowed_origins = :o WHERE id = :t"),
             {"o": json.dumps([ORIGIN]), "t": cast.tenant_a.id},
         )
-    from appliance.tenants.directory import forget
-
     forget(rt, cast.tenant_a)
     web = Visitor(client, cast.tenant_a.widget_key)
     web.open(lang="es")
@@ -334,3 +343,45 @@ def test_processed_events_are_forgotten_after_a_week(
         )
     assert forget_whatsapp_events(rt) == 1
     assert count(rt, WhatsAppEvent) == 1
+
+
+def test_an_event_whose_task_was_lost_is_queued_again(
+    client: FlaskClient,
+    cast: Cast,
+    rt: Runtime,
+    graph: FakeGraph,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    set_up_channel(client, cast.alice_token)
+
+    class DroppingQueue:
+        def enqueue(self, *task: Any) -> bool:
+            return False  # Redis did not answer: the task is dropped, the event is stored
+
+    real_queue = rt.queue
+    monkeypatch.setattr(rt, "queue", DroppingQueue())
+    assert post_event(client, event(messages_value(text("Hola")))).status_code == 200
+    monkeypatch.setattr(rt, "queue", real_queue)
+    assert requeue_stalled_whatsapp_events(rt) == 0, "not before two minutes"
+    with rt.transaction() as db:
+        db.execute(update(WhatsAppEvent).values(received_at=utcnow() - timedelta(minutes=3)))
+    assert requeue_stalled_whatsapp_events(rt) == 1
+    assert len(graph.sends()) == 1
+    assert requeue_stalled_whatsapp_events(rt) == 0
+
+
+def test_a_store_closed_for_maintenance_answers_with_its_message(
+    client: FlaskClient,
+    cast: Cast,
+    rt: Runtime,
+    graph: FakeGraph,  # noqa: F811
+) -> None:
+    set_up_channel(client, cast.alice_token)
+    with rt.transaction() as db:
+        tenant = db.get(Tenant, cast.tenant_a.id)
+        tenant.maintenance = {"enabled": True, "message": {"es": "Volvemos el lunes."}}
+    forget(rt, cast.tenant_a)
+    post_event(client, event(messages_value(text("Hola"))))
+    assert graph.sends()[-1]["text"]["body"] == "Volvemos el lunes."
+    with rt.transaction() as db:
+        assert db.scalar(select(func.count()).select_from(Lead)) == 0

@@ -28,6 +28,7 @@ from appliance.infra.runtime import Runtime
 from appliance.jobs.registry import task
 from appliance.security.visitor import VisitorClaims
 from appliance.tenants.directory import TenantInfo, tenant_info
+from appliance.tenants.maintenance import in_maintenance, messages_for
 from appliance.whatsapp import contacts, webhook
 from appliance.whatsapp.config import Credentials, credentials_of
 from appliance.whatsapp.graph import GraphError
@@ -130,6 +131,11 @@ def _answer(
 ) -> int:
     at = _sent_at(message)
     arrival = contacts.arrive(rt, info, user_key, at)
+    if in_maintenance(info):
+        # As the widget does, the store's maintenance message answers, in the person's language.
+        closed = messages_for(info)[arrival.language if arrival.language in info.languages else info.default_language]
+        _queue(rt, info.id, arrival.contact_id, wamid, [_text(closed)])
+        return 1
     claims = VisitorClaims(arrival.session_id, info.id, contacts.ORIGIN)
     kind = message.get("type")
     if kind in MEDIA_TYPES:
@@ -175,9 +181,12 @@ def _media_reply(rt: Runtime, creds: Credentials, claims: VisitorClaims, message
 
 def _say_only(rt: Runtime, info: TenantInfo, arrival: contacts.Arrival, wamid: str, key: str) -> int:
     language = arrival.language if arrival.language in info.languages else info.default_language
-    body = {"type": "text", "text": {"body": say(key, language), "preview_url": False}}
-    _queue(rt, info.id, arrival.contact_id, wamid, [body])
+    _queue(rt, info.id, arrival.contact_id, wamid, [_text(say(key, language))])
     return 1
+
+
+def _text(body: str) -> dict[str, Any]:
+    return {"type": "text", "text": {"body": body, "preview_url": False}}
 
 
 def _queue(rt: Runtime, tenant_id: str, contact_id: str, wamid: str, payloads: list[dict[str, Any]]) -> None:

@@ -29,6 +29,7 @@ JOBS: list[tuple[str, int]] = [
     # WhatsApp: retries (5 s, 20 s, 60 s) and messages held by the per-minute limit; template reminders.
     ("flush_whatsapp_outbox", 5),
     ("enqueue_whatsapp_reminders", 300),
+    ("requeue_stalled_whatsapp_events", 60),
     ("forget_whatsapp_events", DAILY),
 ]
 

@@ -28,6 +28,10 @@ PREFIX = "sha256="
 # Raw events are kept a week once processed (to look into a problem), then forgotten: they hold
 # names and messages. A message id is remembered a month, longer than Meta retries (7 days).
 EVENTS_KEPT = timedelta(days=7)
+# An event still unprocessed this long after it came was dropped by the queue (Redis down) or its
+# task failed: it is queued again, for a day at most.
+STALLED = timedelta(minutes=2)
+RETRIED_FOR = timedelta(days=1)
 CLAIMS_KEPT = timedelta(days=30)
 _EVENTS = WhatsAppEvent.__table__
 _INBOUND = WhatsAppInbound.__table__
@@ -139,3 +143,20 @@ def forget_whatsapp_events(rt: Runtime) -> int:
         events = db.execute(delete(_EVENTS).where(_EVENTS.c.processed_at < now - EVENTS_KEPT)).rowcount or 0
         db.execute(delete(_INBOUND).where(_INBOUND.c.received_at < now - CLAIMS_KEPT))
     return events
+
+
+@task
+def requeue_stalled_whatsapp_events(rt: Runtime) -> int:
+    """Queue again the events that should have been processed by now (run every minute)."""
+    now = utcnow()
+    with rt.transaction() as db:
+        stalled = db.execute(
+            select(_EVENTS.c.id, _EVENTS.c.tenant_id)
+            .where(_EVENTS.c.processed_at.is_(None))
+            .where(_EVENTS.c.received_at < now - STALLED, _EVENTS.c.received_at > now - RETRIED_FOR)
+            .order_by(_EVENTS.c.received_at)
+            .limit(100)
+        ).all()
+    for row in stalled:
+        rt.queue.enqueue("process_whatsapp_event", row.id, row.tenant_id)
+    return len(stalled)
