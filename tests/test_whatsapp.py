@@ -18,6 +18,8 @@ from appliance.infra.runtime import Runtime
 from appliance.whatsapp.reminders import queue_due_reminders
 from tests.conftest import Cast
 from tests.fake_graph import (
+    ACCESS_TOKEN,
+    APP_SECRET,
     CUSTOMER,
     FakeGraph,
     event,
@@ -29,6 +31,7 @@ from tests.fake_graph import (
     tap,
     text,
 )
+from tests.raw_storage import database_dump, decrypted_dump
 
 JPEG = b"\xff\xd8\xff\xe0" + b"kitchen photo" * 50
 
@@ -146,3 +149,9 @@ def test_a_spanish_customer_books_a_visit_on_whatsapp_and_gets_the_reminder_temp
         ledger = db.scalars(select(UsageEntry.category).where(UsageEntry.tenant_id == cast.tenant_a.id)).all()
         assert sorted(set(ledger)) == ["service", "utility"]
         assert ledger.count("service") == len(graph.sends()) - 1
+
+    dump = database_dump(rt).lower()
+    assert cast.tenant_a.id.lower() in dump, "the dump really reads the rows"
+    for secret in (CUSTOMER, "611 222 333", "lucía martín", ACCESS_TOKEN.lower(), APP_SECRET.lower()):
+        assert secret not in dump, f"plaintext at rest: {secret}"
+    assert CUSTOMER in decrypted_dump(rt), "what the keys open holds it: the scan above could have found it"
