@@ -124,7 +124,25 @@ def verify_webhook(query: HandshakeQuery) -> Response:
     return Response(query.hub_challenge, status=200, mimetype="text/plain")
 
 
-@api.post("/channels/whatsapp/webhook", responses={200: Received, 401: ErrorEnvelope, 403: ErrorEnvelope})
+SIGNED_EVENT = {
+    "parameters": [
+        {
+            "name": "X-Hub-Signature-256",
+            "in": "header",
+            "required": True,
+            "description": "sha256=<hex HMAC-SHA256 of the raw body with the app secret>",
+            "schema": {"type": "string"},
+        }
+    ],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+}
+
+
+@api.post(
+    "/channels/whatsapp/webhook",
+    responses={200: Received, 401: ErrorEnvelope, 403: ErrorEnvelope},
+    openapi_extensions=SIGNED_EVENT,
+)
 def receive_webhook() -> Response:
     """Take a signed event (X-Hub-Signature-256 over the raw body): kept at once, processed apart."""
     accept_event(current_runtime(), request.get_data(cache=False), request.headers.get("X-Hub-Signature-256"))
