@@ -57,6 +57,9 @@ class _ChunkedBody:
         self.body.close()
 
     def _guard(self, read: Callable[[Any], Any], arg: Any) -> Any:
+        if self.broken:
+            # Reading on could block on bytes that are not a chunk (waiting for a line that never ends).
+            raise ValueError("the request body broke off earlier")
         try:
             return read(arg)
         except Exception:

@@ -19,7 +19,10 @@ NLU_KEYS = [
     "urgency",
     "email",
     "phone",
+    "name",
 ]
+# The keys the evaluation sets label (LABELS.md §1); `name` is understood but not labelled there.
+LABELLED_KEYS = NLU_KEYS[:9]
 
 # The labelled messages shared with developers; shared/ sits beside the repository, in CI too.
 VISIBLE_SET = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "extraction_visible.jsonl"

@@ -122,6 +122,19 @@ def test_tenant_create_lists_every_problem(cli) -> None:
         assert field in result.output
 
 
+def test_tenant_create_sets_the_country_phone_numbers_are_read_in(cli, rt: Runtime) -> None:
+    assert cli("tenant", "create", "Cozinhas Lisboa", "--slug", "lisboa", "--country", "pt").exit_code == 0
+    assert cli("tenant", "create", "Cuines Estudi", "--slug", "estudi").exit_code == 0
+    with rt.sessions() as session:
+        countries = dict(
+            session.execute(select(Tenant.slug, Tenant.country).where(Tenant.slug.in_(["lisboa", "estudi"]))).all()
+        )
+    assert countries == {"lisboa": "PT", "estudi": "ES"}
+    refused = cli("tenant", "create", "Nowhere", "--country", "XX")
+    assert refused.exit_code == 1
+    assert "country" in refused.output
+
+
 def test_tenant_create_refuses_a_taken_slug(cli) -> None:
     cli("tenant", "create", "Estudi", "--slug", "estudi")
     result = cli("tenant", "create", "Another", "--slug", "estudi")
@@ -164,6 +177,22 @@ def test_nlu_prints_every_key_as_json(cli) -> None:
     assert list(found) == NLU_KEYS
     assert found["project_type"] == "kitchen"
     assert (found["budget_min_eur"], found["budget_max_eur"]) == (10000, 15000)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Me llamo laura garcía y quiero una cocina", "Laura García"),
+        ("Em dic Jordi Puig", "Jordi Puig"),
+        ("Chamo-me Ana Sousa", "Ana Sousa"),
+        ("Hi, I'm Tom Baker", "Tom Baker"),
+        ("Hola, busco una cocina", None),
+    ],
+)
+def test_nlu_shows_the_name_it_understands(cli, text: str, name: str | None) -> None:
+    assert json.loads(cli("nlu", "--json", text).stdout)["name"] == name
+    table = cli("nlu", text).stdout
+    assert f"name             {name or '—'}" in table
 
 
 def test_nlu_uses_the_stores_language_when_the_text_cannot_tell(cli) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from appliance.core.understanding import understand
-from tests.contract import NLU_KEYS as FIELDS
+from tests.contract import LABELLED_KEYS as FIELDS
 from tests.contract import VISIBLE_SET
 
 

@@ -239,12 +239,32 @@ def test_it_reasks_a_button_question_in_the_visitors_language_when_no_option_is_
     chat = at(Chat(base_flow(), language), "project")
     asked = chat.turns[-1].input
 
-    for reply in (Reply("text", "a garden shed"), Reply("choice", "bathroom"), Reply("value", 2)):
+    for reply in (Reply("choice", "bathroom"), Reply("value", 2)):
         turn = chat.send(reply.kind, reply.value)
         assert said(turn) == [message]
         assert turn.input == asked
         assert chat.state["block"] == "project"
         assert "project_type" not in chat.vars
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("es", "Perdona, no lo he entendido. Puedes elegir «Cocina», «Armario» o «Muebles a medida»."),
+        ("ca", "Perdona, no ho he entès. Pots triar «Cuina», «Armari» o «Mobles a mida»."),
+        ("pt", "Desculpe, não percebi. Pode escolher «Cozinha», «Roupeiro» ou «Móveis por medida»."),
+        ("en", "Sorry, I didn't catch that. You can choose “Kitchen”, “Wardrobe” or “Custom furniture”."),
+    ],
+)
+def test_it_reasks_typed_text_that_names_no_option_showing_the_options(language: str, message: str) -> None:
+    chat = at(Chat(base_flow(), language), "project")
+    asked = chat.turns[-1].input
+
+    turn = chat.text("a garden shed")
+
+    assert said(turn) == [message]
+    assert turn.input == asked
+    assert "project_type" not in chat.vars
 
 
 # Typed answers and their re-asks
@@ -273,7 +293,7 @@ def test_it_reasks_a_number_out_of_range_in_the_visitors_language(language: str,
     assert turn.events[-1]["name"] == "invalid_answer"
 
 
-@pytest.mark.parametrize("reply", ["no idea", "", 10**400, "9" * 400, None, {"m2": 3}])
+@pytest.mark.parametrize("reply", ["bastantes", "", 10**400, "9" * 400, None, {"m2": 3}])
 def test_it_reasks_a_number_when_the_reply_holds_no_usable_number(reply: Any) -> None:
     chat = at(Chat(base_flow(), "pt"), "area")
 
@@ -326,16 +346,19 @@ def test_it_reasks_a_budget_outside_the_range() -> None:
 
 
 @pytest.mark.parametrize(
-    ("country", "typed", "stored"),
+    ("country", "language", "typed", "stored"),
     [
-        ("ES", "612 34 56 78", "+34612345678"),
-        ("ES", "+351 912 345 678", "+351912345678"),
-        ("PT", "912 345 678", "+351912345678"),
-        ("PT", "0034 612345678", "+34612345678"),
+        ("ES", "es", "612 34 56 78", "+34612345678"),
+        ("ES", "es", "+351 912 345 678", "+351912345678"),
+        ("PT", "pt", "912 345 678", "+351912345678"),
+        ("PT", "pt", "0034 612345678", "+34612345678"),
+        ("PT", "en", "612 345 678", "+34612345678"),
     ],
 )
-def test_it_normalises_a_phone_to_e164_with_the_stores_country(country: str, typed: str, stored: str) -> None:
-    chat = Chat(small_flow({"type": "input", "kind": "phone", "variable": "phone"}), country=country)
+def test_it_normalises_a_phone_to_e164_with_the_language_and_the_stores_country(
+    country: str, language: str, typed: str, stored: str
+) -> None:
+    chat = Chat(small_flow({"type": "input", "kind": "phone", "variable": "phone"}), language, country=country)
     chat.start()
 
     chat.text(typed)
@@ -574,7 +597,7 @@ def test_it_switches_language_and_asks_the_open_question_again_in_it() -> None:
     ]
     assert turn.input is not None
     assert [o["label"] for o in turn.input["options"]] == ["Cozinha", "Roupeiro", "Móveis por medida"]
-    assert chat.text("xyz").messages[0]["text"] == "Desculpe, não percebi. Pode escolher uma das opções?"
+    assert chat.text("xyz").messages[0]["text"].startswith("Desculpe, não percebi. Pode escolher «Cozinha»")
 
 
 def test_it_keeps_its_language_when_asked_for_one_the_flow_does_not_speak() -> None:

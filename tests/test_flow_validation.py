@@ -9,7 +9,7 @@ import pytest
 
 from appliance.core.flows.presets import preset
 from appliance.core.flows.schema import FlowDocument
-from appliance.core.flows.validation import validate_flow
+from appliance.core.flows.validation import explain_flow, validate_flow
 
 
 def texts(word: str) -> dict[str, str]:
@@ -264,3 +264,41 @@ def test_it_refuses_a_document_that_is_not_a_flow_without_raising() -> None:
         flow, problems = validate_flow(junk)
         assert flow is None
         assert problems
+
+
+# --- codes, for interfaces that say problems in their reader's language -----------------------------
+
+
+def test_each_problem_comes_with_a_code_and_its_params_beside_the_plain_message() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["blocks"][0]["next"] = "nowhere"
+        del d["blocks"][1]["options"][0]["label"]["en"]
+
+    flow, problems = explain_flow(with_change(change))
+    assert flow is None
+    assert {
+        "path": "blocks[0].next",
+        "message": "there is no block 'nowhere'",
+        "code": "unknown_block",
+        "params": {"target": "nowhere"},
+    } in problems
+    assert {
+        "path": "blocks[1].options[0].label.en",
+        "message": "missing translation",
+        "code": "missing_translation",
+        "params": {"language": "en"},
+    } in problems
+    # validate_flow answers the same problems in the shape the API has always had.
+    assert validate_flow(with_change(change))[1] == [{"path": p["path"], "message": p["message"]} for p in problems]
+
+
+def test_schema_problems_are_coded_by_their_kind_with_plain_params() -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["blocks"][1]["options"].append({"id": "c", "label": {"es": "x" * 2001, "en": "C"}})
+        d["blocks"].append({"id": "film", "type": "video"})
+
+    problems = explain_flow(with_change(change))[1]
+    codes = {p["path"]: (p["code"], p["params"]) for p in problems}
+    assert codes["blocks[1].options[2].label.es"] == ("string_too_long", {"max_length": 2000})
+    assert codes["blocks[5]"][0] == "union_tag_invalid"
+    assert all(isinstance(v, str | int | float | bool) for p in problems for v in p["params"].values())

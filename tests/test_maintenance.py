@@ -60,6 +60,15 @@ def test_the_widget_gets_the_message_in_the_visitors_language(client: FlaskClien
     assert error["details"]["message"] == {**MESSAGES, "pt": MESSAGES["es"]}
 
 
+def test_the_closed_widget_keeps_the_stores_name_and_colours(client: FlaskClient, root: str, store: Tenant) -> None:
+    opened = open_session(client, store).get_json()["config"]
+    switch(client, root, store, True, MESSAGES)
+    closed = open_session(client, store).get_json()["error"]["details"]["config"]
+    assert closed["store_name"] == opened["store_name"]
+    assert closed["colors"] == opened["colors"]
+    assert closed["store_name"]
+
+
 def test_without_a_language_hint_the_store_default_is_used(client: FlaskClient, root: str, store: Tenant) -> None:
     switch(client, root, store, True, MESSAGES)
     assert open_session(client, store).get_json()["error"]["message"] == MESSAGES["es"]

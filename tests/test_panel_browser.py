@@ -198,3 +198,48 @@ def test_every_page_of_the_nav_opens_without_console_errors_on_a_laptop_and_a_ph
                 assert overflow <= 1, f"{link} is wider than the screen at {width}px"
     assert page.errors == []  # type: ignore[attr-defined]
     leave(page)
+
+
+def test_staff_correct_a_leads_contact_in_the_browser(page: Page, site: Site, rt: Runtime) -> None:
+    store = demo_store(rt)
+    lead_id = add_lead(rt, store.id, name="me llamo nuria", email="nuria@exmaple.com")
+    sign_in_as_owner(page, site)
+    page.goto(f"{site.url}/panel/leads/{lead_id}")
+    page.locator("[data-testid='edit-contact'] summary").click()
+    form = page.locator("[data-testid='contact-form']")
+    form.locator("input[name='name']").fill("Núria Vidal")
+    form.locator("input[name='email']").fill("nuria@example.com")
+    form.locator("input[name='phone']").fill("612 34 56 78")
+    form.locator("input[name='address']").fill("C/ Mallorca 1, 2n 1a, Barcelona")
+    form.locator("button[type='submit']").click()
+    contact = page.locator("[data-testid='contact']")
+    expect(contact).to_contain_text("Núria Vidal", timeout=WAIT)
+    expect(contact).to_contain_text("nuria@example.com")
+    expect(contact).to_contain_text("+34612345678")
+    expect(contact).to_contain_text("C/ Mallorca 1, 2n 1a, Barcelona")
+    expect(page.locator("h1")).to_contain_text("Núria Vidal")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_staff_set_a_home_visit_area_by_form(page: Page, site: Site, rt: Runtime) -> None:
+    from appliance.configs import documents as configs
+
+    store = demo_store(rt)
+    sign_in_as_owner(page, site)
+    page.goto(f"{site.url}/panel/settings/agenda")
+    home = next(
+        i
+        for i in range(int(page.locator("input[name='service_rows']").get_attribute("value") or "0"))
+        if page.locator(f"[data-testid='service-location-{i}']").input_value() == "home"
+    )
+    page.locator(f"[data-testid='service-postcodes-{home}']").fill("08001, 08002\n08003")
+    page.locator(f"[data-testid='service-prefixes-{home}']").fill("081")
+    page.locator(f"input[name='service_buffer_{home}']").fill("20")
+    page.locator("[data-testid='save-agenda']").click()
+    expect(page.locator(".flash-success")).to_be_visible(timeout=WAIT)
+    with rt.sessions() as db:
+        services = configs.current(db, store.id, "agenda")["payload"]["services"]
+    service = services[home]
+    assert service["service_area"] == {"postal_codes": ["08001", "08002", "08003"], "prefixes": ["081"]}
+    assert service["travel_buffer_minutes"] == 20
+    assert page.errors == []  # type: ignore[attr-defined]

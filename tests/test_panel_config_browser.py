@@ -54,6 +54,7 @@ def test_a_draft_is_edited_tried_published_and_rolled_back(page: Page, site: Sit
     page.goto(f"{site.url}/panel/flow")
     expect(row(page, 2)).to_have_attribute("data-state", "draft")
     row(page, 2).locator('[data-testid="publish"]').click()
+    page.locator('[data-testid="confirm-publish"]').click()  # after looking at what changes
     expect(row(page, 2)).to_have_attribute("data-state", "published", timeout=WAIT)
     expect(row(page, 1)).to_have_attribute("data-state", "archived")
     expect(row(page, 2)).to_contain_text("Marta Ferrer")

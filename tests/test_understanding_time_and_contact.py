@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from appliance.core.understanding import understand
-from appliance.core.understanding.contact import to_e164
+from appliance.core.understanding.contact import phone_candidates, to_e164
 from appliance.core.understanding.urgency import bucket_for
 
 
@@ -151,4 +151,13 @@ def test_it_does_not_take_other_numbers_for_phones(text: str) -> None:
 
 def test_it_uses_the_store_country_for_unprefixed_numbers_in_english() -> None:
     assert to_e164("612 345 678", "en", "ES") == "+34612345678"
-    assert to_e164("912 345 678", "en", "PT") == "+351912345678"
+    assert to_e164("612 345 678", "en", "PT") == "+34612345678"
+    assert to_e164("221 234 567", "en", "ES") == "+351221234567"
+
+
+def test_it_leaves_an_english_number_valid_in_two_countries_unread() -> None:
+    # English tells no country and 912 345 678 is a Madrid line and a Portuguese mobile: ask.
+    assert to_e164("912 345 678", "en", "PT") is None
+    assert phone_candidates("912 345 678", "en", "PT") == ["+351912345678", "+34912345678"]
+    assert phone_candidates("912 345 678", "pt", "ES") == ["+351912345678"]
+    assert phone_candidates("912 345 678", "ca", "PT") == ["+34912345678"]

@@ -39,15 +39,24 @@ def tenant() -> None:
 @click.option("--plan", default="base", show_default=True, type=click.Choice(["base", "pro", "elite"]))
 @click.option("--language", "default_language", default="es", show_default=True)
 @click.option("--timezone", default="Europe/Madrid", show_default=True)
+@click.option("--country", default="ES", show_default=True, help="Country of phone numbers written without a prefix.")
 @click.option("--origin", "origins", multiple=True, help="An allowed website origin (repeatable).")
 @reports_errors
 def tenant_create(
-    name: str, slug: str | None, plan: str, default_language: str, timezone: str, origins: tuple[str, ...]
+    name: str,
+    slug: str | None,
+    plan: str,
+    default_language: str,
+    timezone: str,
+    country: str,
+    origins: tuple[str, ...],
 ) -> None:
     """Create a store, live at once."""
     from appliance.tenants.registry import TenantSpec, add_tenant
 
-    spec = TenantSpec(name, slug, plan, default_language, timezone, allowed_origins=list(origins))
+    spec = TenantSpec(
+        name, slug, plan, default_language, timezone, country=country.upper(), allowed_origins=list(origins)
+    )
     created = add_tenant(runtime_of(make_app()), spec)
     click.echo(json.dumps(_tenant_row(created), ensure_ascii=False))
 

@@ -36,7 +36,7 @@ from appliance.security.visitor import VisitorClaims
 from appliance.tenants.directory import TenantInfo, tenant_info
 
 # What free text may fill at any block: the project, and the contact details a message states.
-FACT_KEYS = (*PROJECT_FIELDS, "email", "phone")
+FACT_KEYS = (*PROJECT_FIELDS, "email", "phone", "name")
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,12 @@ def open_visit(
     if not origin_allowed(origin, info.allowed_origins):
         raise Forbidden("This website is not allowed to open this store's chat.", code="origin_not_allowed")
     known = positions.recall(rt, asked.session_id, info.id) if asked.session_id else None
-    refuse_closed_visit(info, lang, known["language"] if known else None, accept_language)
+    try:
+        refuse_closed_visit(info, lang, known["language"] if known else None, accept_language)
+    except Unavailable as closed:
+        # The widget still wears the store's name and colours while it says the store is closed.
+        closed.details["config"] = widget_config(info, closed.details["language"])
+        raise
     with rt.transaction() as db:
         days = rt.settings.session_idle_days
         opened = open_web_session(db, info, origin or "", days, asked.session_id, lang, asked.secret)

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from appliance.accounts.people import names_of
+from appliance.core.flows.diff import FlowDiff, diff_flows
 from appliance.core.flows.schema import FlowDocument
 from appliance.core.flows.validation import validate_flow
 from appliance.core.lru import LRU
@@ -237,3 +238,12 @@ def roll_back(rt: Runtime, tenant_id: str, to_version: int, user_id: str | None 
     (``never_published``) for one that never was."""
     with rt.transaction() as db:
         return FlowVersion.of(rollback(db, tenant_id, to_version, user_id))
+
+
+def changes_to_publish(rt: Runtime, tenant_id: str, version: int) -> tuple[FlowVersion, FlowVersion | None, FlowDiff]:
+    """Return ``version``, the live version (if any) and what publishing ``version`` would change in
+    texts and paths, for staff to review before they publish; raise NotFound for no such version."""
+    with rt.transaction() as db:
+        target, live = get_version(db, tenant_id, version), published_flow(db, tenant_id)
+        current = FlowVersion.of(live) if live is not None else None
+        return FlowVersion.of(target), current, diff_flows(current.document if current else None, target.document)

@@ -25,6 +25,7 @@ from appliance.security.tokens import display_prefix, generate_token, hash_token
 from appliance.tenants import defaults
 from appliance.tenants.directory import TenantInfo
 from appliance.tenants.validation import (
+    country_problem,
     email_problem,
     language_problem,
     origin_problem,
@@ -56,6 +57,7 @@ class TenantSpec:
             "plan": None if self.plan in PLANS else f"must be one of {', '.join(PLANS)}",
             "default_language": language_problem(self.default_language),
             "timezone": timezone_problem(self.timezone),
+            "country": country_problem(self.country),
         }
         found = [{"path": path, "message": msg} for path, msg in checks.items() if msg]
         for i, origin in enumerate(self.allowed_origins):

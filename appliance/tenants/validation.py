@@ -7,6 +7,8 @@ import unicodedata
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+import phonenumbers
+
 LANGUAGES = ("es", "ca", "pt", "en")
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -30,6 +32,11 @@ def slug_problem(slug: str) -> str | None:
 def language_problem(language: str) -> str | None:
     """Say what is wrong with a language code, if anything."""
     return None if language in LANGUAGES else f"must be one of {', '.join(LANGUAGES)}"
+
+
+def country_problem(country: str) -> str | None:
+    """Say what is wrong with a store's country (ISO 3166 alpha-2, read for phone numbers), if anything."""
+    return None if country in phonenumbers.SUPPORTED_REGIONS else "must be a two-letter country code such as ES or PT"
 
 
 def timezone_problem(name: str) -> str | None:

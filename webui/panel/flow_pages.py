@@ -10,11 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
+from appliance.core.flows.validation import explain_flow
 from appliance.errors import Conflict, Invalid
 from appliance.flows import versions as flows
 from appliance.infra.runtime import Runtime, current_runtime
 from webui.panel.blueprint import panel, panel_nav
 from webui.panel.config_forms import FORM_PROBLEMS
+from webui.panel.flow_editor_pages import gist
+from webui.panel.flow_problems import LANGUAGE_NAMES, say
 from webui.ui.auth import in_store, require
 
 panel_nav.add("panel.flow", _l("Flow"), permission="flows.write", order=40)
@@ -52,8 +55,10 @@ def _save_draft() -> Response | tuple[str, int]:
         return _editor_with_problems(text, problems)
     try:
         version = flows.save_draft(current_runtime(), in_store()[1], document, in_store()[0].user_id).version
-    except Invalid as exc:
-        return _editor_with_problems(text, exc.details["problems"])
+    except Invalid:
+        # Said in the staff member's language, each still with its path in the document.
+        problems = [{"path": p["path"], "message": say(p)} for p in explain_flow(document)[1]]
+        return _editor_with_problems(text, problems)
     flash(
         _("Saved as draft version %(version)s. Try it on the right, then publish it from the list.", version=version),
         "success",
@@ -64,6 +69,16 @@ def _save_draft() -> Response | tuple[str, int]:
 def _editor_with_problems(text: str, problems: list[dict[str, str]]) -> tuple[str, int]:
     page = render_template("panel/flow_edit.html", text=text, loaded=None, problems=problems, state_labels=STATE_LABELS)
     return page, FORM_PROBLEMS
+
+
+@panel.get("/flow/<int:version>/publish")
+@require("flows.write")
+def flow_publish_review(version: int) -> str:
+    """Show what publishing ``version`` changes in texts and paths, and ask to confirm."""
+    target, live, diff = flows.changes_to_publish(current_runtime(), in_store()[1], version)
+    gists = {b.get("id"): gist(b, target.document) for b in target.document.get("blocks", [])}
+    page = {"target": target, "live": live, "diff": diff, "gists": gists, "language_names": LANGUAGE_NAMES}
+    return render_template("panel/flow_publish.html", **page)
 
 
 @panel.post("/flow/<int:version>/publish")

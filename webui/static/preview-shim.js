@@ -46,6 +46,8 @@
     window.Ebanista = function () {
       (window.Ebanista.q = window.Ebanista.q || []).push(arguments);
     };
-    window.Ebanista("open");
+    // Opened quietly: staff are working on the page around the preview, and the keyboard focus
+    // stays where they are (in the flow editor, a field) instead of jumping into the chat.
+    window.Ebanista("open", true);
   }
 })();

@@ -11,6 +11,7 @@ const failure = (status, body) => ({
     status,
     code: (body && body.error && body.error.code) || (status ? 'http_' + status : 'network'),
     message: (body && body.error && body.error.message) || '',
+    details: (body && body.error && body.error.details) || {},
   },
 });
 

@@ -163,6 +163,8 @@ function boot() {
     const e = r.error;
     if (e && e.status === 503) {
       S.down = e.message || e.code;
+      // Closed for maintenance: the store's name and colours still frame its message.
+      if (e.details.config) configure(e.details.config);
       return;
     }
     if (e) {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,9 +13,15 @@ from typing import Any
 import phonenumbers
 
 from appliance.core.agenda.places import normal_postal_code, plausible_address, postal_code_example
+from appliance.core.flows.choices import choose, listed, option_labels
 from appliance.core.flows.schema import ButtonsBlock, DateBlock, InputBlock, MediaBlock, Question, RangeBlock
+from appliance.core.understanding.contact import find_email, read_phone
+from appliance.core.understanding.names import read_name
+from appliance.core.understanding.replies import says_dont_know
 
 MAX_TEXT = 500
+# A text question whose variable is this asks for the visitor's name, which is read as a name.
+NAME_VARIABLE = "name"
 _EMAIL = re.compile(r"^[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 _AMOUNT = re.compile(r"\d+(?:[.,]\d+)?")
@@ -90,18 +95,42 @@ Answer = dict[str, Any]  # the variables the answer sets
 
 
 def read_answer(
-    block: Question, reply: Reply, ctx: Context, slot_query: dict[str, Any] | None = None
+    block: Question,
+    reply: Reply,
+    ctx: Context,
+    slot_query: dict[str, Any] | None = None,
+    *,
+    language: str = "es",
+    facts: dict[str, Any] | None = None,
 ) -> Answer | Rejection:
     """Return the variables ``reply`` sets as the answer to ``block``, or why it cannot.
 
-    ``slot_query`` is the search whose slots a date block is showing (see Context.slots_for).
+    ``slot_query`` is the search whose slots a date block is showing (see Context.slots_for);
+    ``language`` is the conversation's and ``facts`` what understanding read in a free-text reply.
+    A reply that only says the visitor does not know is Rejection("dont_know").
     """
+    answer = _read(block, reply, ctx, slot_query, language, facts)
+    # The widget sends what is typed in a text, e-mail or phone box as a value, in other boxes as text.
+    typed = reply.kind in {"text", "value"} and isinstance(reply.value, str)
+    if isinstance(answer, Rejection) and typed and says_dont_know(reply.value):
+        return Rejection("dont_know")
+    return answer
+
+
+def _read(
+    block: Question,
+    reply: Reply,
+    ctx: Context,
+    slot_query: dict[str, Any] | None,
+    language: str,
+    facts: dict[str, Any] | None,
+) -> Answer | Rejection:
     if isinstance(block, ButtonsBlock):
-        return _choice(block, reply)
+        return _choice(block, reply, language, facts)
     if reply.kind not in {"text", "value"}:
         return Rejection("required")
     if isinstance(block, InputBlock):
-        return _typed(block, reply.value, ctx)
+        return _typed(block, reply.value, ctx, language)
     if isinstance(block, RangeBlock):
         return _range(block, reply.value)
     if isinstance(block, DateBlock):
@@ -115,48 +144,21 @@ def _set(block: Question, value: Any) -> Answer:
     return {block.variable or block.id: value}
 
 
-def _choice(block: ButtonsBlock, reply: Reply) -> Answer | Rejection:
+def _choice(block: ButtonsBlock, reply: Reply, language: str, facts: dict[str, Any] | None) -> Answer | Rejection:
     ids = [o.id for o in block.options]
     if reply.kind == "choice" and reply.value in ids:
         return _set(block, reply.value)
-    if reply.kind == "text" and isinstance(reply.value, str):
-        chosen = match_option(block, reply.value)
-        if chosen:
-            return _set(block, chosen)
-    return Rejection("choose_option")
+    if reply.kind != "text" or not isinstance(reply.value, str):
+        return Rejection("choose_option")
+    found = choose(block, reply.value, facts)
+    if found.chosen:
+        return _set(block, found.chosen)
+    if found.tied:
+        return Rejection("which_option", {"options": option_labels(block, found.tied, language)})
+    return Rejection("choose_from", {"options": option_labels(block, ids, language)})
 
 
-def match_option(block: ButtonsBlock, text: str) -> str | None:
-    """Return the option a typed reply names: its number (1, 2...), its id or a label in any language."""
-    said = simplify(text)
-    if said.isdigit() and 1 <= int(said) <= len(block.options):
-        return block.options[int(said) - 1].id
-    exact = [o.id for o in block.options if said in {simplify(o.id), *map(simplify, o.label.values())}]
-    if exact:
-        return exact[0]
-    inside = [o.id for o in block.options if any(_contains(said, simplify(label)) for label in o.label.values())]
-    return inside[0] if len(set(inside)) == 1 else None
-
-
-def _contains(said: str, label: str) -> bool:
-    if not label or not said:
-        return False
-    # A short reply counts only as a label's first word ("si" for "Si, de acuerdo"), never inside it.
-    return (
-        f" {label} " in f" {said} "
-        or f"{label} ".startswith(f"{said} ")
-        or (len(said) >= 3 and f" {said} " in f" {label} ")
-    )
-
-
-def simplify(text: str) -> str:
-    """Lowercase, drop accents, emojis and punctuation, squeeze spaces: for lenient matching."""
-    plain = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
-
-
-def _typed(block: InputBlock, value: Any, ctx: Context) -> Answer | Rejection:
+def _typed(block: InputBlock, value: Any, ctx: Context, language: str) -> Answer | Rejection:
     if block.kind == "number":
         return _number(block, value)
     if not isinstance(value, str) or not value.strip():
@@ -164,7 +166,12 @@ def _typed(block: InputBlock, value: Any, ctx: Context) -> Answer | Rejection:
     text = value.strip()
     if len(text) > MAX_TEXT:
         return Rejection("too_long", {"max": MAX_TEXT})
-    checks = {"email": _email, "phone": _phone, "postal_code": normal_postal_code, "address": _address}
+    if block.kind == "phone":
+        return _phone_answer(block, text, ctx.country, language)
+    if block.kind == "text" and (block.variable or block.id) == NAME_VARIABLE:
+        name = read_name(text)
+        return _set(block, name) if name else Rejection("not_a_name")
+    checks = {"email": _email, "postal_code": normal_postal_code, "address": _address}
     if block.kind in checks:
         normalised = checks[block.kind](text, ctx.country)
         if normalised:
@@ -211,17 +218,21 @@ def _unit(unit: str | None) -> str:
 
 def _email(text: str, _country: str) -> str | None:
     address = text.strip(" .,;:<>()[]").lower()
+    if not _EMAIL.match(address):
+        # "mi correo es ana@x.es": the address inside the sentence.
+        address = find_email(text)[0] or ""
     return address if _EMAIL.match(address) else None
 
 
-def _phone(text: str, country: str) -> str | None:
-    try:
-        number = phonenumbers.parse(text, country)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+def _phone_answer(block: InputBlock, text: str, country: str, language: str) -> Answer | Rejection:
+    """Read a phone number in the conversation's language and the store's country; ask when it could be two."""
+    found = read_phone(text, language, country)
+    if len(found) == 1:
+        return _set(block, found[0])
+    if not found:
+        return Rejection("not_phone")
+    prefixes = ["+" + str(phonenumbers.parse(n).country_code) for n in found]
+    return Rejection("phone_ambiguous", {"prefixes": listed(prefixes, language)})
 
 
 def _address(text: str, _country: str) -> str | None:

@@ -18,6 +18,7 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
+from appliance.core.flows import early
 from appliance.core.flows.answers import Answer, Context, Rejection, Reply, read_answer
 from appliance.core.flows.booking import ask_to_book, booked_answer, confirm_booking
 from appliance.core.flows.conditions import holds
@@ -124,7 +125,11 @@ def _answer(flow: FlowDocument, turn: Turn, ctx: Context, reply: Reply, facts: d
             turn.input = input_spec(flow, block, s, ctx)
             return
         reply = dated
-    answer = read_answer(block, reply, ctx, s.get("slot_query"))
+    answer = read_answer(block, reply, ctx, s.get("slot_query"), language=s["language"], facts=facts)
+    if isinstance(answer, Rejection) and answer.reason == "dont_know" and block.optional:
+        # "No lo sé" at an optional question passes it over instead of asking it again.
+        _skip(flow, turn, ctx, block, taking.noted)
+        return
     if isinstance(block, DateBlock) and ctx.book_slots and not isinstance(answer, Rejection):
         # Booking writes to the agenda, which only the caller may do; it resumes the turn after.
         ask_to_book(turn, block, answer, taking)
@@ -166,8 +171,9 @@ def _take(
     if isinstance(block, DateBlock) and ctx.book_slots:
         confirm_booking(turn, ctx, answer.get(block.variable or block.id) or {})
     if isinstance(block, ButtonsBlock) and block.consent:
-        # Contact details said in the very reply that grants consent may be kept now.
-        contacts = {k: v for k, v in taking.facts.items() if k in CONTACT_VARIABLES}
+        # Contact details said before consent, or in the very reply that grants it, may be kept now
+        # (release() forgets those held before when consent is refused).
+        contacts = early.release(s) | {k: v for k, v in taking.facts.items() if k in CONTACT_VARIABLES}
         _apply_facts(flow, turn, block.id, contacts)
     _confirm(turn, taking.noted, ctx)
     turn.note("answered", block.id, via=taking.via)
@@ -178,6 +184,7 @@ def _end_refused(flow: FlowDocument, turn: Turn, ctx: Context, block: Question, 
     """End the conversation after a refused consent, in any store's flow: nothing more is asked,
     and the last message says how to reach the store without leaving personal data."""
     s = turn.state
+    early.release(s)  # what the visitor said before refusing is forgotten, not kept
     turn.note("answered", block.id, via=taking.via)
     turn.say(refusal_text(ctx.store, s["language"], s["language"] in ctx.formal), block.id)
     s["ending"] = "refused"
@@ -189,7 +196,10 @@ def _apply_facts(flow: FlowDocument, turn: Turn, block_id: str | None, facts: di
     s = turn.state
     changed = []
     for name, value in facts.items():
-        if value is None or s["vars"].get(name) == value or not _may_keep(flow, s, name):
+        if value is None or s["vars"].get(name) == value:
+            continue
+        if not _may_keep(flow, s, name):
+            early.hold(s, name, value)
             continue
         s["vars"][name] = value
         changed.append(name)
@@ -283,6 +293,9 @@ def _walk(flow: FlowDocument, block_id: str | None, turn: Turn, ctx: Context) ->
             block_id = block.next
         elif isinstance(block, ConditionBlock):
             block_id = next((b.next for b in block.branches if holds(b.if_, s["vars"])), block.next)
+        elif early.already_told(block, s["vars"]):  # type: ignore[arg-type]
+            early.confirm_told(turn, block, s["language"] in ctx.formal)  # type: ignore[arg-type]
+            block_id = _next_after(block, s["vars"])
         elif block.skip_if_known and _known(block, s["vars"]):  # type: ignore[union-attr]
             turn.note("skipped_known", block.id)
             block_id = _next_after(block, s["vars"])

@@ -16,6 +16,8 @@ BlockId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
 VariableName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 # A text in each language the flow declares, e.g. {"es": "¡Hola!", "en": "Hi!"}.
 Texts = dict[str, Annotated[str, Field(min_length=1, max_length=2000)]]
+# Other words a visitor may type for an option, per language: {"es": ["por correo", "mail"]}.
+Synonyms = dict[str, Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=50)]]
 
 
 class Strict(BaseModel):
@@ -74,6 +76,8 @@ class Option(Strict):
     id: BlockId
     label: Texts
     next: BlockId | None = None
+    # Typed text that names the option besides its label (see choices.py); optional.
+    synonyms: Synonyms | None = None
 
 
 class ConsentSpec(Strict):

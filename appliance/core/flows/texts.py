@@ -15,6 +15,61 @@ SYSTEM: dict[str, dict[str, str]] = {
         "pt": "Desculpe, não percebi. Pode escolher uma das opções?",
         "en": "Sorry, I didn't catch that. Could you pick one of the options?",
     },
+    # Free text that names no option, several, or no name; "I don't know"; details already given.
+    "choose_from": {
+        "es": "Perdona, no lo he entendido. Puedes elegir {options}.",
+        "ca": "Perdona, no ho he entès. Pots triar {options}.",
+        "pt": "Desculpe, não percebi. Pode escolher {options}.",
+        "en": "Sorry, I didn't catch that. You can choose {options}.",
+    },
+    "which_option": {
+        "es": "¿Cuál de estas prefieres: {options}?",
+        "ca": "Quina d'aquestes prefereixes: {options}?",
+        "pt": "Qual destas prefere: {options}?",
+        "en": "Which of these do you mean: {options}?",
+    },
+    "not_a_name": {
+        "es": "Solo necesito tu nombre para saber cómo llamarte, por ejemplo «Laura García». ¿Cómo te llamas?",
+        "ca": "Només necessito el teu nom per saber com dir-te, per exemple «Laura Garcia». Com et dius?",
+        "pt": "Só preciso do seu nome, por exemplo «Ana Sousa». Como se chama?",
+        "en": "I just need your name, for example “Tom Baker”. What should I call you?",
+    },
+    "dont_know": {
+        "es": "No pasa nada si no lo sabes seguro: una respuesta aproximada, o la opción que más se acerque, me basta para seguir.",
+        "ca": "No passa res si no ho saps segur: una resposta aproximada, o l'opció que més s'hi acosti, em basta per continuar.",
+        "pt": "Não faz mal se não souber ao certo: uma resposta aproximada, ou a opção mais próxima, chega para continuar.",
+        "en": "No problem if you're not sure: a rough answer, or the closest option, is enough to go on.",
+    },
+    "known_name": {
+        "es": "Te tengo apuntado como {value}.",
+        "ca": "T'he apuntat com a {value}.",
+        "pt": "Tenho o seu nome como {value}.",
+        "en": "I have your name down as {value}.",
+    },
+    "known_email": {
+        "es": "Te escribiremos a {value}.",
+        "ca": "T'escriurem a {value}.",
+        "pt": "Vamos escrever-lhe para {value}.",
+        "en": "We'll write to you at {value}.",
+    },
+    "known_phone": {
+        "es": "Te contactaremos en el {value}.",
+        "ca": "Et contactarem al {value}.",
+        "pt": "Vamos contactá-lo pelo {value}.",
+        "en": "We'll contact you on {value}.",
+    },
+    "known_contact": {
+        "es": "Ya tengo tu dato: {value}.",
+        "ca": "Ja tinc la teva dada: {value}.",
+        "pt": "Já tenho esse dado: {value}.",
+        "en": "I already have it: {value}.",
+    },
+    "phone_ambiguous": {
+        "es": "Ese número existe en más de un país. ¿Me lo escribes con el prefijo ({prefixes})?",
+        "ca": "Aquest número existeix a més d'un país. Me l'escrius amb el prefix ({prefixes})?",
+        "pt": "Esse número existe em mais de um país. Pode escrevê-lo com o indicativo ({prefixes})?",
+        "en": "That number exists in more than one country. Could you write it with the country code ({prefixes})?",
+    },
     "required": {
         "es": "Necesito esta respuesta para seguir. ¿Me la escribes?",
         "ca": "Necessito aquesta resposta per continuar. Me l'escrius?",

@@ -10,6 +10,7 @@ from .area import find_area
 from .contact import find_email, find_phone
 from .language import detect_language, warm_up
 from .money import find_budget
+from .names import find_name
 from .normalise import clean, fold
 from .numbers import prepare
 from .urgency import find_urgency
@@ -22,7 +23,7 @@ def understand(text: str, default_language: str = "es", default_country: str = "
     """Return the fields a visitor message states; anything not stated is None.
 
     The keys are always, in order: language, project_type, budget_min_eur, budget_max_eur,
-    area_m2, style, urgency, email, phone.
+    area_m2, style, urgency, email, phone, name (the name the visitor introduces themselves by).
     """
     text = clean(text or "")
     language = detect_language(text, default_language)
@@ -41,6 +42,7 @@ def understand(text: str, default_language: str = "es", default_country: str = "
         "urgency": find_urgency(prepared, language),
         "email": email,
         "phone": phone,
+        "name": find_name(_blank(_blank(text, email_span), phone_span)),
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Response, request
 from flask_openapi3 import APIBlueprint
+from werkzeug.exceptions import HTTPException
 
 from appliance.conversations.visitors import conversation_language
 from appliance.core.visitor_errors import LANGUAGES, visitor_message
@@ -39,7 +40,7 @@ def _rewrite(response: Response, max_text: int | None) -> None:
     error = envelope.get("error") if isinstance(envelope, dict) else None
     if not isinstance(error, dict):
         return
-    body = request.get_json(silent=True) if request.is_json else None
+    body = _body_read()
     body = body if isinstance(body, dict) else {}
     key, values = error.get("code"), {}
     text = body.get("text")
@@ -53,6 +54,17 @@ def _rewrite(response: Response, max_text: int | None) -> None:
     error["message"] = message
     error.setdefault("details", {})["language"] = language
     response.set_data(response.json_module.dumps(envelope))
+
+
+def _body_read() -> Any:
+    """Return the request's JSON body if it can still be read: a body that broke off (a bad chunk,
+    a client gone) was already answered for, and reading it again must not turn that into a 500."""
+    if not request.is_json:
+        return None
+    try:
+        return request.get_json(silent=True)
+    except HTTPException:
+        return None
 
 
 def visitor_language(body: dict[str, Any]) -> str:
