@@ -31,6 +31,9 @@ PUBLIC = {
     ("GET", "/v1/swagger"),
     ("GET", "/v1/swagger/<path:filename>"),
     ("POST", "/v1/widget/session"),
+    # Meta's webhook: no credential but each store's signature (tests/test_whatsapp_webhook.py).
+    ("GET", "/v1/channels/whatsapp/webhook"),
+    ("POST", "/v1/channels/whatsapp/webhook"),
 }
 
 
@@ -129,6 +132,11 @@ FOREIGN_CALLS: dict[tuple[str, str], Any] = {
         staff(t),
     ),
     ("DELETE", "/v1/privacy/subjects/<lead_id>"): lambda t: (f"/v1/privacy/subjects/{t.lead_id}", None, staff(t)),
+    ("POST", "/v1/channels/whatsapp/follow-ups"): lambda t: (
+        "/v1/channels/whatsapp/follow-ups",
+        {"lead_id": t.lead_id},
+        staff(t),
+    ),
     ("GET", "/v1/leads/<lead_id>"): lambda t: (f"/v1/leads/{t.lead_id}", None, staff(t)),
     ("PATCH", "/v1/leads/<lead_id>"): lambda t: (f"/v1/leads/{t.lead_id}", {"status": "lost"}, staff(t)),
     ("GET", "/v1/leads/<lead_id>/transcript"): lambda t: (f"/v1/leads/{t.lead_id}/transcript", None, staff(t)),
@@ -148,6 +156,8 @@ OWN_LISTS = {
     ("GET", "/v1/leads/export.csv"),
     ("GET", "/v1/analytics/kpis"),
     ("GET", "/v1/usage/ai"),
+    ("GET", "/v1/channels/whatsapp"),
+    ("PUT", "/v1/channels/whatsapp"),
 }
 # The platform operator's routes: no store's credential reaches them, whatever store the ids name.
 PLATFORM = {

@@ -57,6 +57,8 @@ class Settings(BaseModel):
     rate_limits: Literal["on", "off"] = "on"
     # Reverse proxies in front of us whose X-Forwarded-For/-Proto are trusted (0: the socket peer is the client).
     trusted_proxies: int = Field(default=0, ge=0, le=10)
+    # The WhatsApp Cloud API's Graph base (with its version); tests point it at a local fake.
+    whatsapp_graph_url: str = "https://graph.facebook.com/v21.0"
 
     @field_validator("mode", "log_level", "log_format", "rate_limits", mode="before")
     @classmethod
@@ -105,6 +107,14 @@ class Settings(BaseModel):
         parts = urlsplit(value)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("whatsapp_graph_url")
+    @classmethod
+    def _check_whatsapp_graph_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an http:// or https:// URL, e.g. https://graph.facebook.com/v21.0")
         return value.rstrip("/")
 
     @field_validator("encryption_keys")

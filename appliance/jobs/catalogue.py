@@ -10,13 +10,29 @@ from collections.abc import Mapping
 
 from appliance.accounts import invitation_mail, lockout_mail, throttle
 from appliance.agenda import reminders
+from appliance.channels import whatsapp as whatsapp_channel
 from appliance.conversations import sessions
 from appliance.infra import idempotency
 from appliance.jobs.registry import TaskFunction, registered
 from appliance.privacy import retention
+from appliance.whatsapp import outbox as whatsapp_outbox
+from appliance.whatsapp import reminders as whatsapp_reminders
+from appliance.whatsapp import webhook as whatsapp_webhook
 
 # The modules above declare tasks with @task when imported; naming them keeps the imports meaningful.
-DECLARING_MODULES = (invitation_mail, lockout_mail, throttle, reminders, sessions, idempotency, retention)
+DECLARING_MODULES = (
+    invitation_mail,
+    lockout_mail,
+    throttle,
+    reminders,
+    sessions,
+    idempotency,
+    retention,
+    whatsapp_channel,
+    whatsapp_outbox,
+    whatsapp_reminders,
+    whatsapp_webhook,
+)
 
 
 def tasks() -> Mapping[str, TaskFunction]:

@@ -26,6 +26,11 @@ JOBS: list[tuple[str, int]] = [
     ("expire_idle_sessions", 3600),
     ("enqueue_due_reminders", 300),
     ("apply_retention", DAILY),
+    # WhatsApp: retries (5 s, 20 s, 60 s) and messages held by the per-minute limit; template reminders.
+    ("flush_whatsapp_outbox", 5),
+    ("enqueue_whatsapp_reminders", 300),
+    ("requeue_stalled_whatsapp_events", 60),
+    ("forget_whatsapp_events", DAILY),
 ]
 
 

@@ -15,7 +15,7 @@ from appliance.core.kinds import LEAD_STATUSES
 from appliance.core.scoring import ScoringConfig
 from appliance.errors import Conflict, Invalid, NotFound
 from appliance.infra.audit import record
-from appliance.infra.db import Appointment, File, Lead, Membership, Message
+from appliance.infra.db import Appointment, ChatSession, File, Lead, Membership, Message, WhatsAppContact
 from appliance.infra.runtime import Runtime
 from appliance.leads.contact import correct_contact
 from appliance.leads.query import store_of
@@ -86,7 +86,9 @@ def _is_member(db: Session, tenant_id: str, user_id: Any) -> bool:
 
 
 def lead_transcript(db: Session, tenant_id: str, lead_id: str) -> list[dict[str, Any]]:
-    """Return the conversation that produced the lead, in order, with the files the visitor sent.
+    """Return the conversations that made the lead, in order, each message with its channel and the
+    files the visitor sent: the one that produced it and, when the person went on on WhatsApp,
+    that conversation too (one person, one lead: docs/whatsapp.md).
 
     An erased person's conversation is gone: the answer is empty.
     """
@@ -94,17 +96,32 @@ def lead_transcript(db: Session, tenant_id: str, lead_id: str) -> list[dict[str,
     if lead.session_id is None or lead.erased_at is not None:
         return []
     zone = ZoneInfo(store_of(db, tenant_id).timezone)
+    channels = _lead_sessions(db, tenant_id, lead)
     rows = db.scalars(
         select(Message)
-        .where(Message.tenant_id == tenant_id, Message.session_id == lead.session_id)
-        .order_by(Message.seq)
+        .where(Message.tenant_id == tenant_id, Message.session_id.in_(channels))
+        .order_by(Message.created_at, Message.seq)
         .limit(TRANSCRIPT_MAX)
     ).all()
     files = {
         f.id: {"id": f.id, "content_type": f.content_type, "size": f.size}
-        for f in db.scalars(select(File).where(File.tenant_id == tenant_id, File.session_id == lead.session_id))
+        for f in db.scalars(select(File).where(File.tenant_id == tenant_id, File.session_id.in_(channels)))
     }
-    return [_message(row, files, zone) for row in rows]
+    return [_message(row, files, zone) | {"channel": channels[row.session_id]} for row in rows]
+
+
+def _lead_sessions(db: Session, tenant_id: str, lead: Lead) -> dict[str, str]:
+    """Return the lead's conversations and the channel of each: its own, and its WhatsApp one."""
+    continued = select(WhatsAppContact.session_id).where(
+        WhatsAppContact.tenant_id == tenant_id, WhatsAppContact.lead_id == lead.id
+    )
+    found = db.execute(
+        select(ChatSession.id, ChatSession.channel).where(
+            ChatSession.tenant_id == tenant_id,
+            (ChatSession.id == lead.session_id) | ChatSession.id.in_(continued),
+        )
+    ).all()
+    return {row.id: row.channel for row in found}
 
 
 def _message(row: Message, files: dict[str, dict[str, Any]], zone: ZoneInfo) -> dict[str, Any]:

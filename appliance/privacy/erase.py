@@ -21,6 +21,7 @@ from appliance.infra.db import IdempotencyKey, Message, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.privacy.subjects import Subject, find_subject, subject_appointments, subject_consents, subject_files
 from appliance.security.visitor import forget_session
+from appliance.whatsapp.contacts import erase_contacts
 
 # What an erased appointment is booked under: the slot stays taken, by nobody in particular.
 NEUTRAL_NAME = "—"
@@ -46,6 +47,7 @@ def erase_subject(rt: Runtime, tenant_id: str, lead_id: str, actor: Actor | None
             "appointments": _erase_appointments(db, subject),
             "idempotency_keys": _erase_stored_answers(db, subject),
             "consents_kept": len(subject_consents(db, subject)),
+            "whatsapp_contacts": erase_contacts(db, tenant_id, lead_id),
         }
         for file in files:
             db.delete(file)

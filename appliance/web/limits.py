@@ -44,6 +44,9 @@ EXTENSION = "ebanista.ratelimit"
 LIMITED_PREFIXES = ("/v1/", "/panel/", "/admin/")
 LIMITED_PATHS = ("/panel", "/admin")
 EXEMPT_PREFIXES = ("/v1/health", "/v1/docs", "/v1/swagger", "/v1/static", "/v1/openapi.json", "/v1/oauth2-redirect")
+# Meta delivers every store's events from a few addresses: an address limit would drop real
+# deliveries, and each one must carry its store's signature anyway (appliance.whatsapp.webhook).
+EXEMPT_PREFIXES += ("/v1/channels/whatsapp/webhook",)
 VISITOR_PREFIXES = ("/v1/widget/", "/v1/chat/")
 LOGIN_PREFIXES = ("/panel/login", "/admin/login")
 BOOKING_PATH = "/v1/appointments"

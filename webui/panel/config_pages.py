@@ -3,6 +3,14 @@ adds their routes and navigation links to the panel blueprint."""
 
 from __future__ import annotations
 
-from webui.panel import flow_editor_pages, flow_pages, preview_pages, settings_pages, team_pages, widget_pages
+from webui.panel import (
+    flow_editor_pages,
+    flow_pages,
+    preview_pages,
+    settings_pages,
+    team_pages,
+    whatsapp_pages,
+    widget_pages,
+)
 
-MODULES = (flow_pages, flow_editor_pages, preview_pages, widget_pages, settings_pages, team_pages)
+MODULES = (flow_pages, flow_editor_pages, preview_pages, widget_pages, settings_pages, team_pages, whatsapp_pages)

@@ -45,6 +45,7 @@ SECTIONS = (
     ("panel.settings_team", _l("Team"), "team.manage"),
     ("panel.settings_tokens", _l("API tokens"), "tokens.manage"),
     ("panel.settings_retention", _l("Data retention"), "config.write"),
+    ("panel.settings_whatsapp", _l("WhatsApp"), "config.write"),
     ("panel.settings_advanced", _l("Advanced (JSON)"), "config.write"),
 )
 KIND_LABELS = {

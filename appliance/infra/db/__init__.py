@@ -12,6 +12,14 @@ from appliance.infra.db.flows import Flow
 from appliance.infra.db.leads import Lead
 from appliance.infra.db.privacy import Audit, Consent, ErrorEvent
 from appliance.infra.db.tenants import ApiToken, LoginThrottle, Membership, Tenant, User
+from appliance.infra.db.usage import UsageEntry
+from appliance.infra.db.whatsapp import (
+    WhatsAppChannel,
+    WhatsAppContact,
+    WhatsAppEvent,
+    WhatsAppInbound,
+    WhatsAppOutbox,
+)
 
 __all__ = [
     "AIUsage",
@@ -33,6 +41,12 @@ __all__ = [
     "Message",
     "Tenant",
     "TenantScoped",
+    "UsageEntry",
     "User",
+    "WhatsAppChannel",
+    "WhatsAppContact",
+    "WhatsAppEvent",
+    "WhatsAppInbound",
+    "WhatsAppOutbox",
     "utcnow",
 ]

@@ -8,18 +8,20 @@ from flask import request
 from flask_openapi3 import APIBlueprint, OpenAPI
 
 from appliance.errors import BadRequest, Invalid, UnsupportedMediaType
-from appliance.web.api import admin, agenda, analytics, chat, config, flows, health, leads, privacy, widget
+from appliance.web.api import admin, agenda, analytics, channels, chat, config, flows, health, leads, privacy, widget
 from appliance.web.cors import init_cors
 from appliance.web.errors import wants_json
 
 # Endpoints that take multipart uploads instead of JSON bodies.
 MULTIPART_SUFFIXES = ("/attachments",)
+# Endpoints that read their raw body themselves: a webhook's signature is checked before its JSON.
+RAW_BODY_PATHS = ("/v1/channels/whatsapp/webhook",)
 
 
 def register_api(app: OpenAPI) -> None:
     """Attach every /v1 resource to ``app``."""
     api = APIBlueprint("v1", __name__, url_prefix="/v1")
-    for resource in (health, widget, chat, flows, config, agenda, admin, leads, analytics, privacy):
+    for resource in (health, widget, chat, flows, config, agenda, admin, leads, analytics, privacy, channels):
         api.register_api(resource.api)
     app.register_api(api)
     init_cors(app)
@@ -37,7 +39,7 @@ def require_json_body() -> None:
         return
     if request.method not in {"POST", "PUT", "PATCH"} or not _has_body():
         return
-    if request.path.endswith(MULTIPART_SUFFIXES):
+    if request.path.endswith(MULTIPART_SUFFIXES) or request.path in RAW_BODY_PATHS:
         return
     if not request.is_json:
         raise UnsupportedMediaType()

@@ -103,6 +103,7 @@ class TranscriptMessage(BaseModel):
     block_id: str | None
     created_at: str
     attachments: list[dict[str, Any]]
+    channel: Literal["web", "whatsapp"] = Field(description="Where the message was said")
 
 
 class TranscriptPage(BaseModel):
