@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from appliance.conversations.turns import FACT_KEYS
 from appliance.core.flows.choices import Choice, choose
 from appliance.core.flows.early import HELD
 from appliance.core.flows.presets import preset
@@ -14,18 +15,6 @@ from appliance.core.flows.schema import ButtonsBlock
 from appliance.core.flows.validation import validate_flow
 from appliance.core.understanding import understand
 from tests.test_flow_engine import Chat, at, base_flow, said
-
-FACT_KEYS = (
-    "project_type",
-    "budget_min_eur",
-    "budget_max_eur",
-    "area_m2",
-    "style",
-    "urgency",
-    "email",
-    "phone",
-    "name",
-)
 
 
 def block(block_id: str) -> ButtonsBlock:
