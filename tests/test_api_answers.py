@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime
-from appliance.web.limits import is_limited
+from appliance.web.limited_paths import is_limited
 from tests.conftest import Cast
 from tests.operators import platform_token
 from tests.test_http_basics import assert_envelope

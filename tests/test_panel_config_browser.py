@@ -162,8 +162,8 @@ def test_every_settings_page_opens_without_errors(page: Page, site: Site) -> Non
     sign_in(page, site)
     page.goto(f"{site.url}/panel/settings")
     links = page.locator("nav.subnav a")
-    expect(links).to_have_count(6)
-    for href in [links.nth(i).get_attribute("href") for i in range(6)]:
+    expect(links).to_have_count(7)
+    for href in [links.nth(i).get_attribute("href") for i in range(7)]:
         page.goto(f"{site.url}{href}")
         expect(page.locator('nav.subnav a[aria-current="page"]')).to_have_attribute("href", str(href))
         shot(page, "settings-" + str(href).rsplit("/", 1)[1])

@@ -36,17 +36,12 @@ from appliance.tenants.directory import TenantInfo, tenant_by_widget_key, tenant
 from appliance.tenants.validation import LANGUAGES
 from appliance.web.api.auth import bearer_token_or_none
 from appliance.web.errors import wants_json
+from appliance.web.limited_paths import is_limited
 from appliance.web.request_store import remember_store
 
 log = structlog.get_logger(__name__)
 
 EXTENSION = "ebanista.ratelimit"
-LIMITED_PREFIXES = ("/v1/", "/panel/", "/admin/")
-LIMITED_PATHS = ("/panel", "/admin")
-EXEMPT_PREFIXES = ("/v1/health", "/v1/docs", "/v1/swagger", "/v1/static", "/v1/openapi.json", "/v1/oauth2-redirect")
-# Meta delivers every store's events from a few addresses: an address limit would drop real
-# deliveries, and each one must carry its store's signature anyway (appliance.whatsapp.webhook).
-EXEMPT_PREFIXES += ("/v1/channels/whatsapp/webhook",)
 VISITOR_PREFIXES = ("/v1/widget/", "/v1/chat/")
 LOGIN_PREFIXES = ("/panel/login", "/admin/login")
 BOOKING_PATH = "/v1/appointments"
@@ -77,13 +72,6 @@ def init_rate_limits(app: Flask) -> Limiter:
 def limiter_of(app: Flask) -> Limiter:
     """Return the limiter of ``app`` (tests replace its clock)."""
     return app.extensions[EXTENSION]
-
-
-def is_limited(path: str) -> bool:
-    """Tell whether requests to ``path`` are rate limited."""
-    if path in LIMITED_PATHS:
-        return True
-    return path.startswith(LIMITED_PREFIXES) and not path.startswith(EXEMPT_PREFIXES)
 
 
 def limit_request() -> Response | None:

@@ -12,6 +12,7 @@ from appliance.core.flows.schema import FlowDocument
 from appliance.version import __version__
 from appliance.web.errors import ErrorEnvelope, validation_error_response
 from appliance.web.json_provider import BoundedJSONProvider
+from appliance.web.limited_paths import is_limited
 
 SECURITY_SCHEMES: dict[str, Any] = {
     "apiToken": {"type": "http", "scheme": "bearer", "description": "A store's api token (eba_...)."},
@@ -38,7 +39,6 @@ BODY_ANSWERS = {
     "413": "Content Too Large: the body is over the size limit (payload_too_large)",
     "415": "Unsupported Media Type: a body that is not JSON where JSON is expected (unsupported_media_type)",
 }
-UNLIMITED_PATHS = frozenset({"/v1/health"})
 RATE_LIMITED = {
     "description": "Too Many Requests: over a rate limit (rate_limited); try again after Retry-After seconds",
     "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 1}}},
@@ -71,7 +71,7 @@ def add_general_answers(path: str, method: str, responses: dict[str, Any]) -> No
     if method in WRITE_METHODS:
         for status, description in BODY_ANSWERS.items():
             responses.setdefault(status, {"description": description, "content": ENVELOPE})
-    if path not in UNLIMITED_PATHS:
+    if is_limited(path):  # the limiter's own rule, so the document cannot drift from it
         responses.setdefault("429", RATE_LIMITED)
 
 
