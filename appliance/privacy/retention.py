@@ -17,7 +17,7 @@ from typing import Any
 
 import structlog
 from pydantic import ValidationError
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, func, select, update
 
 from appliance.configs.newest import latest_config
 from appliance.configs.schemas import RetentionConfig
@@ -165,8 +165,10 @@ def _in_batches(rt: Runtime, query: Any, work: Any) -> Counter[str]:
 def _delete_conversations(
     rt: Runtime, conn: Connection, tenant_id: str, session_ids: list[str]
 ) -> tuple[Counter[str], list[str]]:
-    """Delete conversations with their messages, files and stored answers; leads keep their fields."""
-    its_files = (File.tenant_id == tenant_id, File.session_id.in_(session_ids))
+    """Delete conversations with their messages, files and stored answers; leads keep their fields,
+    and their files until ``lead_files_days`` (the files are tied to the lead itself first)."""
+    _tie_files_to_leads(conn, tenant_id, session_ids)
+    its_files = (File.tenant_id == tenant_id, File.session_id.in_(session_ids), File.lead_id.is_(None))
     files = list(conn.scalars(select(File.storage_key).where(*its_files)))
     counts: Counter[str] = Counter(files=len(files))
     conn.execute(delete(File).where(*its_files))
@@ -179,6 +181,27 @@ def _delete_conversations(
     for session_id in session_ids:
         positions.forget(rt, session_id)
     return counts, files
+
+
+def _tie_files_to_leads(conn: Connection, tenant_id: str, session_ids: list[str]) -> None:
+    """Set the lead on the files of these conversations that produced (or continued) one."""
+    produced = (
+        select(Lead.id)
+        .where(Lead.tenant_id == tenant_id, Lead.session_id == File.session_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    continued = (
+        select(WhatsAppContact.lead_id)
+        .where(WhatsAppContact.tenant_id == tenant_id, WhatsAppContact.session_id == File.session_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    conn.execute(
+        update(File)
+        .where(File.tenant_id == tenant_id, File.session_id.in_(session_ids), File.lead_id.is_(None))
+        .values(lead_id=func.coalesce(produced, continued))
+    )
 
 
 def _delete_leads(rt: Runtime, conn: Connection, tenant_id: str, lead_ids: list[str]) -> tuple[Counter[str], list[str]]:
