@@ -322,3 +322,9 @@ def test_erasing_a_person_deletes_their_files_and_thumbnails(
     assert counts["files"] == 1
     assert raw_objects(rt, cast.tenant_a) == {}
     assert file_count(rt) == 0
+
+
+def test_an_unreadable_file_is_explained_in_the_visitors_language(visitor: Visitor) -> None:
+    response = upload(visitor, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "plano.png")
+    assert response.status_code == 415
+    assert response.get_json()["error"]["message"].startswith("No se ha podido leer ese archivo")
