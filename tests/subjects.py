@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import forget
+from tests.images import pdf
 from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
 
 NAME = "Xolotl Brisbanez"
@@ -24,7 +25,9 @@ EMAIL = "Xolotl.Brisbanez@Quimerull-Mail.es"
 PHONE = "699 123 457"
 ADDRESS = "Carrer Zumbalikos 77"
 FILE_MARKER = b"FILEMARKER-KQZW-31415"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 64 + FILE_MARKER + b"\x00" * 64
+# A plan, not a photo: PDFs are stored as sent (photos are re-encoded), so the marker inside it
+# reaches the storage and must be unreadable there.
+PLAN = pdf(b" " + FILE_MARKER)
 
 # What must never be readable at rest, lower-cased (the dumps are lower-cased too).
 SECRETS = (
@@ -87,7 +90,7 @@ def finish(v: Visitor, answers: dict[str, dict[str, Any]], attach: bool) -> None
 def upload(v: Visitor) -> str:
     response = v.client.post(
         f"/v1/chat/{v.session_id}/attachments",
-        data={"file": (io.BytesIO(JPEG), f"{NAME}.jpg")},
+        data={"file": (io.BytesIO(PLAN), f"{NAME}.pdf")},
         headers=v.headers(),
         content_type="multipart/form-data",
     )

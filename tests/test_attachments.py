@@ -11,11 +11,8 @@ from sqlalchemy import select
 
 from appliance.infra.db import File, Tenant
 from appliance.infra.runtime import Runtime
+from tests.images import JPEG, PDF, PNG, stored
 from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
-
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x00" * 2000
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 500
-PDF = b"%PDF-1.7\n" + b"%" * 500
 
 
 @pytest.fixture
@@ -42,10 +39,10 @@ def upload(v: Visitor, data: bytes, name: str = "kitchen.jpg", session_id: str |
 def test_a_photo_or_plan_is_stored_and_answers_the_photo_question(visitor: Visitor, data: bytes, kind: str) -> None:
     response = upload(visitor, data)
     assert response.status_code == 201
-    stored = response.get_json()
-    assert stored["content_type"] == kind
-    assert stored["size"] == len(data)
-    answer = visitor.send(value=stored["id"])
+    kept = response.get_json()
+    assert kept["content_type"] == kind
+    assert kept["size"] == len(stored(data, kind))
+    answer = visitor.send(value=kept["id"])
     assert answer["input"]["block_id"] == "name"
 
 
@@ -88,4 +85,4 @@ def test_stored_files_hold_no_readable_image(visitor: Visitor, rt: Runtime) -> N
     root = Path(rt.settings.storage_url.removeprefix("file://"))
     raw = (root / key).read_bytes()
     assert not raw.startswith(b"\xff\xd8\xff")
-    assert rt.keyring.decrypt_bytes(raw) == JPEG
+    assert rt.keyring.decrypt_bytes(raw) == stored(JPEG)

@@ -18,7 +18,7 @@ from appliance.infra.runtime import Runtime, runtime_of
 from tests.backends import environ_for, settings_for
 from tests.conftest import Cast
 from tests.raw_storage import fernet_tokens, stored_files
-from tests.subjects import ADDRESS, EMAIL, JPEG, NAME, chat_with_contacts, open_to_visitors, staff_booking
+from tests.subjects import ADDRESS, EMAIL, NAME, PLAN, chat_with_contacts, open_to_visitors, staff_booking
 from tests.visitors import Visitor
 
 KEY_A = Fernet.generate_key().decode()
@@ -94,7 +94,7 @@ def test_everything_written_under_a_is_readable_with_b_alone_after_rotation(
     rt_b, client = runtime_of(app_b), app_b.test_client()
     assert readable_only_with(KEY_B, fernet_tokens(rt_b))
     (stored,) = [data for name, data in stored_files(rt_b).items() if name.startswith(cast.tenant_a.id)]
-    assert Fernet(KEY_B.encode()).decrypt(stored) == JPEG
+    assert Fernet(KEY_B.encode()).decrypt(stored) == PLAN
 
     lead_id = v.last["lead"]["id"]
     export = client.get(f"/v1/privacy/subjects/{lead_id}/export", headers=auth(cast.alice_token)).get_json()
@@ -103,7 +103,7 @@ def test_everything_written_under_a_is_readable_with_b_alone_after_rotation(
     assert any(ADDRESS in (m["text"] or "") for m in export["conversation"]["messages"])
     assert {a["contact"]["phone"] for a in export["appointments"]} >= {"+34699123457"}
     file_url = export["files"][0]["download"]
-    assert client.get(file_url, headers=auth(cast.alice_token)).data == JPEG
+    assert client.get(file_url, headers=auth(cast.alice_token)).data == PLAN
     replayed = client.post(
         "/v1/chat/send",
         json={"session_id": v.session_id, "text": "gracias"},

@@ -14,9 +14,8 @@ from appliance.infra.db import Audit, Lead
 from appliance.infra.runtime import Runtime
 from appliance.leads import query
 from tests.conftest import Cast
+from tests.images import JPEG, stored
 from tests.leads_factory import add_lead, ago, allow_visitors, chat_until
-
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x00" * 2000
 
 
 def auth(token: str) -> dict[str, str]:
@@ -328,9 +327,12 @@ def test_the_transcript_has_both_sides_in_order_with_the_visitors_files(
     assert "visitor" in roles
     assert [m for m in messages if m["role"] == "visitor"][-1]["text"] == "Ana Serra"
     with_files = [m for m in messages if m["attachments"]]
-    assert [m["attachments"] for m in with_files] == [
-        [{"id": upload["id"], "content_type": "image/jpeg", "size": len(JPEG)}]
-    ]
+    [[shown]] = [m["attachments"] for m in with_files]
+    assert shown["id"] == upload["id"]
+    assert (shown["name"], shown["content_type"], shown["size"]) == ("kitchen.jpg", "image/jpeg", len(stored(JPEG)))
+    assert shown["thumbnail_url"] == f"/v1/leads/{v.last['lead']['id']}/files/{upload['id']}?size=thumb"
+    # The visitor's answer to the photo question is the photo, not its id as text.
+    assert all(m["text"] != upload["id"] for m in messages)
     assert all(m["created_at"].endswith(("+01:00", "+02:00")) for m in messages)
     assert messages == sorted(messages, key=lambda m: m["created_at"])
 

@@ -13,6 +13,7 @@ from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import forget
 from appliance.tenants.maintenance import DEFAULT_MESSAGES
 from tests.conftest import Cast
+from tests.images import JPEG
 from tests.operators import audits, auth, platform_token
 from tests.visitors import ORIGIN, Visitor
 
@@ -94,7 +95,7 @@ def test_a_conversation_under_way_is_told_in_its_own_language(
         "transcript": client.get(f"/v1/chat/{visitor.session_id}", headers=headers),
         "attachment": client.post(
             f"/v1/chat/{visitor.session_id}/attachments",
-            data={"file": (io.BytesIO(b"\xff\xd8\xff" + b"\0" * 100), "a.jpg")},
+            data={"file": (io.BytesIO(JPEG), "a.jpg")},
             headers=headers,
             content_type="multipart/form-data",
         ),

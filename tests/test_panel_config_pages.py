@@ -218,8 +218,10 @@ def test_an_agenda_with_a_half_given_opening_shows_where(alice: FlaskClient) -> 
 
 def test_retention_and_raw_json_save_new_versions(alice: FlaskClient, rt: Runtime, cast: Cast) -> None:
     values = {"conversations_days": "30", "leads_days": "365", "appointments_days": "365"}
+    values |= {"attachments_days": "20", "lead_files_days": "90"}
     assert post_form(alice, "/panel/settings/retention", values).status_code == 302
     assert current(rt, cast.tenant_a, "retention")["payload"]["conversations_days"] == 30
+    assert current(rt, cast.tenant_a, "retention")["payload"]["lead_files_days"] == 90
     raw = '{"provider": "rules", "monthly_cap_eur": 12}'
     assert post_form(alice, "/panel/settings/advanced", {"kind": "ai", "payload": raw}).status_code == 302
     assert current(rt, cast.tenant_a, "ai")["payload"]["monthly_cap_eur"] == 12

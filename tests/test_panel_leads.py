@@ -11,16 +11,17 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 from sqlalchemy import select
 
 from appliance.infra.db import Audit, Lead, Tenant
 from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
+from tests.images import JPEG, stored
 from tests.leads_factory import add_lead, ago, allow_visitors
 from tests.panel import post_form
 from tests.visitors import BASE_ANSWERS, Visitor
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x00" * 2000
 Login = Callable[..., FlaskClient]
 
 
@@ -134,11 +135,16 @@ def test_the_lead_page_shows_the_transcript_score_in_words_and_photo(
     assert 'data-testid="transcript"' in html
     assert "Laia" in html or "Ana" in html  # the visitor's name from BASE_ANSWERS
     assert "of 40 points" in html  # the budget factor, explained
-    photo = html.split('class="photos"')[1].split('src="')[1].split('"')[0]
-    served = alice.get(photo)
+    gallery = html.split('class="photos"')[1]
+    assert "kitchen.jpg" in gallery  # the photo's name, never its id, under it
+    full, thumb = gallery.split('href="')[1].split('"')[0], gallery.split('src="')[1].split('"')[0]
+    served = alice.get(full)
     assert served.status_code == 200
-    assert served.data == JPEG
+    assert served.data == stored(JPEG)
     assert served.mimetype == "image/jpeg"
+    small = alice.get(thumb.replace("&amp;", "&"))
+    assert small.status_code == 200
+    assert max(Image.open(io.BytesIO(small.data)).size) <= 320
 
 
 def test_staff_change_the_status_assignee_and_notes(alice: FlaskClient, cast: Cast, rt: Runtime) -> None:

@@ -17,8 +17,8 @@ from tests.raw_storage import decrypted_dump, stored_files
 from tests.subjects import (
     ADDRESS,
     EMAIL,
-    JPEG,
     NAME,
+    PLAN,
     SECRETS,
     chat_with_contacts,
     open_to_visitors,
@@ -96,10 +96,10 @@ def test_the_export_holds_everything_about_the_person(
     assert {a["contact"]["name"] for a in document["appointments"]} == {NAME}
     assert "conversation_started" in [e["name"] for e in document["events"]]
     (file,) = document["files"]
-    assert file["content_type"] == "image/jpeg"
+    assert file["content_type"] == "application/pdf"
     downloaded = client.get(file["download"], headers=auth(cast.alice_token))
     assert downloaded.status_code == 200
-    assert downloaded.data == JPEG
+    assert downloaded.data == PLAN
 
 
 def test_an_export_is_audited_without_personal_data(client: FlaskClient, world: World, cast: Cast, rt: Runtime) -> None:

@@ -1,5 +1,6 @@
 """Retention: conversations go after 90 days without activity, leads and appointments after two years,
-unless the store's `retention` configuration says otherwise. Time is moved by passing ``now``."""
+photos and plans after 30 days (no lead) or 180 days (a lead's), unless the store's `retention`
+configuration says otherwise. Time is moved by passing ``now``."""
 
 from __future__ import annotations
 
@@ -60,13 +61,18 @@ def test_a_conversation_goes_after_90_days_without_activity(chatted: Visitor, rt
     counts = apply_retention(rt, utcnow() + 91 * DAY)
     assert counts["conversations"] == 1
     assert counts["messages"] > 10
-    assert counts["files"] == 1
-    assert count(rt, ChatSession) == count(rt, Message) == count(rt, File) == 0
+    # The lead's photo outlives its conversation, tied to the lead, until lead_files_days (180).
+    assert counts["files"] == 0
+    assert count(rt, ChatSession) == count(rt, Message) == 0
     assert count(rt, IdempotencyKey, IdempotencyKey.scope.like("chat.send:%")) == 0
-    assert key not in stored_files(rt)
     # The lead keeps what it knows, for the store; events and consent records stay.
     with rt.sessions() as db:
         lead = db.scalar(select(Lead))
+        assert db.scalar(select(File.lead_id)) == lead.id
+    assert key in stored_files(rt)
+    assert apply_retention(rt, utcnow() + 181 * DAY)["files"] == 1
+    assert count(rt, File) == 0
+    assert key not in stored_files(rt)
     assert lead.session_id is None
     assert lead.fields["project_type"] == "kitchen"
     assert lead.contact["phone"] == "+34699123457"

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from appliance.core.flows.presets import preset
 from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
+from tests.images import JPEG
 from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
 
 # Routes anyone may call: documentation, health, the widget's entry point.
@@ -77,7 +78,7 @@ def theirs(client: FlaskClient, cast: Cast, rt: Runtime) -> Theirs:
         theirs_visitor.send(**BASE_ANSWERS[theirs_visitor.waiting_for])
     attached = client.post(
         f"/v1/chat/{theirs_visitor.session_id}/attachments",
-        data={"file": (io.BytesIO(b"\xff\xd8\xff" + b"\0" * 100), "b.jpg")},
+        data={"file": (io.BytesIO(JPEG), "b.jpg")},
         headers=theirs_visitor.headers(),
         content_type="multipart/form-data",
     ).get_json()
@@ -141,6 +142,18 @@ FOREIGN_CALLS: dict[tuple[str, str], Any] = {
     ("PATCH", "/v1/leads/<lead_id>"): lambda t: (f"/v1/leads/{t.lead_id}", {"status": "lost"}, staff(t)),
     ("GET", "/v1/leads/<lead_id>/transcript"): lambda t: (f"/v1/leads/{t.lead_id}/transcript", None, staff(t)),
     ("GET", "/v1/leads/<lead_id>/summary.pdf"): lambda t: (f"/v1/leads/{t.lead_id}/summary.pdf", None, staff(t)),
+    ("GET", "/v1/leads/<lead_id>/files"): lambda t: (f"/v1/leads/{t.lead_id}/files", None, staff(t)),
+    ("GET", "/v1/leads/<lead_id>/files/<file_id>"): lambda t: (
+        f"/v1/leads/{t.lead_id}/files/{t.file_id}",
+        None,
+        staff(t),
+    ),
+    # A file link is its own permission: without B's signature, B's file is not there.
+    ("GET", "/v1/chat/<session_id>/files/<file_id>"): lambda t: (
+        f"/v1/chat/{t.session_id}/files/{t.file_id}?sig=not-a-signature",
+        None,
+        visitor(t),
+    ),
 }
 # Routes without ids: their answers must simply never contain tenant B's things.
 OWN_LISTS = {
@@ -196,7 +209,7 @@ def test_another_stores_ids_are_404(client: FlaskClient, theirs: Theirs, route: 
     if body == "FILE":
         response = client.post(
             path,
-            data={"file": (io.BytesIO(b"\xff\xd8\xff" + b"\0" * 100), "a.jpg")},
+            data={"file": (io.BytesIO(JPEG), "a.jpg")},
             headers=headers,
             content_type="multipart/form-data",
         )

@@ -31,9 +31,8 @@ from tests.fake_graph import (
     tap,
     text,
 )
+from tests.images import JPEG, stored
 from tests.raw_storage import database_dump, decrypted_dump
-
-JPEG = b"\xff\xd8\xff\xe0" + b"kitchen photo" * 50
 
 # What the customer answers at each question, WhatsApp style: typed text, or a tap on an id.
 ANSWERS: dict[str, dict[str, Any]] = {
@@ -124,7 +123,7 @@ def test_a_spanish_customer_books_a_visit_on_whatsapp_and_gets_the_reminder_temp
         assert listed[0]["lead_id"] == lead.id
         photo = db.scalar(select(File).where(File.tenant_id == cast.tenant_a.id))
         assert photo is not None
-        assert (photo.content_type, photo.size) == ("image/jpeg", len(JPEG))
+        assert (photo.content_type, photo.size) == ("image/jpeg", len(stored(JPEG)))
         assert db.scalar(select(WhatsAppEvent.processed_at).where(WhatsAppEvent.tenant_id == cast.tenant_a.id))
 
     start = datetime.fromisoformat(listed[0]["start"])

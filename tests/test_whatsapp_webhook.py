@@ -43,9 +43,8 @@ from tests.fake_graph import (
     tap,
     text,
 )
+from tests.images import JPEG
 from tests.visitors import ORIGIN, Visitor
-
-JPEG = b"\xff\xd8\xff\xe0" + b"plan" * 100
 
 
 def auth(token: str) -> dict[str, str]:

@@ -74,3 +74,8 @@ def transcript(rt: Runtime, claims: VisitorClaims, info: TenantInfo | None) -> d
 def attach(rt: Runtime, claims: VisitorClaims, data: bytes | None, name: str | None) -> dict[str, Any]:
     """Store a photo or plan the visitor uploaded, to send as the answer of a media question."""
     return attachments.attach(rt, claims, data, name)
+
+
+def attachment(rt: Runtime, session_id: str, file_id: str, sig: str, thumbnail: bool) -> tuple[bytes, str, str]:
+    """Return a file of the conversation (or its thumbnail) that a signed link opens."""
+    return attachments.visitor_file(rt, session_id, file_id, sig, thumbnail)

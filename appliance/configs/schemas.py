@@ -76,6 +76,10 @@ class RetentionConfig(Strict):
     conversations_days: int = Field(default=90, ge=1, le=3650)
     leads_days: int = Field(default=730, ge=1, le=3650)
     appointments_days: int = Field(default=730, ge=1, le=3650)
+    # Photos and plans: those of a conversation that never became a lead go after a month, those
+    # of a lead after half a year (counted from the upload), whatever the rows above say.
+    attachments_days: int = Field(default=30, ge=1, le=3650)
+    lead_files_days: int = Field(default=180, ge=1, le=3650)
 
 
 class ServiceArea(Strict):

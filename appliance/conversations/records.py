@@ -12,7 +12,7 @@ from sqlalchemy import Connection, insert
 from appliance.conversations.persistence import Conversation
 from appliance.core.flows.answers import Reply
 from appliance.core.flows.dates import MORE_DATES
-from appliance.core.flows.schema import ButtonsBlock, DateBlock, FlowDocument
+from appliance.core.flows.schema import ButtonsBlock, DateBlock, FlowDocument, MediaBlock
 from appliance.core.flows.summary import when
 from appliance.core.flows.texts import system
 from appliance.core.flows.turn import Turn
@@ -58,6 +58,9 @@ def _visitor_record(flow: FlowDocument, chat: Conversation, turn: Turn, reply: R
     language = turn.state["language"]
     if isinstance(block, DateBlock) and reply.kind == "choice" and reply.value == MORE_DATES:
         return system("more_dates_label", language), {"choice": MORE_DATES}
+    if isinstance(block, MediaBlock) and reply.kind == "value":
+        # Files are shown by their names and thumbnails (from their rows), never by their ids.
+        return None, {"value": reply.value}
     text = _shown(block, reply, language)
     data = None if isinstance(reply.value, str) and reply.kind == "text" else {"value": reply.value}
     if not _may_keep_contacts(flow, turn.state):
@@ -179,4 +182,5 @@ def message_json(message: dict[str, Any]) -> dict[str, Any]:
         "text": message["text"],
         "block_id": message["block_id"],
         "created_at": message["created_at"].isoformat(),
+        "attachments": message.get("attachments", []),
     }

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from appliance.ai.provider import Ask
 from appliance.ai.rules import RULES
 from appliance.conversations import positions
+from appliance.conversations.attachments import with_attachments
 from appliance.conversations.booking import carry_out
 from appliance.conversations.context import TurnSetting, read_setting, served_area, turn_context, wished_day
 from appliance.conversations.leads import sync_lead
@@ -100,9 +101,15 @@ def transcript(rt: Runtime, claims: VisitorClaims, tenant: TenantInfo | None = N
         rows = db.scalars(
             select(Message).where(Message.tenant_id == info.id, Message.session_id == chat.id).order_by(Message.seq)
         )
-        messages = [{field: getattr(row, field) for field in MESSAGE_FIELDS} for row in rows]
+        stored = [{field: getattr(row, field) for field in (*MESSAGE_FIELDS, "data")} for row in rows]
+        messages = with_attachments(db, rt.settings.secret_key or "", info.id, stored)
         if chat.status != "active":
-            messages = masked_messages(messages, dict(chat.variables))
+            # A finished conversation shows its files by name only: like its contacts, the photos
+            # of a home are not for whoever comes to hold the conversation's id later.
+            messages = [
+                m | {"attachments": [a | {"url": None, "thumbnail_url": None} for a in m["attachments"]]}
+                for m in masked_messages(messages, dict(chat.variables))
+            ]
         waiting = None
         if chat.state.get("started"):
             # "start" on a started conversation says nothing and tells what it waits for.

@@ -66,6 +66,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unsupported_media_type": _FILE_TYPE,
     "file_too_large": _FILE_SIZE,
     "payload_too_large": _FILE_SIZE,
+    "file_unreadable": {
+        "es": "No se ha podido leer ese archivo como una foto o un plano. Prueba con otro, por favor.",
+        "ca": "No s'ha pogut llegir aquest fitxer com una foto o un plànol. Prova'n un altre, si us plau.",
+        "pt": "Não foi possível ler esse ficheiro como uma foto ou uma planta. Experimente outro, por favor.",
+        "en": "That file could not be read as a photo or a plan. Please try another one.",
+    },
+    "too_many_files": {
+        "es": "Esta conversación ya tiene todos los archivos que puede recibir.",
+        "ca": "Aquesta conversa ja té tots els fitxers que pot rebre.",
+        "pt": "Esta conversa já tem todos os ficheiros que pode receber.",
+        "en": "This conversation already has all the files it can take.",
+    },
     "file_missing": {
         "es": "No ha llegado ningún archivo. Adjúntalo de nuevo, por favor.",
         "ca": "No ha arribat cap fitxer. Torna'l a adjuntar, si us plau.",

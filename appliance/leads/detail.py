@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from appliance.agenda.booking import appointment_json
 from appliance.agenda.catalogue import service_names_with
+from appliance.conversations.attachments import DEFAULT_NAMES
 from appliance.core.kinds import LEAD_STATUSES
 from appliance.core.scoring import ScoringConfig
 from appliance.errors import Conflict, Invalid, NotFound
@@ -96,7 +97,7 @@ def lead_transcript(db: Session, tenant_id: str, lead_id: str) -> list[dict[str,
     if lead.session_id is None or lead.erased_at is not None:
         return []
     zone = ZoneInfo(store_of(db, tenant_id).timezone)
-    channels = _lead_sessions(db, tenant_id, lead)
+    channels = lead_sessions(db, tenant_id, lead)
     rows = db.scalars(
         select(Message)
         .where(Message.tenant_id == tenant_id, Message.session_id.in_(channels))
@@ -104,13 +105,13 @@ def lead_transcript(db: Session, tenant_id: str, lead_id: str) -> list[dict[str,
         .limit(TRANSCRIPT_MAX)
     ).all()
     files = {
-        f.id: {"id": f.id, "content_type": f.content_type, "size": f.size}
+        f.id: staff_file(f, lead.id)
         for f in db.scalars(select(File).where(File.tenant_id == tenant_id, File.session_id.in_(channels)))
     }
     return [_message(row, files, zone) | {"channel": channels[row.session_id]} for row in rows]
 
 
-def _lead_sessions(db: Session, tenant_id: str, lead: Lead) -> dict[str, str]:
+def lead_sessions(db: Session, tenant_id: str, lead: Lead) -> dict[str, str]:
     """Return the lead's conversations and the channel of each: its own, and its WhatsApp one."""
     continued = select(WhatsAppContact.session_id).where(
         WhatsAppContact.tenant_id == tenant_id, WhatsAppContact.lead_id == lead.id
@@ -127,13 +128,29 @@ def _lead_sessions(db: Session, tenant_id: str, lead: Lead) -> dict[str, str]:
 def _message(row: Message, files: dict[str, dict[str, Any]], zone: ZoneInfo) -> dict[str, Any]:
     value = row.data.get("value") if isinstance(row.data, dict) else None
     ids = value if isinstance(value, list) else [value]
+    # Older versions kept a media answer's file id as its text: the file is shown instead.
     return {
         "id": row.id,
         "role": row.role,
-        "text": row.text,
+        "text": None if row.text in files else row.text,
         "block_id": row.block_id,
         "created_at": local_iso(row.created_at, zone),
         "attachments": [files[i] for i in ids if isinstance(i, str) and i in files],
+    }
+
+
+def staff_file(file: File, lead_id: str) -> dict[str, Any]:
+    """Return one of the lead's files as staff see it: its name and where to fetch it and its thumbnail."""
+    url = f"/v1/leads/{lead_id}/files/{file.id}"
+    image = file.content_type.startswith("image/")
+    return {
+        "id": file.id,
+        "name": file.original_name or DEFAULT_NAMES.get(file.content_type, "file"),
+        "content_type": file.content_type,
+        "size": file.size,
+        "created_at": file.created_at.isoformat(),
+        "url": url,
+        "thumbnail_url": f"{url}?size=thumb" if image else None,
     }
 
 

@@ -44,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "No messages.",
     },
     "attachment": {"es": "Archivo adjunto", "ca": "Fitxer adjunt", "pt": "Anexo", "en": "Attachment"},
+    "photos": {"es": "Fotos", "ca": "Fotos", "pt": "Fotos", "en": "Photos"},
     "received": {"es": "Recibido", "ca": "Rebut", "pt": "Recebido", "en": "Received"},
     "status": {"es": "Estado", "ca": "Estat", "pt": "Estado", "en": "Status"},
     "temperature": {"es": "Temperatura", "ca": "Temperatura", "pt": "Temperatura", "en": "Temperature"},

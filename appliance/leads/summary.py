@@ -27,6 +27,7 @@ from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime
 from appliance.leads.detail import get_lead, lead_appointments, lead_transcript
 from appliance.leads.labels import LABELS, LANGUAGES, label, value_word
+from appliance.leads.photos import lead_thumbnails
 from appliance.leads.query import store_of
 from appliance.leads.summary_template import CSS, TEMPLATE
 from appliance.leads.views import lead_json
@@ -82,6 +83,10 @@ def summary_context(rt: Runtime, db: Session, tenant_id: str, lead_id: str, lang
         "contact": [{"label": label(k, lang), "value": v} for k, v in lead["contact"].items() if v],
         "appointments": _appointments(rt, db, tenant_id, lead_id, lang),
         "messages": _messages(lead_transcript(db, tenant_id, lead_id), lang),
+        "photos": [
+            {"name": name, "src": "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")}
+            for name, data in lead_thumbnails(rt, db, tenant_id, lead_id)
+        ],
     }
 
 
@@ -205,7 +210,7 @@ def _messages(transcript: list[dict[str, Any]], lang: str) -> list[dict[str, Any
             "who": value_word("role", m["role"], lang),
             "time": _clock(m["created_at"]),
             "text": m["text"],
-            "attachments": [f"{a['content_type']}, {max(1, round(a['size'] / 1024))} KB" for a in m["attachments"]],
+            "attachments": [f"{a['name']} ({max(1, round(a['size'] / 1024))} KB)" for a in m["attachments"]],
         }
         for m in transcript
     ]

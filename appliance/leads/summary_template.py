@@ -35,6 +35,9 @@ td.bar { width: 120pt; padding-right: 8pt; }
 td.bar span { display: block; height: 6pt; background: var(--primary); border-radius: 3pt; }
 td.points { text-align: right; white-space: nowrap; }
 ul.appointments { padding-left: 14pt; margin: 0; }
+.photos figure { display: inline-block; width: 112pt; margin: 0 6pt 6pt 0; vertical-align: top; }
+.photos img { max-width: 112pt; max-height: 112pt; border: 0.5pt solid #ccc; }
+.photos figcaption { font-size: 7pt; color: #666; overflow: hidden; }
 .pill { border: 0.75pt solid #9ca3af; border-radius: 6pt; padding: 0 5pt; font-size: 8pt; color: #374151; }
 .message { margin: 0 0 5pt; padding: 4pt 8pt; border-left: 2pt solid #d1d5db; page-break-inside: avoid; }
 .message.visitor { border-left-color: var(--primary); background: #f3f4f6; }
@@ -88,6 +91,15 @@ TEMPLATE = """<!doctype html>
 <table class="facts">
   {% for row in contact %}<tr><th>{{ row.label }}</th><td>{{ row.value }}</td></tr>{% endfor %}
 </table>
+{% endif %}
+
+{% if photos %}
+<h2>{{ t.photos }}</h2>
+<div class="photos">
+  {% for p in photos %}
+  <figure><img src="{{ p.src }}" alt="{{ p.name }}"><figcaption>{{ p.name }}</figcaption></figure>
+  {% endfor %}
+</div>
 {% endif %}
 
 <h2>{{ t.appointments }}</h2>

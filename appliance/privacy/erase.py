@@ -19,6 +19,7 @@ from appliance.conversations import positions
 from appliance.infra.audit import Actor, record
 from appliance.infra.db import IdempotencyKey, Message, utcnow
 from appliance.infra.runtime import Runtime
+from appliance.infra.storage import object_keys
 from appliance.privacy.subjects import Subject, find_subject, subject_appointments, subject_consents, subject_files
 from appliance.security.visitor import forget_session
 from appliance.whatsapp.contacts import erase_contacts
@@ -62,7 +63,8 @@ def erase_subject(rt: Runtime, tenant_id: str, lead_id: str, actor: Actor | None
             actor=actor,
         )
     for key in keys:
-        rt.storage.delete(key)
+        for stored in object_keys(key):  # the file and its thumbnail
+            rt.storage.delete(stored)
     if subject.chat is not None:
         positions.forget(rt, subject.chat.id)
         forget_session(subject.chat.id)

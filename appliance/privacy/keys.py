@@ -18,7 +18,7 @@ from sqlalchemy import Column, Connection, Table, Text, literal, select, type_co
 from appliance.infra.db import Base, File
 from appliance.infra.db.base import ENCRYPTED_TYPES, SEALED, JSONType, SealedJSON
 from appliance.infra.runtime import Runtime
-from appliance.infra.storage import StorageError
+from appliance.infra.storage import StorageError, thumbnail_key
 
 log = structlog.get_logger(__name__)
 
@@ -103,6 +103,22 @@ def _rotate_files(rt: Runtime, batch: int) -> dict[str, int]:
             except StorageError:
                 counts["files_missing"] += 1
                 continue
-            rt.storage.put(key, rt.keyring.rotate_bytes(data))
+            _rewrite(rt, key, data)
             counts["files"] += 1
+            _rotate_thumbnail(rt, key)
     return counts
+
+
+def _rewrite(rt: Runtime, key: str, data: bytes) -> None:
+    # Attachments keep their tag, which the bucket's lifecycle rule expires them by.
+    kind = "attachment" if "/attachments/" in key else None
+    rt.storage.put(key, rt.keyring.rotate_bytes(data), kind=kind)
+
+
+def _rotate_thumbnail(rt: Runtime, key: str) -> None:
+    """Re-encrypt a file's thumbnail too (most files, logos and plans, have none)."""
+    try:
+        data = rt.storage.get(thumbnail_key(key))
+    except StorageError:
+        return
+    _rewrite(rt, thumbnail_key(key), data)

@@ -18,6 +18,7 @@ from appliance.errors import NotFound
 from appliance.infra.audit import Actor, record
 from appliance.infra.db import Audit, Base, ChatSession, File, Membership, Tenant, User, utcnow
 from appliance.infra.runtime import Runtime
+from appliance.infra.storage import object_keys
 from appliance.security.visitor import LIFETIME_SECONDS, forget_session
 from appliance.tenants.directory import TenantInfo, forget, forget_config
 
@@ -57,7 +58,7 @@ def purge_tenant(rt: Runtime, tenant_id: str, actor: Actor | None = None) -> dic
         record(
             db, "tenant.purged", tenant_id=None, target_type="tenant", target_id=tenant_id, details=details, actor=actor
         )
-    counts["files"] = _remove_files(rt, keys)
+    counts["files"] = _remove_files(rt, tenant_id, keys)
     _forget_caches(rt, info, sessions)
     return counts
 
@@ -87,9 +88,12 @@ def _delete_rows(db: Session, table: Table, tenant_id: str) -> int:
     return db.execute(delete(table).where(table.c.tenant_id == tenant_id)).rowcount or 0
 
 
-def _remove_files(rt: Runtime, keys: list[str]) -> int:
+def _remove_files(rt: Runtime, tenant_id: str, keys: list[str]) -> int:
     for key in keys:
-        rt.storage.delete(key)
+        for stored in object_keys(key):  # the file and its thumbnail
+            rt.storage.delete(stored)
+    # Whatever else is stored under the tenant (an upload whose row never committed) goes too.
+    rt.storage.delete_prefix(f"{tenant_id}/")
     return len(keys)
 
 

@@ -77,7 +77,13 @@ def scoring() -> dict[str, Any]:
 
 def retention() -> dict[str, Any]:
     """Return how long personal data is kept by default (days)."""
-    return {"conversations_days": 90, "leads_days": 730, "appointments_days": 730}
+    return {
+        "conversations_days": 90,
+        "leads_days": 730,
+        "appointments_days": 730,
+        "attachments_days": 30,
+        "lead_files_days": 180,
+    }
 
 
 def configs(tenant: Tenant) -> dict[str, dict[str, Any]]:

@@ -130,6 +130,8 @@ def retention_from_form(form: Form) -> tuple[dict[str, Any], Problems]:
         "conversations_days": _("Conversations"),
         "leads_days": _("Leads"),
         "appointments_days": _("Appointments"),
+        "attachments_days": _("Photos and plans without a lead"),
+        "lead_files_days": _("Photos and plans of leads"),
     }
     payload = {name: _whole(form, name, problems, label) for name, label in labels.items()}
     return payload, problems

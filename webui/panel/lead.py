@@ -17,11 +17,12 @@ from appliance.leads.photos import lead_file
 from appliance.leads.summary import render_summary_pdf
 from appliance.privacy.erase import erase_subject
 from appliance.privacy.export import export_subject
+from appliance.web.files import file_response
 from webui.panel.blueprint import panel
 from webui.panel.present import facts, score_in_words, word
 from webui.ui.auth import in_store, require
 
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/heic"})
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 
 
 @panel.get("/leads/<lead_id>")
@@ -96,13 +97,11 @@ def lead_contact(lead_id: str) -> Response | tuple[str, int]:
 @panel.get("/leads/<lead_id>/files/<file_id>")
 @require("leads.read")
 def lead_photo(lead_id: str, file_id: str) -> Response:
-    """Send a file of the lead's conversation, decrypted (images shown inline, anything else downloaded)."""
-    data, content_type = lead_file(current_runtime(), in_store()[1], lead_id, file_id)
-    response = Response(data, mimetype=content_type if content_type in IMAGE_TYPES else "application/octet-stream")
-    disposition = "inline" if content_type in IMAGE_TYPES else "attachment"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{file_id}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    """Send a file of the lead's conversation, decrypted (images inline, plans downloaded by name);
+    ``?size=thumb`` sends an image's thumbnail."""
+    thumbnail = request.args.get("size") == "thumb"
+    data, content_type, name = lead_file(current_runtime(), in_store()[1], lead_id, file_id, thumbnail)
+    return file_response(data, content_type, name)
 
 
 @panel.get("/leads/<lead_id>/summary.pdf")

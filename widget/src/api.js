@@ -6,6 +6,9 @@ export const setBase = (origin) => {
   base = origin;
 };
 
+// The server's links (a file's signed URL) are paths on the API's origin, not the page's.
+export const absolute = (path) => base + path;
+
 const failure = (status, body) => ({
   error: {
     status,

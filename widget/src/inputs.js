@@ -67,23 +67,32 @@ const RENDER = {
       h('span', { text: show(spec.min) }), picked, h('span', { text: show(spec.max) }));
     add(h('div', { class: 'slider' }, slider, scale));
   },
+  // Several photos at once (up to max_files): each is checked here first, then all are uploaded and
+  // sent together as the question's answer.
   media(spec, add, ctx) {
     const accept = spec.accept && spec.accept.length ? spec.accept : Object.keys(EXT);
     const max = spec.max_bytes || 5 * MB;
+    const most = spec.max_files || 1;
+    const fits = (f) => {
+      const ext = '.' + f.name.split('.').pop().toLowerCase();
+      if (!(f.type ? accept.includes(f.type) : accept.some((m) => (EXT[m] || []).includes(ext)))) return ctx.t('badType');
+      if (f.size > max) return ctx.t('tooBig', +(max / MB).toFixed(1));
+      return '';
+    };
     const file = h('input', {
       type: 'file',
       hidden: true,
       tabindex: '-1',
+      multiple: most > 1,
       accept: accept.flatMap((m) => [m, ...(EXT[m] || [])]).join(','),
       onchange: () => {
-        const f = file.files[0];
+        const files = [...file.files];
         file.value = '';
-        if (!f) return;
-        const ext = '.' + f.name.split('.').pop().toLowerCase();
-        const typed = f.type ? accept.includes(f.type) : accept.some((m) => (EXT[m] || []).includes(ext));
-        if (!typed) return ctx.note(ctx.t('badType'));
-        if (f.size > max) return ctx.note(ctx.t('tooBig', +(max / MB).toFixed(1)));
-        ctx.upload(f);
+        if (!files.length) return;
+        if (files.length > most) return ctx.note(ctx.t('tooMany', most));
+        const wrong = files.map(fits).find((why) => why);
+        if (wrong) return ctx.note(wrong);
+        ctx.upload(files);
       },
     });
     add(h('button', { type: 'button', class: 'opt', part: 'attach', text: ctx.t('attach'), onclick: () => file.click() }), file);

@@ -1,6 +1,6 @@
 // Entry: one IIFE that finds its own <script> tag, draws the launcher at once, opens the visitor's
 // session, and replays the window.Ebanista command queue.
-import { call, setBase, upload } from './api.js';
+import { absolute, call, setBase, upload } from './api.js';
 import { known, NAMES, words } from './i18n.js';
 import { renderInput } from './inputs.js';
 import { CSS } from './styles.js';
@@ -83,11 +83,20 @@ function boot() {
     if (on) scroll();
   };
   const scroll = () => (ui.body.scrollTop = ui.body.scrollHeight);
-  const say = (role, text) => {
+  const say = (role, text, files) => {
     const el = h('div', { 'data-role': role, part: 'message ' + role, class: 'msg ' + (role === 'visitor' ? 'visitor' : 'bot'), text });
+    if (files && files.length) el.append(h('div', { class: 'files', part: 'files' }, ...files.map(shown)));
     ui.log.append(el);
     scroll();
     return el;
+  };
+  // A file as the visitor sees it: a photo's thumbnail (its name as the alternative text) or a
+  // plan's name; each opens the file. A link without its URL (an ended conversation) is just the name.
+  const shown = (f) => {
+    const thumb = f.thumbnail_url && h('img', { src: absolute(f.thumbnail_url), alt: f.name, part: 'thumb', loading: 'lazy' });
+    const label = thumb || h('span', { text: '📎 ' + f.name });
+    if (!f.url) return h('span', { class: 'file', part: 'file', title: f.name }, label);
+    return h('a', { class: 'file', part: 'file', href: absolute(f.url), target: '_blank', rel: 'noopener', title: f.name }, label);
   };
 
   function words_() {
@@ -225,7 +234,8 @@ function boot() {
       if (seen.has(m.id)) continue;
       seen.add(m.id);
       // A restored visitor turn may have no text (a skip, a number) or be a raw slot time.
-      if (m.text) say(m.role, ISO.test(m.text) ? slotLabel(m.text, answer.language) : m.text);
+      const files = m.attachments || [];
+      if (m.text || files.length) say(m.role, m.text && ISO.test(m.text) ? slotLabel(m.text, answer.language) : m.text || '', files);
     }
     if (known(answer.language) && answer.language !== S.lang) {
       S.lang = answer.language;
@@ -262,11 +272,11 @@ function boot() {
     if (S.open && !S.quiet) focusFirst();
   }
 
-  async function send(body, label, fromBox) {
+  async function send(body, label, fromBox, files) {
     if (S.busy || !S.loaded) return false;
     S.busy = true;
     S.quiet = false; // the visitor is talking now: follow the conversation with the focus
-    const mine = label != null ? say('visitor', label) : null;
+    const mine = label != null ? say('visitor', files ? '' : label, files) : null;
     typing(true);
     const r = await talk('POST', '/v1/chat/send', body, uuid());
     typing(false);
@@ -288,18 +298,27 @@ function boot() {
     if (text && !S.busy) send(parse(text), text, true);
   }
 
-  async function attach(file) {
+  // Uploads the chosen files one after the other (with their progress), then answers the media
+  // question with all of them; a refused file stops the rest and says why.
+  async function attach(files) {
     if (S.busy) return;
     S.busy = true;
     const path = `/v1/chat/${encodeURIComponent(S.sid)}/attachments`;
-    const progress = (p) => note(`${t('uploading')} ${Math.round(p * 100)}%`);
-    progress(0);
-    let r = await upload(path, S.token, file, progress);
-    if (r.error && r.error.status === 401 && (await renew())) r = await upload(path, S.token, file, progress);
+    const kept = [];
+    for (const [i, file] of files.entries()) {
+      const progress = (p) => note(`${t('uploading')} ${files.length > 1 ? `${i + 1}/${files.length} ` : ''}${Math.round(p * 100)}%`);
+      progress(0);
+      let r = await upload(path, S.token, file, progress);
+      if (r.error && r.error.status === 401 && (await renew())) r = await upload(path, S.token, file, progress);
+      if (r.error) {
+        S.busy = false;
+        return note(r.error.message || t('notSent'));
+      }
+      kept.push(r.data);
+    }
     S.busy = false;
-    if (r.error) return note(r.error.message || t('notSent'));
     note('');
-    send({ value: r.data.id }, file.name);
+    send({ value: kept.map((f) => f.id) }, kept.map((f) => f.name).join(', '), false, kept);
   }
 
   async function setLanguage(lang) {

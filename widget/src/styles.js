@@ -27,6 +27,9 @@ button{cursor:pointer}
 .msg.bot{align-self:flex-start;background:#fff;color:#111;border:1px solid #e3e5e8;border-bottom-left-radius:4px}
 .msg.visitor{align-self:flex-end;background:var(--p);color:var(--t);border-bottom-right-radius:4px}
 .msg[data-state=failed]{opacity:.6}
+.files{display:flex;flex-wrap:wrap;gap:6px}
+.file{color:inherit}
+.file img{display:block;width:96px;height:96px;object-fit:cover;border-radius:8px;background:#fff}
 .typing{display:flex;gap:4px;padding:10px 4px}
 .typing span{width:7px;height:7px;border-radius:50%;background:#9aa0a6;animation:b 1s infinite}
 .typing span:nth-child(2){animation-delay:.15s}

@@ -289,6 +289,14 @@ def _is_time(value: Any) -> bool:
 
 
 def _media(block: MediaBlock, value: Any, ctx: Context) -> Answer | Rejection:
+    """Accept one uploaded file of this conversation, or a list of up to ``max_files`` distinct ones."""
     if isinstance(value, str) and value in ctx.attachments:
         return _set(block, value)
+    if (
+        isinstance(value, list)
+        and 0 < len(value) <= block.max_files
+        and len(set(value)) == len(value)
+        and all(isinstance(v, str) and v in ctx.attachments for v in value)
+    ):
+        return _set(block, list(value))
     return Rejection("upload_file")

@@ -41,5 +41,10 @@ def input_spec(flow: FlowDocument, block: Question, s: dict[str, Any], ctx: Cont
     if isinstance(block, DateBlock):
         return spec | date_input(block, ctx, s)
     if isinstance(block, MediaBlock):
-        return spec | {"type": "media", "accept": list(block.accept), "max_bytes": block.max_bytes}
+        return spec | {
+            "type": "media",
+            "accept": list(block.accept),
+            "max_bytes": block.max_bytes,
+            "max_files": block.max_files,
+        }
     raise AssertionError(f"not a question: {block.id}")

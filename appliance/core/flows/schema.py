@@ -150,11 +150,12 @@ class RangeBlock(Question):
 
 
 class MediaBlock(Question):
-    """Asks for a photo or a plan (an attachment id uploaded before)."""
+    """Asks for photos or plans: one attachment id uploaded before, or a list of up to `max_files`."""
 
     type: Literal["media"]
     accept: list[str] = Field(default_factory=lambda: ["image/jpeg", "image/png", "application/pdf"])
     max_bytes: int = Field(default=5 * 1024 * 1024, gt=0, le=5 * 1024 * 1024)
+    max_files: int = Field(default=5, ge=1, le=5)
 
 
 class Branch(Strict):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
@@ -17,9 +17,10 @@ from appliance.infra.runtime import current_runtime
 from appliance.security.visitor import VisitorClaims
 from appliance.tenants.directory import TenantInfo
 from appliance.web.api.auth import current_visitor
-from appliance.web.api.models import IDEMPOTENCY_KEY, Body, Language, TurnAnswer
+from appliance.web.api.models import IDEMPOTENCY_KEY, AttachmentOut, Body, Language, TurnAnswer
 from appliance.web.api.visitor_errors import speak_visitors_language
 from appliance.web.errors import ErrorEnvelope
+from appliance.web.files import file_response
 from appliance.web.request_store import store_read
 
 api = APIBlueprint("chat", __name__, abp_tags=[Tag(name="chat")])
@@ -107,17 +108,16 @@ def get_chat(path: SessionPath) -> Response:
     return jsonify(channel.transcript(current_runtime(), claims, info))
 
 
-class AttachmentOut(BaseModel):
-    """A stored attachment, to send as the value of a media question."""
-
-    id: str
-    content_type: str
-    size: int
-
-
 @api.post(
     "/chat/<session_id>/attachments",
-    responses={201: AttachmentOut, 400: ErrorEnvelope, 413: ErrorEnvelope, 415: ErrorEnvelope, **ERRORS},
+    responses={
+        201: AttachmentOut,
+        400: ErrorEnvelope,
+        409: ErrorEnvelope,
+        413: ErrorEnvelope,
+        415: ErrorEnvelope,
+        **ERRORS,
+    },
     security=VISITOR,
     openapi_extensions={
         "requestBody": {
@@ -131,9 +131,44 @@ class AttachmentOut(BaseModel):
     },
 )
 def upload_attachment(path: SessionPath) -> tuple[Response, int]:
-    """Attach a photo or a plan (JPG, PNG or PDF up to 5 MB, checked by content) to the conversation."""
+    """Attach a photo or a plan (JPG, PNG or PDF up to 5 MB, checked by content) to the conversation.
+
+    Images are re-encoded without their EXIF data (GPS included) and get a thumbnail; PDFs with
+    scripts or launch actions are refused (415 file_unreadable). Up to 30 files per conversation
+    (409 too_many_files); a media question takes up to `max_files` of them as a list.
+    """
     claims, _info = open_store_visitor(path.session_id)
     upload = request.files.get("file")
     data = upload.read(MAX_BYTES + 1) if upload else None
     stored = channel.attach(current_runtime(), claims, data, upload.filename if upload else None)
     return jsonify(stored), 201
+
+
+class FilePath(BaseModel):
+    """A file of the conversation."""
+
+    session_id: str = Field(max_length=64)
+    file_id: str = Field(max_length=64)
+
+
+class FileQuery(BaseModel):
+    """The link's signature, and which form of the file."""
+
+    sig: str = Field(max_length=2048, description="The signature of the link, as given in `url`.")
+    size: Literal["full", "thumb"] = "full"
+
+
+@api.get(
+    "/chat/<session_id>/files/<file_id>",
+    responses={200: None, 404: ErrorEnvelope, **ERRORS},
+    openapi_extensions={"security": []},
+)
+def get_attachment(path: FilePath, query: FileQuery) -> Response:
+    """Return a file of the conversation (or its thumbnail) through the signed link of its `url`.
+
+    No token: the link itself is the permission (an image tag cannot send one), for one file, a day.
+    """
+    data, content_type, name = channel.attachment(
+        current_runtime(), path.session_id, path.file_id, query.sig, query.size == "thumb"
+    )
+    return file_response(data, content_type, name, cross_origin=True)

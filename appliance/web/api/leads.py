@@ -12,11 +12,13 @@ from appliance.core.kinds import LEAD_STATUSES
 from appliance.infra.runtime import current_runtime
 from appliance.leads.detail import NOTES_MAX, edit_lead, read_lead, read_transcript
 from appliance.leads.export import csv_download, export_leads_csv
+from appliance.leads.photos import lead_file, lead_files
 from appliance.leads.query import DEFAULT_LIMIT, MAX_LIMIT, LeadFilters, find_leads
 from appliance.leads.summary import render_summary_pdf
 from appliance.web.api.auth import current_staff
 from appliance.web.api.models import Body, Language
 from appliance.web.errors import ErrorEnvelope
+from appliance.web.files import file_response
 
 api = APIBlueprint("leads", __name__, abp_tags=[Tag(name="leads")])
 STAFF = [{"apiToken": []}]
@@ -94,6 +96,37 @@ class LeadChange(Body):
     contact: ContactChange | None = None
 
 
+class LeadFileOut(BaseModel):
+    """A photo or plan the person sent, with where staff fetch it (and its thumbnail)."""
+
+    id: str
+    name: str = Field(description="The name the file had on the visitor's device (or photo.jpg, plan.pdf).")
+    content_type: Literal["image/jpeg", "image/png", "application/pdf"]
+    size: int
+    created_at: str
+    url: str = Field(description="GET it with the same token: /v1/leads/{lead_id}/files/{file_id}")
+    thumbnail_url: str | None = Field(description="A JPEG of at most 320 px; null for a PDF.")
+
+
+class LeadFiles(BaseModel):
+    """The lead's files, oldest first."""
+
+    items: list[LeadFileOut]
+
+
+class LeadFilePath(BaseModel):
+    """A file of the lead."""
+
+    lead_id: str = Field(max_length=64)
+    file_id: str = Field(max_length=64)
+
+
+class LeadFileQuery(BaseModel):
+    """Which form of the file."""
+
+    size: Literal["full", "thumb"] = "full"
+
+
 class TranscriptMessage(BaseModel):
     """One message of the lead's conversation, with the files the visitor sent in it."""
 
@@ -102,7 +135,7 @@ class TranscriptMessage(BaseModel):
     text: str | None
     block_id: str | None
     created_at: str
-    attachments: list[dict[str, Any]]
+    attachments: list[LeadFileOut]
     channel: Literal["web", "whatsapp"] = Field(description="Where the message was said")
 
 
@@ -170,6 +203,23 @@ def get_summary(path: LeadPath, query: SummaryQuery) -> Response:
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{path.lead_id}.pdf"'
     return _private(response)
+
+
+@api.get("/leads/<lead_id>/files", responses={200: LeadFiles, **ERRORS}, security=STAFF)
+def list_lead_files(path: LeadPath) -> Response:
+    """List the photos and plans the person sent (in the chat or on WhatsApp), oldest first."""
+    staff = current_staff("leads.read")
+    return _private(jsonify({"items": lead_files(current_runtime(), staff.tenant_id, path.lead_id)}))
+
+
+@api.get("/leads/<lead_id>/files/<file_id>", responses={200: None, **ERRORS}, security=STAFF)
+def get_lead_file(path: LeadFilePath, query: LeadFileQuery) -> Response:
+    """Download one of the lead's files, decrypted, or its thumbnail (`size=thumb`, images only)."""
+    staff = current_staff("leads.read")
+    data, content_type, name = lead_file(
+        current_runtime(), staff.tenant_id, path.lead_id, path.file_id, query.size == "thumb"
+    )
+    return _private(file_response(data, content_type, name))
 
 
 def _private(response: Response) -> Response:

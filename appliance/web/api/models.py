@@ -64,6 +64,17 @@ IDEMPOTENCY_KEY: dict[str, Any] = {
 }
 
 
+class AttachmentOut(BaseModel):
+    """A photo or plan of the visitor's conversation, with signed links valid for a day."""
+
+    id: str = Field(description="The value to send as (one of) the media question's answer.")
+    name: str
+    content_type: str
+    size: int
+    url: str | None = Field(description="The file itself; null once the conversation has ended.")
+    thumbnail_url: str | None = Field(description="A JPEG of at most 320 px (images only).")
+
+
 class MessageOut(BaseModel):
     """One message of a conversation."""
 
@@ -72,6 +83,7 @@ class MessageOut(BaseModel):
     text: str | None
     block_id: str | None
     created_at: str
+    attachments: list[AttachmentOut] = Field(default_factory=list, description="The files this message answered with.")
 
 
 class LeadBrief(BaseModel):
