@@ -220,9 +220,9 @@ def test_retention_and_raw_json_save_new_versions(alice: FlaskClient, rt: Runtim
     values = {"conversations_days": "30", "leads_days": "365", "appointments_days": "365"}
     assert post_form(alice, "/panel/settings/retention", values).status_code == 302
     assert current(rt, cast.tenant_a, "retention")["payload"]["conversations_days"] == 30
-    raw = '{"provider": "rules", "monthly_cap_eur": 12}'
+    raw = '{"provider": "rules", "monthly_cap_eur": 8}'
     assert post_form(alice, "/panel/settings/advanced", {"kind": "ai", "payload": raw}).status_code == 302
-    assert current(rt, cast.tenant_a, "ai")["payload"]["monthly_cap_eur"] == 12
+    assert current(rt, cast.tenant_a, "ai")["payload"]["monthly_cap_eur"] == 8
     bad = post_form(alice, "/panel/settings/advanced", {"kind": "ai", "payload": '{"provider": "magic"}'})
     assert bad.status_code == 200
     assert "provider" in bad.get_data(as_text=True)
