@@ -53,7 +53,7 @@ class Plan:
 def read_text(rt: Runtime, tenant_id: str, session_id: str | None, ask: Ask) -> Reading:
     """Understand ``ask`` with the rules, and with the store's model where it may use one."""
     rules = RULES.understand(ask)
-    plan = _plan(rt, tenant_id)
+    plan = model_plan(rt, tenant_id)
     if plan is None:
         return Reading(rules)
     masked = not plan.config.get("send_personal_data")
@@ -65,10 +65,10 @@ def read_text(rt: Runtime, tenant_id: str, session_id: str | None, ask: Ask) -> 
     body = extraction.request_body(
         plan.model, text, ask.language, temperature=plan.config.get("temperature", 0.2), max_tokens=plan.max_tokens
     )
-    answer = _call(
+    answer = ask_model(
         rt,
         plan,
-        budget.Call(tenant_id, session_id, "understand", plan.model, _tokens(body), plan.max_tokens),
+        budget.Call(tenant_id, session_id, "understand", plan.model, estimated_tokens(body), plan.max_tokens),
         body,
         prices,
     )
@@ -81,7 +81,7 @@ def read_text(rt: Runtime, tenant_id: str, session_id: str | None, ask: Ask) -> 
     return Reading(extraction.merged(rules, found, masked=masked), source="model")
 
 
-def _plan(rt: Runtime, tenant_id: str) -> Plan | None:
+def model_plan(rt: Runtime, tenant_id: str) -> Plan | None:
     """Return how the store may use the model now, or None when the rules alone answer."""
     if not rt.settings.ai_base_url:
         return None
@@ -105,7 +105,7 @@ def _moderated(
     rt: Runtime, plan: Plan, tenant_id: str, session_id: str | None, text: str, prices: dict[str, Any]
 ) -> bool | None:
     """Tell whether moderation flags ``text``; None when it could not tell (then nothing is sent)."""
-    call = budget.Call(tenant_id, session_id, "moderate", MODERATION_MODEL, _tokens({"input": text}), 0)
+    call = budget.Call(tenant_id, session_id, "moderate", MODERATION_MODEL, estimated_tokens({"input": text}), 0)
     reserved = budget.reserve(rt, call, prices)
     if reserved is None:
         return None
@@ -119,7 +119,7 @@ def _moderated(
     return flagged
 
 
-def _call(rt: Runtime, plan: Plan, call: budget.Call, body: dict[str, Any], prices: dict[str, Any]) -> str | None:
+def ask_model(rt: Runtime, plan: Plan, call: budget.Call, body: dict[str, Any], prices: dict[str, Any]) -> str | None:
     """Reserve, ask the model, settle; return its text, or None when the rules must answer."""
     reserved = budget.reserve(rt, call, prices)
     if reserved is None:
@@ -137,6 +137,6 @@ def _call(rt: Runtime, plan: Plan, call: budget.Call, body: dict[str, Any], pric
     return completion.text
 
 
-def _tokens(body: dict[str, Any]) -> int:
+def estimated_tokens(body: dict[str, Any]) -> int:
     # About four characters a token in these languages; three, to reserve on the safe side.
     return len(str(body)) // 3 + 20

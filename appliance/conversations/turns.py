@@ -86,6 +86,11 @@ def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str,
         positions.remember(rt, chat)
         for appointment_id in chat.booked:
             rt.queue.enqueue("send_invitation", appointment_id, info.id)
+        lead = chat.state.get("lead") or {}
+        if chat.status == "completed" and lead.get("id") and rt.settings.ai_base_url:
+            # The preliminary proposal from the store's catalogue, where the operator offers a model
+            # (once per lead; a task, so no model call holds up the visitor's last turn).
+            rt.queue.enqueue("write_proposal", info.id, lead["id"])
     return answer, replayed
 
 
