@@ -113,6 +113,8 @@ def ai_usage(db: Session, tenant_id: str, now: datetime | None = None) -> dict[s
         "month_share": round(float(spend["month"] / cap), 4) if cap else None,
         "hour_slice_eur": float(share) if share is not None else None,
         "mode": usage_mode(spend["month"], cap, spend["hour"], share),
+        # Kept for clients of the first version of this answer: low-cost mode begins at the whole cap.
+        "low_cost_from_share": 1.0,
     }
 
 

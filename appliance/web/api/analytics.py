@@ -72,6 +72,7 @@ class UsageOut(BaseModel):
     month_share: float | None
     hour_slice_eur: float | None
     mode: Literal["normal", "economy", "low_cost"]
+    low_cost_from_share: float
 
 
 @api.get("/analytics/kpis", responses={200: KpisOut, **ERRORS}, security=STAFF)
