@@ -192,25 +192,32 @@ def test_usage_sums_this_local_hour_day_and_month(cast: Cast, rt: Runtime) -> No
         usage = ai_usage(db, tenant, now)
     assert usage["spend_eur"] == {"hour": 0.01, "day": 0.51, "month": 1.51}
     assert usage["calls"] == {"hour": 1, "day": 3, "month": 4}
-    assert (usage["cap_eur"], usage["mode"], usage["timezone"]) == (None, "normal", "Europe/Madrid")
+    # The Base plan's 10 €; the hour's slice is what was left at 12:00 (8.50 €) over the 395 real
+    # hours to April (the clocks go forward on 29 March).
+    assert (usage["cap_eur"], usage["mode"], usage["timezone"]) == (10.0, "normal", "Europe/Madrid")
+    assert usage["hour_slice_eur"] == 0.021519
 
 
-def test_the_mode_turns_low_cost_at_80_percent_of_the_plan_cap(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
+def test_the_mode_turns_low_cost_when_the_plan_cap_is_reached(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
     set_cap(rt, cast.tenant_a, 10)
-    spend(rt, cast.tenant_a.id, "7.990000")
+    spend(rt, cast.tenant_a.id, "9.990000", utcnow() - timedelta(days=40))  # another month
+    spend(rt, cast.tenant_a.id, "9.990000", utcnow().replace(day=1, hour=0) + timedelta(hours=2))
     usage = client.get("/v1/usage/ai", headers=auth(cast.alice_token)).get_json()
-    assert (usage["mode"], usage["cap_eur"], usage["cap_source"]) == ("normal", 10.0, "plan")
-    assert usage["month_share"] == 0.799
+    assert (usage["mode"], usage["cap_eur"], usage["cap_source"]) in {
+        ("normal", 10.0, "plan"),
+        ("economy", 10.0, "plan"),  # on the month's last hours the slice may be spent
+    }
+    assert usage["month_share"] == 0.999
     spend(rt, cast.tenant_a.id, "0.010000")
     usage = client.get("/v1/usage/ai", headers=auth(cast.alice_token)).get_json()
-    assert (usage["mode"], usage["month_share"], usage["spend_eur"]["month"]) == ("low_cost", 0.8, 8.0)
+    assert (usage["mode"], usage["month_share"], usage["spend_eur"]["month"]) == ("low_cost", 1.0, 10.0)
 
 
 def test_the_stores_own_lower_cap_applies(client: FlaskClient, cast: Cast, rt: Runtime) -> None:
     set_cap(rt, cast.tenant_a, 100)
     saved = client.put("/v1/config/ai", json={"monthly_cap_eur": 5}, headers=auth(cast.alice_token))
     assert saved.status_code == 200, saved.get_json()
-    spend(rt, cast.tenant_a.id, "4.500000")
+    spend(rt, cast.tenant_a.id, "5.000000")
     usage = client.get("/v1/usage/ai", headers=auth(cast.alice_token)).get_json()
     assert (usage["cap_eur"], usage["cap_source"], usage["mode"]) == (5.0, "store", "low_cost")
 
@@ -218,8 +225,9 @@ def test_the_stores_own_lower_cap_applies(client: FlaskClient, cast: Cast, rt: R
 def test_the_mode_rule() -> None:
     assert usage_mode(Decimal("1000"), None) == "normal"  # no cap
     assert usage_mode(Decimal("0"), Decimal("0")) == "low_cost"  # no AI budget at all
-    assert usage_mode(Decimal("7.99"), Decimal("10")) == "normal"
-    assert usage_mode(Decimal("8"), Decimal("10")) == "low_cost"
+    assert usage_mode(Decimal("9.99"), Decimal("10")) == "normal"
+    assert usage_mode(Decimal("5"), Decimal("10"), Decimal("0.03"), Decimal("0.025")) == "economy"
+    assert usage_mode(Decimal("10"), Decimal("10"), Decimal("0"), Decimal("0.025")) == "low_cost"
 
 
 def test_usage_is_for_managers_and_kpis_for_all_staff(client: FlaskClient, cast: Cast) -> None:

@@ -222,9 +222,9 @@ def test_retention_and_raw_json_save_new_versions(alice: FlaskClient, rt: Runtim
     assert post_form(alice, "/panel/settings/retention", values).status_code == 302
     assert current(rt, cast.tenant_a, "retention")["payload"]["conversations_days"] == 30
     assert current(rt, cast.tenant_a, "retention")["payload"]["lead_files_days"] == 90
-    raw = '{"provider": "rules", "monthly_cap_eur": 12}'
+    raw = '{"provider": "rules", "monthly_cap_eur": 8}'
     assert post_form(alice, "/panel/settings/advanced", {"kind": "ai", "payload": raw}).status_code == 302
-    assert current(rt, cast.tenant_a, "ai")["payload"]["monthly_cap_eur"] == 12
+    assert current(rt, cast.tenant_a, "ai")["payload"]["monthly_cap_eur"] == 8
     bad = post_form(alice, "/panel/settings/advanced", {"kind": "ai", "payload": '{"provider": "magic"}'})
     assert bad.status_code == 200
     assert "provider" in bad.get_data(as_text=True)
@@ -449,3 +449,27 @@ def test_days_are_read_day_first_or_iso(typed: str, day: str | None) -> None:
 
     found = read_day(typed)
     assert (found.isoformat() if found else None) == day
+
+
+def test_the_ai_page_saves_the_provider_and_a_lower_cap_and_shows_the_spend(
+    alice: FlaskClient, rt: Runtime, cast: Cast
+) -> None:
+    page = alice.get("/panel/settings/ai")
+    assert page.status_code == 200
+    assert 'data-ai-mode="normal"' in page.get_data(as_text=True)
+    form = {
+        "provider": "openai",
+        "model": "gpt-4.1-mini",
+        "cheap_model": "",
+        "monthly_cap_eur": "6",
+        "forbidden_topics": "competidores\npolítica",
+        "temperature": "0.3",
+        "max_tokens": "250",
+    }
+    assert post_form(alice, "/panel/settings/ai", form).status_code == 302
+    saved = current(rt, cast.tenant_a, "ai")["payload"]
+    assert (saved["provider"], saved["monthly_cap_eur"], saved["send_personal_data"]) == ("openai", 6, False)
+    assert saved["forbidden_topics"] == ["competidores", "política"]
+    refused = post_form(alice, "/panel/settings/ai", form | {"monthly_cap_eur": "50"})  # above the Base plan's 10 €
+    assert refused.status_code == 200
+    assert current(rt, cast.tenant_a, "ai")["payload"]["monthly_cap_eur"] == 6

@@ -1,14 +1,17 @@
 """What the store's AI calls cost this hour, today and this month, against its monthly cap.
 
-The rule for the mode: a store works in ``low_cost`` mode once this month's spend reaches 80 % of
-its cap (the AI is then used sparingly and the rules do the rest), and in ``normal`` mode below
-that. The cap is the plan's (``Tenant.ai_monthly_cap_eur``), or the store's own lower one when it
-set ``monthly_cap_eur`` in its AI configuration. No cap at all means ``normal``; a cap of 0 means
-no AI budget, so ``low_cost``. Hours, days and months are the store's local ones.
+The modes: ``low_cost`` once this month's spend reached the cap (no more calls: the rules answer);
+``economy`` once this hour's slice is spent (the cheap model and short texts); ``normal`` otherwise.
+The slice is what was left of the month's cap when the hour began, divided by the hours left in
+the month, so it is recomputed every hour and a quiet morning leaves more for a busy afternoon.
+The cap is the plan's (Base 10 €, Pro 25 €, Elite 100 €, or the operator's ``Tenant.ai_monthly_cap_eur``),
+or the store's own lower one (``monthly_cap_eur`` of its AI configuration). Hours, days and months
+are the store's local ones; reservations of calls still running count as spent.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,29 +20,50 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from appliance.ai import clock
 from appliance.configs.newest import latest_config
+from appliance.core.kinds import PLAN_AI_CAPS_EUR
 from appliance.errors import NotFound
-from appliance.infra.db import AIUsage, Tenant, utcnow
+from appliance.infra.db import AIUsage, Tenant
 from appliance.infra.runtime import Runtime
 
-LOW_COST_SHARE = Decimal("0.8")
 
-
-def usage_mode(month_spend: Decimal, cap: Decimal | None) -> str:
-    """Return ``low_cost`` when this month's spend reached 80 % of the cap, else ``normal``."""
+def usage_mode(
+    month_spend: Decimal, cap: Decimal | None, hour_spend: Decimal = Decimal(0), hour_slice: Decimal | None = None
+) -> str:
+    """Return ``low_cost`` when the month's cap is reached, ``economy`` when this hour's slice is spent."""
     if cap is None:
         return "normal"
-    return "low_cost" if month_spend >= cap * LOW_COST_SHARE else "normal"
+    if month_spend >= cap:
+        return "low_cost"
+    if hour_slice is not None and hour_spend >= hour_slice:
+        return "economy"
+    return "normal"
+
+
+def hour_slice(cap: Decimal, spent_before_hour: Decimal, hour_start: datetime, month_end: datetime) -> Decimal:
+    """Return what this hour may spend: what was left of the cap when it began ÷ the hours left."""
+    # Real hours: a month with a daylight-saving change has one more or one less.
+    real = month_end.astimezone(UTC) - hour_start.astimezone(UTC)
+    hours_left = max(math.ceil(real.total_seconds() / 3600), 1)
+    return (max(cap - spent_before_hour, Decimal(0)) / hours_left).quantize(Decimal("0.000001"))
 
 
 def monthly_cap(db: Session, tenant: Tenant) -> tuple[Decimal | None, str | None]:
-    """Return the cap in force and where it comes from (``plan`` or ``store``), or (None, None)."""
-    plan = Decimal(tenant.ai_monthly_cap_eur) if tenant.ai_monthly_cap_eur is not None else None
+    """Return the cap in force and where it comes from (``plan`` or ``store``)."""
+    plan = Decimal(str(plan_ai_cap(tenant)))
     own = (latest_config(db, tenant.id, "ai") or {}).get("monthly_cap_eur")
     store = Decimal(str(own)) if isinstance(own, int | float) and own > 0 else None
-    if store is not None and (plan is None or store < plan):
+    if store is not None and store < plan:
         return store, "store"
-    return plan, ("plan" if plan is not None else None)
+    return plan, "plan"
+
+
+def plan_ai_cap(tenant: Tenant) -> float:
+    """Return the monthly AI cap a store's plan gives it (the operator may have set another)."""
+    if tenant.ai_monthly_cap_eur is not None:
+        return float(tenant.ai_monthly_cap_eur)
+    return float(PLAN_AI_CAPS_EUR.get(tenant.plan, 0))
 
 
 def windows(now: datetime, zone: ZoneInfo) -> dict[str, tuple[datetime, datetime]]:
@@ -68,11 +92,17 @@ def ai_usage(db: Session, tenant_id: str, now: datetime | None = None) -> dict[s
     tenant = db.get(Tenant, tenant_id)
     if tenant is None:
         raise NotFound("This store does not exist.")
+    spans = windows(now or clock.now(), ZoneInfo(tenant.timezone))
     spend: dict[str, Decimal] = {}
     calls: dict[str, int] = {}
-    for name, (start, end) in windows(now or utcnow(), ZoneInfo(tenant.timezone)).items():
+    for name, (start, end) in spans.items():
         spend[name], calls[name] = _spent(db, tenant_id, start, end)
     cap, source = monthly_cap(db, tenant)
+    month_start, month_end = spans["month"]
+    hour_start = spans["hour"][0]
+    share = None
+    if cap is not None:
+        share = hour_slice(cap, _spent(db, tenant_id, month_start, hour_start)[0], hour_start, month_end)
     return {
         "currency": "EUR",
         "timezone": tenant.timezone,
@@ -81,8 +111,10 @@ def ai_usage(db: Session, tenant_id: str, now: datetime | None = None) -> dict[s
         "cap_eur": float(cap) if cap is not None else None,
         "cap_source": source,
         "month_share": round(float(spend["month"] / cap), 4) if cap else None,
-        "mode": usage_mode(spend["month"], cap),
-        "low_cost_from_share": float(LOW_COST_SHARE),
+        "hour_slice_eur": float(share) if share is not None else None,
+        "mode": usage_mode(spend["month"], cap, spend["hour"], share),
+        # Kept for clients of the first version of this answer: low-cost mode begins at the whole cap.
+        "low_cost_from_share": 1.0,
     }
 
 

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from appliance.analytics.usage import plan_ai_cap
 from appliance.configs.newest import newest_config, newest_first
 from appliance.configs.schemas import MODELS, defaults_of
 from appliance.core.scoring import parse_scoring
@@ -79,6 +80,9 @@ def save(
     again adds no version when nothing changed.
     """
     normalised, problems = parse_config(kind, payload)
+    if normalised is not None and kind == "ai":
+        problems = _cap_problems(db, tenant_id, normalised)
+        normalised = None if problems else normalised
     if normalised is None:
         raise Invalid(problems, f"The {kind} configuration has problems; nothing was saved.")
     if skip_unchanged:
@@ -105,6 +109,16 @@ def save(
         db, "config.saved", tenant_id=tenant_id, target_type="config", target_id=kind, details={"version": row.version}
     )
     return config_json(row)
+
+
+def _cap_problems(db: Session, tenant_id: str, payload: dict[str, Any]) -> list[dict[str, str]]:
+    """Refuse a store cap above the plan's: a store may spend less on AI than it pays for, never more."""
+    tenant = db.get(Tenant, tenant_id)
+    plan_cap = plan_ai_cap(tenant) if tenant is not None else None
+    own = payload.get("monthly_cap_eur") or 0
+    if plan_cap is not None and own > plan_cap:
+        return [{"path": "monthly_cap_eur", "message": f"can only lower the plan's cap of {plan_cap:g} €"}]
+    return []
 
 
 def versions(db: Session, tenant_id: str, kind: str) -> list[dict[str, Any]]:

@@ -62,12 +62,49 @@ class WidgetConfig(Strict):
     open_delay_seconds: int = Field(default=0, ge=0, le=600)
 
 
+Topic = Annotated[str, Field(min_length=1, max_length=100)]
+
+
 class AIConfig(Strict):
-    """The optional AI provider (the rules work without one) and its monthly spending cap."""
+    """The optional AI provider (the rules work without one), its models and its monthly spending cap.
+
+    ``monthly_cap_eur`` can only lower the plan's cap (checked on save, where the plan is known);
+    0 means "the plan's cap". ``cheap_model`` is used in economy mode.
+    """
 
     provider: Literal["rules", "openai"] = "rules"
     model: str | None = Field(default=None, max_length=100)
+    cheap_model: str | None = Field(default=None, max_length=100)
     monthly_cap_eur: float = Field(default=0, ge=0, le=100_000)
+    send_personal_data: bool = False
+    forbidden_topics: list[Topic] = Field(default_factory=list, max_length=30)
+    temperature: float = Field(default=0.2, ge=0, le=2)
+    max_tokens: int = Field(default=300, ge=16, le=4000)
+
+
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class PriceRange(Strict):
+    """What a project of one style costs per m², from and to, in euros."""
+
+    project_type: Literal["kitchen", "wardrobe", "furniture"]
+    style: Slug | None = None
+    min_eur_per_m2: float = Field(gt=0, le=100_000)
+    max_eur_per_m2: float = Field(gt=0, le=100_000)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PriceRange:
+        if self.max_eur_per_m2 < self.min_eur_per_m2:
+            raise ValueError("max_eur_per_m2 must not be below min_eur_per_m2")
+        return self
+
+
+class CatalogueConfig(Strict):
+    """What the store sells and at what prices per m²: the only prices a proposal may quote."""
+
+    price_ranges: list[PriceRange] = Field(default_factory=list, max_length=60)
+    lines: list[Annotated[str, Field(min_length=1, max_length=120)]] = Field(default_factory=list, max_length=40)
 
 
 class RetentionConfig(Strict):
@@ -187,6 +224,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "agenda": AgendaConfig,
     "ai": AIConfig,
     "retention": RetentionConfig,
+    "catalogue": CatalogueConfig,
 }
 
 

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
+from appliance.ai.assist import Reading, read_text
 from appliance.ai.provider import Ask
-from appliance.ai.rules import RULES
 from appliance.conversations import positions
 from appliance.conversations.attachments import with_attachments
 from appliance.conversations.booking import carry_out
@@ -25,8 +25,9 @@ from appliance.conversations.persistence import Conversation, lock_conversation,
 from appliance.conversations.records import MESSAGE_FIELDS, masked_messages, message_json, messages, record
 from appliance.conversations.sessions import PREVIEW_LIFETIME, is_preview
 from appliance.core.flows.answers import Context, Reply
-from appliance.core.flows.engine import resume, step
+from appliance.core.flows.engine import ask_again, resume, step
 from appliance.core.flows.personalise import CLOSING_VARIABLE
+from appliance.core.flows.texts import system
 from appliance.core.flows.turn import Turn
 from appliance.core.lead_fields import PROJECT_FIELDS
 from appliance.errors import NotFound, Unauthorized, Unavailable
@@ -86,6 +87,11 @@ def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str,
         positions.remember(rt, chat)
         for appointment_id in chat.booked:
             rt.queue.enqueue("send_invitation", appointment_id, info.id)
+        lead = chat.state.get("lead") or {}
+        if chat.status == "completed" and lead.get("id") and rt.settings.ai_base_url:
+            # The preliminary proposal from the store's catalogue, where the operator offers a model
+            # (once per lead; a task, so no model call holds up the visitor's last turn).
+            rt.queue.enqueue("write_proposal", info.id, lead["id"])
     return answer, replayed
 
 
@@ -149,17 +155,18 @@ def _waiting(
     return step(setting.flow, state, Reply("start"), turn_context(db, setting, state)).input
 
 
-def _read_text(rt: Runtime, info: TenantInfo, visit: Visit) -> dict[str, Any] | None:
-    """Understand a free-text reply, in the conversation's language as last cached."""
+def _read_text(rt: Runtime, info: TenantInfo, visit: Visit) -> Reading | None:
+    """Understand a free-text reply, in the conversation's language as last cached (the rules, and
+    the store's model where it has one: appliance.ai.assist)."""
     if visit.reply.kind != "text" or not isinstance(visit.reply.value, str):
         return None
     known = positions.recall(rt, visit.claims.session_id, info.id)
     language = visit.language or (known["language"] if known else info.default_language)
-    return RULES.understand(Ask(visit.reply.value, language, info.country))
+    return read_text(rt, info.id, visit.claims.session_id, Ask(visit.reply.value, language, info.country))
 
 
 def _send(
-    rt: Runtime, db: Connection, info: TenantInfo, chat: Conversation, visit: Visit, understood: dict[str, Any] | None
+    rt: Runtime, db: Connection, info: TenantInfo, chat: Conversation, visit: Visit, understood: Reading | None
 ) -> dict[str, Any]:
     if visit.language in info.languages:
         chat.state = {**chat.state, "language_source": "visitor"}
@@ -176,10 +183,10 @@ def _turn(
     chat: Conversation,
     reply: Reply,
     visitor: Reply | None,
-    understood: dict[str, Any] | None = None,
+    understood: Reading | None = None,
 ) -> dict[str, Any]:
     setting = read_setting(rt, db, info, chat.flow_id)
-    facts = _facts(chat, info, understood)
+    facts = _facts(chat, info, understood.facts if understood else None)
     # The store's chosen closing (book a visit, call back, send a quote) steers the flow's ending;
     # whether a postal code already known is served steers home visits (the engine also re-derives
     # it after each answer, for a code given in this very turn).
@@ -189,7 +196,12 @@ def _turn(
     # A staff preview (appliance.conversations.preview) books nothing, makes no lead, counts for nothing.
     real = not is_preview(chat.origin)
     ctx = turn_context(db, setting, chat.state, book_slots=real, day_wish=wished_day(setting, chat, reply))
-    turn = _carry_out(db, setting, chat, ctx, step(setting.flow, state, reply, ctx, facts))
+    if understood is not None and understood.flagged:
+        # Moderation flagged the text: nothing of it is taken, and the same question is asked again.
+        preface = system("flagged", chat.language, formal=chat.language in ctx.formal)
+        turn = ask_again(setting.flow, state, ctx, preface)
+    else:
+        turn = _carry_out(db, setting, chat, ctx, step(setting.flow, state, reply, ctx, facts))
     now = utcnow()
     rows = messages(setting.flow, chat, turn, visitor, now)
     if rows:

@@ -9,6 +9,8 @@ from __future__ import annotations
 PLATFORM_ROLES = ("SUPER_ADMIN", "INTERNAL")
 TENANT_ROLES = ("OWNER", "ADMIN", "AGENT")
 PLANS = ("base", "pro", "elite")
+# What each plan may spend on AI calls a month, in euros; a store may only lower it.
+PLAN_AI_CAPS_EUR = {"base": 10, "pro": 25, "elite": 100}
 TENANT_STATUSES = ("active", "paused")
 
 CHANNELS = ("web", "whatsapp")
@@ -19,6 +21,6 @@ LEAD_STATUSES = ("new", "contacted", "qualified", "won", "lost")
 TEMPERATURES = ("cold", "warm", "hot", "premium")
 APPOINTMENT_STATUSES = ("booked", "cancelled", "no_show", "completed")
 
-CONFIG_KINDS = ("branding", "texts", "widget", "scoring", "agenda", "ai", "retention", "channels")
+CONFIG_KINDS = ("branding", "texts", "widget", "scoring", "agenda", "ai", "retention", "channels", "catalogue")
 FILE_KINDS = ("attachment", "logo", "document")
 FLOW_STATES = ("draft", "published", "archived")

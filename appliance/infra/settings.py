@@ -7,6 +7,7 @@ line that starts with the variable's name, so an operator knows exactly what to 
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import tomllib
@@ -59,6 +60,11 @@ class Settings(BaseModel):
     trusted_proxies: int = Field(default=0, ge=0, le=10)
     # The WhatsApp Cloud API's Graph base (with its version); tests point it at a local fake.
     whatsapp_graph_url: str = "https://graph.facebook.com/v21.0"
+    # An OpenAI-compatible server (OpenAI, vLLM, llama.cpp, Ollama...): unset, no store calls a model.
+    ai_base_url: str | None = None
+    ai_api_key: str | None = Field(default=None, repr=False)
+    # JSON {"<model>": {"input_eur_per_mtok": x, "output_eur_per_mtok": y}} over the built-in table.
+    ai_prices: str | None = None
 
     @field_validator("mode", "log_level", "log_format", "rate_limits", mode="before")
     @classmethod
@@ -117,6 +123,24 @@ class Settings(BaseModel):
             raise ValueError("must be an http:// or https:// URL, e.g. https://graph.facebook.com/v21.0")
         return value.rstrip("/")
 
+    @field_validator("ai_base_url")
+    @classmethod
+    def _check_ai_base_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an http:// or https:// URL, e.g. https://api.openai.com/v1")
+        return value.rstrip("/")
+
+    @field_validator("ai_prices")
+    @classmethod
+    def _check_ai_prices(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parse_prices(value)
+        return value
+
     @field_validator("encryption_keys")
     @classmethod
     def _check_encryption_keys(cls, value: str | None) -> str | None:
@@ -138,6 +162,25 @@ class Settings(BaseModel):
     def is_sqlite(self) -> bool:
         """Tell whether the database is SQLite (one writer; pragmas matter)."""
         return str(self.database_url).startswith("sqlite")
+
+
+PRICE_KEYS = ("input_eur_per_mtok", "output_eur_per_mtok")
+
+
+def parse_prices(value: str) -> dict[str, dict[str, float]]:
+    """Return EBANISTA_AI_PRICES as {model: {input_eur_per_mtok, output_eur_per_mtok}}; raise ValueError."""
+    try:
+        table = json.loads(value)
+    except ValueError:
+        raise ValueError('must be JSON such as {"gpt-4.1-mini": {"input_eur_per_mtok": 0.37, ...}}') from None
+    if not isinstance(table, dict):
+        raise ValueError("must be a JSON object of models")
+    for model, price in table.items():
+        if not isinstance(price, dict) or set(price) != set(PRICE_KEYS):
+            raise ValueError(f"{model}: give exactly input_eur_per_mtok and output_eur_per_mtok")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in price.values()):
+            raise ValueError(f"{model}: prices are numbers of euros per million tokens, 0 or more")
+    return {model: {k: float(v) for k, v in price.items()} for model, price in table.items()}
 
 
 def split_keys(value: str) -> list[str]:
@@ -205,7 +248,7 @@ def _describe(exc: ValidationError) -> str:
     name = str(error["loc"][0]) if error["loc"] else "config"
     message = error["msg"].removeprefix("Value error, ")
     got = error.get("input")
-    secret = {"secret_key", "encryption_keys", "database_url", "redis_url", "smtp_url"}
+    secret = {"secret_key", "encryption_keys", "database_url", "redis_url", "smtp_url", "ai_api_key"}
     shown = "" if name in secret else f" (got {got!r})"
     return f"{_var(name)}: {message}{shown}"
 

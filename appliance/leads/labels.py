@@ -36,6 +36,24 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "appointments": {"es": "Citas", "ca": "Cites", "pt": "Marcações", "en": "Appointments"},
     "no_appointments": {"es": "Sin citas.", "ca": "Sense cites.", "pt": "Sem marcações.", "en": "No appointments."},
+    "proposal": {
+        "es": "Propuesta preliminar",
+        "ca": "Proposta preliminar",
+        "pt": "Proposta preliminar",
+        "en": "Preliminary proposal",
+    },
+    "proposal_by_model": {
+        "es": "Redactada por el modelo de IA a partir de vuestro catálogo; los precios están comprobados.",
+        "ca": "Redactada pel model d'IA a partir del vostre catàleg; els preus estan comprovats.",
+        "pt": "Redigida pelo modelo de IA a partir do vosso catálogo; os preços foram verificados.",
+        "en": "Written by the AI model from your catalogue; its prices were checked.",
+    },
+    "proposal_by_template": {
+        "es": "Texto de plantilla con los precios de vuestro catálogo.",
+        "ca": "Text de plantilla amb els preus del vostre catàleg.",
+        "pt": "Texto de modelo com os preços do vosso catálogo.",
+        "en": "Template text with the prices of your catalogue.",
+    },
     "transcript": {"es": "Conversación", "ca": "Conversa", "pt": "Conversa", "en": "Conversation"},
     "no_messages": {
         "es": "No hay mensajes.",

@@ -68,7 +68,8 @@ def summary_context(rt: Runtime, db: Session, tenant_id: str, lead_id: str, lang
     tenant = store_of(db, tenant_id)
     lang = pick_language(language, tenant)
     zone = ZoneInfo(tenant.timezone)
-    lead = lead_json(get_lead(db, tenant_id, lead_id), zone)
+    row = get_lead(db, tenant_id, lead_id)
+    lead = lead_json(row, zone)
     store = _store(rt, db, tenant)
     name = lead["contact"]["name"] or lead["id"]
     return {
@@ -80,6 +81,7 @@ def summary_context(rt: Runtime, db: Session, tenant_id: str, lead_id: str, lang
         "lead": _lead(lead, name, lang),
         "breakdown": _breakdown(rt, db, tenant_id, lead["score_breakdown"], lang),
         "facts": facts_in_words(lead["fields"], lang),
+        "proposal": None if lead["erased"] else row.proposal,
         "contact": [{"label": label(k, lang), "value": v} for k, v in lead["contact"].items() if v],
         "appointments": _appointments(rt, db, tenant_id, lead_id, lang),
         "messages": _messages(lead_transcript(db, tenant_id, lead_id), lang),

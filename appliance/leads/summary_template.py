@@ -85,6 +85,12 @@ TEMPLATE = """<!doctype html>
 </table>
 {% else %}<p class="muted">{{ t.unknown }}</p>{% endif %}
 
+{% if proposal %}
+<h2>{{ t.proposal }}</h2>
+<p class="proposal">{{ proposal.text }}</p>
+<p class="muted">{{ t.proposal_by_model if proposal.source == "model" else t.proposal_by_template }}</p>
+{% endif %}
+
 <h2>{{ t.contact }}</h2>
 {% if lead.erased %}<p class="muted">{{ t.erased }}</p>
 {% else %}

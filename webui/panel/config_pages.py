@@ -4,6 +4,7 @@ adds their routes and navigation links to the panel blueprint."""
 from __future__ import annotations
 
 from webui.panel import (
+    ai_pages,
     flow_editor_pages,
     flow_pages,
     preview_pages,
@@ -13,4 +14,13 @@ from webui.panel import (
     widget_pages,
 )
 
-MODULES = (flow_pages, flow_editor_pages, preview_pages, widget_pages, settings_pages, team_pages, whatsapp_pages)
+MODULES = (
+    flow_pages,
+    flow_editor_pages,
+    preview_pages,
+    widget_pages,
+    settings_pages,
+    team_pages,
+    whatsapp_pages,
+    ai_pages,
+)

@@ -46,6 +46,7 @@ SECTIONS = (
     ("panel.settings_tokens", _l("API tokens"), "tokens.manage"),
     ("panel.settings_retention", _l("Data retention"), "config.write"),
     ("panel.settings_whatsapp", _l("WhatsApp"), "config.write"),
+    ("panel.settings_ai", _l("AI"), "config.write"),
     ("panel.settings_advanced", _l("Advanced (JSON)"), "config.write"),
 )
 KIND_LABELS = {
@@ -56,6 +57,7 @@ KIND_LABELS = {
     "agenda": _l("Opening hours & visits"),
     "ai": _l("AI provider"),
     "retention": _l("Data retention"),
+    "catalogue": _l("Catalogue and prices per m²"),
 }
 Problems = list[dict[str, str]]
 

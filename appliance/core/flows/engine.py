@@ -308,6 +308,21 @@ def _walk(flow: FlowDocument, block_id: str | None, turn: Turn, ctx: Context) ->
     _finish(flow, turn, ctx, None)
 
 
+def ask_again(flow: FlowDocument, state: dict[str, Any], ctx: Context, preface: str) -> Turn:
+    """Say ``preface`` and ask the current question once more, the reply taken as unsaid (moderation flagged it)."""
+    if not state.get("started") or state.get("status") != "active":
+        turn = step(flow, state, Reply("start"), ctx)
+        turn.messages.insert(0, {"text": preface, "block_id": turn.state.get("block")})
+        return turn
+    turn = Turn(state=copy.deepcopy(state))
+    turn.say(preface, state.get("block"))
+    block = flow.block(state["block"]) if state.get("block") else None
+    if isinstance(block, Question):
+        _ask(flow, turn, ctx, block)
+        turn.events.clear()  # the block was entered before; nothing new happened to count
+    return turn
+
+
 def _ask(flow: FlowDocument, turn: Turn, ctx: Context, block: Question) -> None:
     s = turn.state
     s["block"] = block.id

@@ -28,6 +28,13 @@ SYSTEM: dict[str, dict[str, str]] = {
         "pt": "Qual destas prefere: {options}?",
         "en": "Which of these do you mean: {options}?",
     },
+    # Moderation flagged the visitor's text: it goes to no model, and the same question is asked again.
+    "flagged": {
+        "es": "Prefiero que hablemos solo de tu proyecto, con respeto. Te vuelvo a preguntar:",
+        "ca": "Prefereixo que parlem només del teu projecte, amb respecte. T'ho torno a preguntar:",
+        "pt": "Prefiro que falemos só do seu projeto, com respeito. Volto a perguntar:",
+        "en": "I'd rather we kept to your project, kindly. Let me ask again:",
+    },
     "not_a_name": {
         "es": "Solo necesito tu nombre para saber cómo llamarte, por ejemplo «Laura García». ¿Cómo te llamas?",
         "ca": "Només necessito el teu nom per saber com dir-te, per exemple «Laura Garcia». Com et dius?",

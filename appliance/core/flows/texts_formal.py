@@ -26,6 +26,12 @@ FORMAL_OVERRIDES: dict[str, dict[str, str]] = {
         "pt": "Qual destas opções prefere: {options}?",
         "en": "Which of these would you prefer: {options}?",
     },
+    "flagged": {
+        "es": "Prefiero que hablemos solo de su proyecto, con respeto. Le vuelvo a preguntar:",
+        "ca": "Prefereixo que parlem només del seu projecte, amb respecte. L'hi torno a preguntar:",
+        "pt": "Prefiro que falemos apenas do seu projeto, com respeito. Volto a perguntar-lhe:",
+        "en": "I would rather we kept to your project, kindly. Allow me to ask again:",
+    },
     "not_a_name": {
         "es": "Solo necesito su nombre, por ejemplo «Laura García». ¿Cómo se llama?",
         "ca": "Només necessito el seu nom, per exemple «Laura Garcia». Com es diu?",

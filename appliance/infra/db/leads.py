@@ -35,6 +35,9 @@ class Lead(IdMixin, TenantScoped, Timestamps, Base):
     channel: Mapped[str] = mapped_column(String(16), default="web")
     notes: Mapped[str | None] = mapped_column(EncryptedText)
     assignee_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL"))
+    # The preliminary proposal of the conversation's end (appliance.ai.proposal): its text, whether the
+    # model or the template wrote it, and the price range it quotes. It holds no personal data.
+    proposal: Mapped[dict[str, Any] | None]
     # Set when the person was erased (GDPR art. 17): the anonymous fields stay for the aggregates.
     erased_at: Mapped[datetime | None]
 

@@ -70,7 +70,8 @@ class UsageOut(BaseModel):
     cap_eur: float | None
     cap_source: Literal["plan", "store"] | None
     month_share: float | None
-    mode: Literal["normal", "low_cost"]
+    hour_slice_eur: float | None
+    mode: Literal["normal", "economy", "low_cost"]
     low_cost_from_share: float
 
 
@@ -83,6 +84,6 @@ def get_kpis(query: PeriodQuery) -> Response:
 
 @api.get("/usage/ai", responses={200: UsageOut, **ERRORS}, security=STAFF)
 def get_ai_usage() -> Response:
-    """Return the AI spend this hour, today and this month, the cap and the mode (low_cost from 80 %)."""
+    """Return the AI spend this hour, today and this month, the cap, this hour's slice and the mode."""
     staff = current_staff("usage.read")
     return jsonify(store_ai_usage(current_runtime(), staff.tenant_id))

@@ -19,7 +19,7 @@ JSON_BODY = {"requestBody": {"required": True, "content": {"application/json": {
 
 
 class KindPath(BaseModel):
-    """Which configuration: branding, texts, widget, scoring, agenda, ai or retention."""
+    """Which configuration: branding, texts, widget, scoring, agenda, ai, retention or catalogue."""
 
     kind: str = Field(max_length=32)
 
