@@ -65,8 +65,10 @@ class Settings(BaseModel):
     ai_api_key: str | None = Field(default=None, repr=False)
     # JSON {"<model>": {"input_eur_per_mtok": x, "output_eur_per_mtok": y}} over the built-in table.
     ai_prices: str | None = None
+    # "off" for a local server without /moderations (the text then never leaves the operator's machines).
+    ai_moderation: Literal["endpoint", "off"] = "endpoint"
 
-    @field_validator("mode", "log_level", "log_format", "rate_limits", mode="before")
+    @field_validator("mode", "log_level", "log_format", "rate_limits", "ai_moderation", mode="before")
     @classmethod
     def _fold_case(cls, value: Any) -> Any:
         if not isinstance(value, str):
