@@ -31,6 +31,8 @@ JOBS: list[tuple[str, int]] = [
     ("enqueue_whatsapp_reminders", 300),
     ("requeue_stalled_whatsapp_events", 60),
     ("forget_whatsapp_events", DAILY),
+    # Operator alerts: every service's health (appliance.operator.platform_health).
+    ("watch_platform_health", 60),
 ]
 
 
