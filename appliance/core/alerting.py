@@ -91,6 +91,7 @@ def slack_message(alert: Alert, link: str) -> dict[str, object]:
         "store": alert.store or alert.tenant_id or "platform",
         "count": alert.count,
         "suppressed": alert.suppressed,
+        "detail": alert.detail,
         "request_id": alert.request_id,
         "link": link,
     }
