@@ -90,3 +90,16 @@ def test_the_health_watch_alerts_the_operator_of_a_service_down(
     assert sent["ebanista"]["store"] == "platform"
     assert sent["ebanista"]["detail"] == "mail"
     assert sent["ebanista"]["link"].endswith("/admin/health")
+
+
+def test_the_admin_health_page_shows_each_service_and_where_alerts_go(
+    app: Flask, fresh_app: Callable[..., Flask], hooks: Hooks
+) -> None:
+    from tests.test_admin_pages import operator_client
+
+    built = fresh_app(smtp_url=f"smtp://127.0.0.1:{free_port()}", alert_slack_url=f"{hooks.url}/slack")
+    html = operator_client(built, runtime_of(built), role="INTERNAL").get("/admin/health").get_data(as_text=True)
+    for service in ("database", "cache", "queue", "storage", "mail"):
+        assert f'data-testid="service-{service}"' in html
+    assert "ConnectionRefusedError" in html
+    assert "Alerts go to Slack." in html
