@@ -8,12 +8,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
+from prometheus_client import REGISTRY
 
+from appliance.ai.assist import read_text
+from appliance.ai.provider import Ask
 from appliance.core.alerting import teams_allowed
 from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime, runtime_of
 from appliance.operator import alerts
 from tests.conftest import Cast
+from tests.fake_openai import serve
 from tests.fake_slack import Hooks
 from tests.mailbox import Inbox
 from tests.operators import auth, platform_token
@@ -174,3 +179,26 @@ def test_a_failed_booking_raises_an_alert_after_the_request(
     assert sent["ebanista"]["condition"] == "booking_failed"
     assert sent["ebanista"]["request_id"] == "req-b"
     assert sent["ebanista"]["store"] == "tenant-a"
+
+
+def test_an_ai_call_slower_than_3_seconds_alerts_the_operator_and_is_counted(
+    client: FlaskClient, cast: Cast, rt: Runtime, hooks: Hooks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = serve(rt, monkeypatch)
+    fake = next(server)
+    monkeypatch.setattr(rt, "settings", rt.settings.model_copy(update={"alert_slack_url": f"{hooks.url}/slack"}))
+    body = {"provider": "openai", "model": "gpt-4.1-mini", "cheap_model": "gpt-4.1-nano"}
+    assert client.put("/v1/config/ai", json=body, headers=auth(cast.alice_token)).status_code == 200
+    failed_before = failed_ai_calls()
+    fake.completions.append(("slow", 4.5, ("json", {})))
+    read_text(rt, cast.tenant_a.id, None, Ask("Una cocina de 9 m2", "es", "ES"))
+    [sent] = hooks.bodies("/slack")
+    assert sent["ebanista"]["condition"] == "ai_slow"
+    assert sent["ebanista"]["store"] == "tenant-a"
+    assert sent["ebanista"]["detail"].startswith("understand took 3.")
+    assert failed_ai_calls() == failed_before + 1
+    next(server, None)
+
+
+def failed_ai_calls() -> float:
+    return REGISTRY.get_sample_value("ebanista_ai_calls_total", {"purpose": "understand", "outcome": "failed"}) or 0.0
