@@ -16,6 +16,7 @@ from appliance.ai.provider import Ask
 from appliance.core.alerting import teams_allowed
 from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime, runtime_of
+from appliance.infra.settings import ConfigError, load_settings
 from appliance.operator import alerts
 from tests.conftest import Cast
 from tests.fake_openai import serve
@@ -202,3 +203,8 @@ def test_an_ai_call_slower_than_3_seconds_alerts_the_operator_and_is_counted(
 
 def failed_ai_calls() -> float:
     return REGISTRY.get_sample_value("ebanista_ai_calls_total", {"purpose": "understand", "outcome": "failed"}) or 0.0
+
+
+def test_an_alert_address_without_a_mail_server_stops_start_up() -> None:
+    with pytest.raises(ConfigError, match=r"^EBANISTA_ALERT_EMAIL: alerts by e-mail need EBANISTA_SMTP_URL"):
+        load_settings({"EBANISTA_ALERT_EMAIL": "ops@example.com"})

@@ -298,6 +298,8 @@ def _var(name: str) -> str:
 
 def _complete(settings: Settings) -> Settings:
     """Fill the defaults that depend on the mode and the data directory."""
+    if settings.alert_email and not settings.smtp_url:
+        raise ConfigError("EBANISTA_ALERT_EMAIL: alerts by e-mail need EBANISTA_SMTP_URL too")
     if settings.is_platform:
         _require_platform(settings)
         return settings

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from appliance.core.alerting import HTTP_5XX_THRESHOLD, PLATFORM_SCOPE, QUIET_PERIOD
 from appliance.core.moments import utcnow
+from appliance.infra import metrics
 from appliance.infra.db import AlertWindow
 from appliance.infra.runtime import Runtime
 from appliance.operator import alert_delivery
@@ -57,6 +58,7 @@ def raise_alert(
         held_back = claim(rt, condition, scope, at or now())
         if held_back is None:
             return False
+        metrics.ALERTS.labels(condition).inc()
         data = {"condition": condition, "scope": scope, "tenant_id": tenant_id, "count": count}
         data |= {"suppressed": held_back, "detail": detail, "request_id": request_id}
         if send_now:
