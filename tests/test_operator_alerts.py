@@ -14,11 +14,20 @@ from prometheus_client import REGISTRY
 from appliance.ai.assist import read_text
 from appliance.ai.provider import Ask
 from appliance.core.alerting import teams_allowed
-from appliance.infra.db import Tenant
+from appliance.infra.db import Tenant, utcnow
 from appliance.infra.runtime import Runtime, runtime_of
 from appliance.infra.settings import ConfigError, load_settings
 from appliance.operator import alerts
+from appliance.tenants.directory import tenant_info
+from appliance.whatsapp import contacts
+from appliance.whatsapp.outbox import Outgoing, deliver_due, queue_messages
 from tests.conftest import Cast
+from tests.fake_graph import (
+    CUSTOMER,
+    FakeGraph,
+    graph,  # noqa: F401 - the fixture
+    set_up_channel,
+)
 from tests.fake_openai import serve
 from tests.fake_slack import Hooks
 from tests.mailbox import Inbox
@@ -208,3 +217,25 @@ def failed_ai_calls() -> float:
 def test_an_alert_address_without_a_mail_server_stops_start_up() -> None:
     with pytest.raises(ConfigError, match=r"^EBANISTA_ALERT_EMAIL: alerts by e-mail need EBANISTA_SMTP_URL"):
         load_settings({"EBANISTA_ALERT_EMAIL": "ops@example.com"})
+
+
+def test_a_whatsapp_message_failed_after_its_three_retries_alerts_the_operator(
+    client: FlaskClient,
+    cast: Cast,
+    rt: Runtime,
+    graph: FakeGraph,  # noqa: F811
+    hooks: Hooks,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    set_up_channel(client, cast.alice_token)
+    monkeypatch.setattr(rt, "settings", rt.settings.model_copy(update={"alert_slack_url": f"{hooks.url}/slack"}))
+    arrival = contacts.arrive(rt, tenant_info(rt, cast.tenant_a.id), CUSTOMER, utcnow() - timedelta(minutes=1))
+    graph.script = [("error", 500, 131000)] * 4
+    hello = Outgoing("test:0", "text", {"type": "text", "text": {"body": "Hola"}})
+    queue_messages(rt, cast.tenant_a.id, arrival.contact_id, [hello])
+    for hours in (1, 2, 3):  # each retry is due well before the next hour
+        assert hooks.bodies("/slack") == []
+        deliver_due(rt, utcnow() + timedelta(hours=hours))
+    [sent] = hooks.bodies("/slack")
+    assert sent["ebanista"]["condition"] == "whatsapp_failed"
+    assert sent["ebanista"]["detail"] == "error code 131000"
