@@ -185,6 +185,10 @@ PLATFORM = {
     ("PUT", "/v1/admin/tenants/<tenant_id>/maintenance"),
     ("DELETE", "/v1/admin/tenants/<tenant_id>/purge"),
     ("POST", "/v1/admin/tenants/<tenant_id>/widget-key/rotate"),
+    # Operator alerts and platform health.
+    ("GET", "/v1/admin/health"),
+    ("GET", "/v1/admin/tenants/<tenant_id>/alerts"),
+    ("PUT", "/v1/admin/tenants/<tenant_id>/alerts"),
 }
 
 

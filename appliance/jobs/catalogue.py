@@ -18,6 +18,7 @@ from appliance.channels import whatsapp as whatsapp_channel
 from appliance.conversations import sessions
 from appliance.infra import idempotency
 from appliance.jobs.registry import TaskFunction, registered
+from appliance.operator import alert_delivery, platform_health
 from appliance.privacy import retention
 from appliance.whatsapp import outbox as whatsapp_outbox
 from appliance.whatsapp import reminders as whatsapp_reminders
@@ -25,6 +26,8 @@ from appliance.whatsapp import webhook as whatsapp_webhook
 
 # The modules above declare tasks with @task when imported; naming them keeps the imports meaningful.
 DECLARING_MODULES = (
+    alert_delivery,
+    platform_health,
     ai_alerts,
     ai_follow_up,
     ai_proposal,

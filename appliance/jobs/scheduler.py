@@ -34,6 +34,8 @@ JOBS: list[tuple[str, int]] = [
     # AI: follow-up drafts for leads that did not book; the welcome and closing reworded where asked.
     ("enqueue_follow_ups", 3600),
     ("enqueue_text_variations", 3600),
+    # Operator alerts: every service's health (appliance.operator.platform_health).
+    ("watch_platform_health", 60),
 ]
 
 

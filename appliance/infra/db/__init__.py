@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from appliance.infra.db.agenda import Appointment
+from appliance.infra.db.alerts import AlertWindow, StoreAlertRoute
 from appliance.infra.db.analytics import AIUsage, AnalyticsEvent
 from appliance.infra.db.base import Base, TenantScoped, utcnow
 from appliance.infra.db.configs import Config
@@ -25,6 +26,7 @@ from appliance.infra.db.whatsapp import (
 __all__ = [
     "AIText",
     "AIUsage",
+    "AlertWindow",
     "AnalyticsEvent",
     "ApiToken",
     "Appointment",
@@ -41,6 +43,7 @@ __all__ = [
     "LoginThrottle",
     "Membership",
     "Message",
+    "StoreAlertRoute",
     "Tenant",
     "TenantScoped",
     "UsageEntry",
