@@ -65,6 +65,10 @@ class Settings(BaseModel):
     ai_api_key: str | None = Field(default=None, repr=False)
     # JSON {"<model>": {"input_eur_per_mtok": x, "output_eur_per_mtok": y}} over the built-in table.
     ai_prices: str | None = None
+    # Events (webhooks, notifications): webhook URLs on private, loopback or link-local addresses are
+    # refused unless this is true, and only the appliance honours it (a store's own network); the
+    # platform always refuses them.
+    webhooks_allow_private: bool = False
 
     @field_validator("mode", "log_level", "log_format", "rate_limits", mode="before")
     @classmethod

@@ -14,6 +14,9 @@ from appliance.ai import alerts as ai_alerts
 from appliance.ai import proposal as ai_proposal
 from appliance.channels import whatsapp as whatsapp_channel
 from appliance.conversations import sessions
+from appliance.events import delivery as event_delivery
+from appliance.events import dispatch as event_dispatch
+from appliance.events import mailing as event_mailing
 from appliance.infra import idempotency
 from appliance.jobs.registry import TaskFunction, registered
 from appliance.privacy import retention
@@ -36,6 +39,9 @@ DECLARING_MODULES = (
     whatsapp_outbox,
     whatsapp_reminders,
     whatsapp_webhook,
+    event_dispatch,
+    event_delivery,
+    event_mailing,
 )
 
 

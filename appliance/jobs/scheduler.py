@@ -31,6 +31,10 @@ JOBS: list[tuple[str, int]] = [
     ("enqueue_whatsapp_reminders", 300),
     ("requeue_stalled_whatsapp_events", 60),
     ("forget_whatsapp_events", DAILY),
+    # Events: fan out to webhooks and staff, webhook retries (1, 5, 15, 40 min), notification e-mails.
+    ("dispatch_events", 5),
+    ("flush_webhook_deliveries", 30),
+    ("mail_notifications", 60),
 ]
 
 

@@ -7,6 +7,7 @@ from appliance.infra.db.analytics import AIUsage, AnalyticsEvent
 from appliance.infra.db.base import Base, TenantScoped, utcnow
 from appliance.infra.db.configs import Config
 from appliance.infra.db.conversations import ChatSession, IdempotencyKey, Message
+from appliance.infra.db.events import DomainEvent, Notification, NotificationPrefs, Webhook, WebhookDelivery
 from appliance.infra.db.files import File
 from appliance.infra.db.flows import Flow
 from appliance.infra.db.leads import Lead
@@ -31,6 +32,7 @@ __all__ = [
     "ChatSession",
     "Config",
     "Consent",
+    "DomainEvent",
     "ErrorEvent",
     "File",
     "Flow",
@@ -39,10 +41,14 @@ __all__ = [
     "LoginThrottle",
     "Membership",
     "Message",
+    "Notification",
+    "NotificationPrefs",
     "Tenant",
     "TenantScoped",
     "UsageEntry",
     "User",
+    "Webhook",
+    "WebhookDelivery",
     "WhatsAppChannel",
     "WhatsAppContact",
     "WhatsAppEvent",
