@@ -69,3 +69,21 @@ def test_a_conversation_records_its_lead_and_its_completion(client: FlaskClient,
     completed = events(rt, cast.tenant_a.id)[-1]
     assert completed.data["lead"]["temperature"] in {"cold", "warm", "hot", "premium"}
     assert "Ana" not in str([e.data for e in events(rt, cast.tenant_a.id)])
+
+
+def test_events_older_than_ninety_days_go_with_their_notifications(
+    client: FlaskClient, rt: Runtime, cast: Cast, slots: list[dict]
+) -> None:
+    from appliance.events.dispatch import dispatch
+    from appliance.events.retention import forget_before
+    from appliance.infra.db import Notification, utcnow
+
+    body = {"service": "showroom_visit", "start": slots[0]["start"], "name": "Núria Vidal"}
+    assert client.post("/v1/appointments", json=body, headers=auth(cast.bob_token)).status_code == 201
+    assert forget_before(rt, utcnow()) == 0  # not dispatched yet: kept whatever its age
+    dispatch(rt)
+    assert forget_before(rt, utcnow() - timedelta(days=90)) == 0
+    assert forget_before(rt, utcnow() + timedelta(seconds=1)) == 1
+    assert events(rt, cast.tenant_a.id) == []
+    with rt.sessions() as db:
+        assert db.scalars(select(Notification.id)).all() == []

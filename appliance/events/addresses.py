@@ -55,14 +55,14 @@ def allows_private(settings: Settings) -> bool:
 
 def check_url(url: str) -> tuple[str, int]:
     """Return the host and port of an http(s) URL, or raise AddressRefused(invalid_url)."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.username or parts.password:
-        raise AddressRefused("invalid_url", "must be an http:// or https:// URL without credentials")
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise AddressRefused("invalid_url", "has an invalid port") from None
-    return parts.hostname, port
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a bracketed host that is no IPv6 address, a port out of range
+        raise AddressRefused("invalid_url", "is not a valid URL") from None
+    if parts.scheme not in {"http", "https"} or not host or parts.username or parts.password:
+        raise AddressRefused("invalid_url", "must be an http:// or https:// URL without credentials")
+    return host, port
 
 
 def target(url: str, allow_private: bool) -> Target:

@@ -17,6 +17,7 @@ from appliance.conversations import sessions
 from appliance.events import delivery as event_delivery
 from appliance.events import dispatch as event_dispatch
 from appliance.events import mailing as event_mailing
+from appliance.events import retention as event_retention
 from appliance.infra import idempotency
 from appliance.jobs.registry import TaskFunction, registered
 from appliance.privacy import retention
@@ -42,6 +43,7 @@ DECLARING_MODULES = (
     event_dispatch,
     event_delivery,
     event_mailing,
+    event_retention,
 )
 
 

@@ -35,6 +35,7 @@ JOBS: list[tuple[str, int]] = [
     ("dispatch_events", 5),
     ("flush_webhook_deliveries", 30),
     ("mail_notifications", 60),
+    ("forget_old_events", DAILY),
 ]
 
 

@@ -85,7 +85,7 @@ class DeliveryPage(BaseModel):
     next_cursor: str | None
 
 
-@api.post("/webhooks", responses={201: WebhookOut, **ERRORS}, security=STAFF)
+@api.post("/webhooks", responses={201: WebhookOut, 409: ErrorEnvelope, **ERRORS}, security=STAFF)
 def create(body: WebhookIn) -> tuple[Response, int, dict[str, str]]:
     """Add a webhook; the answer holds its signing secret, which is never shown again."""
     staff = current_staff(PERMISSION)
