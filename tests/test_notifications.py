@@ -163,3 +163,21 @@ def test_quiet_hours_may_span_midnight() -> None:
     assert in_quiet_hours(time(6, 59), "22:00", "07:00")
     assert not in_quiet_hours(time(7, 0), "22:00", "07:00")
     assert not in_quiet_hours(time(12, 0), None, None)
+
+
+def test_a_visitors_conversation_tells_staff_of_the_lead_and_the_visit(
+    mail_client: FlaskClient, mrt: Runtime, cast: Cast, inbox: Inbox
+) -> None:
+    from tests.leads_factory import allow_visitors, chat_until
+
+    save_prefs(mrt, cast.tenant_a.id, cast.bob.id, {"email": "off"})
+    allow_visitors(mrt, cast.tenant_a)
+    visitor = chat_until(mail_client, cast.tenant_a, None)
+    lead_id = visitor.last["lead"]["id"]
+    dispatch(mrt)
+    subjects = sorted(m["Subject"].removeprefix("Cuines Alícia: ") for m in mails_to(inbox, "alice@example.com"))
+    # The new lead, the moment it became hot, and the visit it booked.
+    assert [s.split(" ")[0] for s in subjects] == ["Cita", "Contacto", "Nuevo"]
+    assert subjects[1].startswith("Contacto caliente: ")
+    assert all(f"/panel/leads/{lead_id}" in m.get_content() for m in mails_to(inbox, "alice@example.com"))
+    assert "Ana" not in " ".join(subjects)  # the visitor's name stays out of the mail
