@@ -41,7 +41,7 @@ from tests.backends import (
 for _name in [n for n in os.environ if n.startswith("EBANISTA_") and not n.startswith("EBANISTA_TEST_")]:
     del os.environ[_name]
 
-pytest_plugins = ["tests.mailbox", "tests.livesite", "tests.panel", "tests.fake_slack"]
+pytest_plugins = ["tests.mailbox", "tests.livesite", "tests.panel", "tests.fake_slack", "tests.webhook_receiver"]
 
 PASSWORD = "correct horse battery"
 

@@ -21,7 +21,7 @@ from appliance.conversations import positions
 from appliance.conversations.attachments import with_attachments
 from appliance.conversations.booking import carry_out
 from appliance.conversations.context import TurnSetting, read_setting, served_area, turn_context, wished_day
-from appliance.conversations.leads import sync_lead
+from appliance.conversations.leads import emit_completion, sync_lead
 from appliance.conversations.persistence import Conversation, lock_conversation, save_conversation
 from appliance.conversations.records import MESSAGE_FIELDS, masked_messages, message_json, messages, record
 from appliance.conversations.sessions import PREVIEW_LIFETIME, is_preview
@@ -230,6 +230,7 @@ def _turn(
     events = (turn.events + sync_lead(db, rt, chat, before)) if real else []
     save_conversation(db, chat, now)
     record(db, chat, events, now)
+    emit_completion(db, chat, events)
     bot = [row for row in rows if row["role"] == "bot"]
     return turn_answer(chat.id, chat.language, chat.status, chat.state, bot, turn.input)
 

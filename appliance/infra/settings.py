@@ -73,6 +73,10 @@ class Settings(BaseModel):
     alert_slack_url: str | None = Field(default=None, repr=False)
     alert_email: str | None = Field(default=None, max_length=254)
     metrics_allow: str = "127.0.0.1/32,::1/128"
+    # Events (webhooks, notifications): webhook URLs on private, loopback or link-local addresses are
+    # refused unless this is true, and only the appliance honours it (a store's own network); the
+    # platform always refuses them.
+    webhooks_allow_private: bool = False
 
     @field_validator("mode", "log_level", "log_format", "rate_limits", "ai_moderation", mode="before")
     @classmethod

@@ -16,6 +16,10 @@ from appliance.ai import proposal as ai_proposal
 from appliance.ai import texts as ai_texts
 from appliance.channels import whatsapp as whatsapp_channel
 from appliance.conversations import sessions
+from appliance.events import delivery as event_delivery
+from appliance.events import dispatch as event_dispatch
+from appliance.events import mailing as event_mailing
+from appliance.events import retention as event_retention
 from appliance.infra import idempotency
 from appliance.jobs.registry import TaskFunction, registered
 from appliance.operator import alert_delivery, platform_health
@@ -43,6 +47,10 @@ DECLARING_MODULES = (
     whatsapp_outbox,
     whatsapp_reminders,
     whatsapp_webhook,
+    event_dispatch,
+    event_delivery,
+    event_mailing,
+    event_retention,
 )
 
 

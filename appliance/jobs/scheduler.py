@@ -36,6 +36,11 @@ JOBS: list[tuple[str, int]] = [
     ("enqueue_text_variations", 3600),
     # Operator alerts: every service's health (appliance.operator.platform_health).
     ("watch_platform_health", 60),
+    # Events: fan out to webhooks and staff, webhook retries (1, 5, 15, 40 min), notification e-mails.
+    ("dispatch_events", 5),
+    ("flush_webhook_deliveries", 30),
+    ("mail_notifications", 60),
+    ("forget_old_events", DAILY),
 ]
 
 

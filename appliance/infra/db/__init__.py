@@ -8,6 +8,7 @@ from appliance.infra.db.analytics import AIUsage, AnalyticsEvent
 from appliance.infra.db.base import Base, TenantScoped, utcnow
 from appliance.infra.db.configs import Config
 from appliance.infra.db.conversations import ChatSession, IdempotencyKey, Message
+from appliance.infra.db.events import DomainEvent, Notification, NotificationPrefs, Webhook, WebhookDelivery
 from appliance.infra.db.files import File
 from appliance.infra.db.flows import Flow
 from appliance.infra.db.leads import Lead
@@ -35,6 +36,7 @@ __all__ = [
     "ChatSession",
     "Config",
     "Consent",
+    "DomainEvent",
     "ErrorEvent",
     "File",
     "Flow",
@@ -43,11 +45,15 @@ __all__ = [
     "LoginThrottle",
     "Membership",
     "Message",
+    "Notification",
+    "NotificationPrefs",
     "StoreAlertRoute",
     "Tenant",
     "TenantScoped",
     "UsageEntry",
     "User",
+    "Webhook",
+    "WebhookDelivery",
     "WhatsAppChannel",
     "WhatsAppContact",
     "WhatsAppEvent",

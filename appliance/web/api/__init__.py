@@ -10,6 +10,7 @@ from flask_openapi3 import APIBlueprint, OpenAPI
 from appliance.errors import BadRequest, Invalid, UnsupportedMediaType
 from appliance.web.api import admin, agenda, analytics, channels, chat, config, flows, health, leads, privacy, widget
 from appliance.web.api import admin_health as admin_health_api
+from appliance.web.api import webhooks as webhooks_api
 from appliance.web.cors import init_cors
 from appliance.web.errors import wants_json
 
@@ -26,6 +27,7 @@ def register_api(app: OpenAPI) -> None:
         api.register_api(resource.api)
     # Operator alerts and platform health (issue #20), in a block of their own.
     api.register_api(admin_health_api.api)
+    api.register_api(webhooks_api.api)
     app.register_api(api)
     init_cors(app)
     app.before_request(admin.guard_admin_surface)  # before body checks: they would disclose routes
