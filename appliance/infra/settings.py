@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from appliance.core.kinds import PLANS
 from appliance.infra.private import make_private_folder
 
 PREFIX = "EBANISTA_"
@@ -65,6 +66,30 @@ class Settings(BaseModel):
     ai_api_key: str | None = Field(default=None, repr=False)
     # JSON {"<model>": {"input_eur_per_mtok": x, "output_eur_per_mtok": y}} over the built-in table.
     ai_prices: str | None = None
+    # Billing (appliance.billing, docs/billing.md): Stripe on the platform only; the appliance never calls it.
+    stripe_api_key: str | None = Field(default=None, repr=False)
+    stripe_webhook_secret: str | None = Field(default=None, repr=False)
+    # JSON {"price_id": "plan"}: which Stripe price sells which plan.
+    stripe_prices: str | None = None
+    # Stripe's API base; tests point it at a local fake.
+    stripe_api_base: str = "https://api.stripe.com"
+    billing_grace_days: int = Field(default=7, ge=0, le=90)
+
+    @field_validator("stripe_prices")
+    @classmethod
+    def _check_stripe_prices(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parse_stripe_prices(value)
+        return value
+
+    @field_validator("stripe_api_base")
+    @classmethod
+    def _check_stripe_api_base(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an http:// or https:// URL, e.g. https://api.stripe.com")
+        return value.rstrip("/")
 
     @field_validator("mode", "log_level", "log_format", "rate_limits", mode="before")
     @classmethod
@@ -183,6 +208,20 @@ def parse_prices(value: str) -> dict[str, dict[str, float]]:
     return {model: {k: float(v) for k, v in price.items()} for model, price in table.items()}
 
 
+def parse_stripe_prices(value: str) -> dict[str, str]:
+    """Return EBANISTA_STRIPE_PRICES as {price_id: plan}; raise ValueError."""
+    try:
+        table = json.loads(value)
+    except ValueError:
+        raise ValueError('must be JSON such as {"price_123": "pro"}') from None
+    if not isinstance(table, dict) or not all(isinstance(k, str) and k for k in table):
+        raise ValueError("must be a JSON object of Stripe price ids")
+    for price, plan in table.items():
+        if plan not in PLANS:
+            raise ValueError(f"{price}: the plan must be one of {', '.join(PLANS)}")
+    return dict(table)
+
+
 def split_keys(value: str) -> list[str]:
     """Return the non-empty keys of a comma-separated key list, newest first as written."""
     return [k.strip() for k in value.split(",") if k.strip()]
@@ -249,6 +288,7 @@ def _describe(exc: ValidationError) -> str:
     message = error["msg"].removeprefix("Value error, ")
     got = error.get("input")
     secret = {"secret_key", "encryption_keys", "database_url", "redis_url", "smtp_url", "ai_api_key"}
+    secret |= {"stripe_api_key", "stripe_webhook_secret"}
     shown = "" if name in secret else f" (got {got!r})"
     return f"{_var(name)}: {message}{shown}"
 

@@ -12,6 +12,7 @@ from appliance.accounts import invitation_mail, lockout_mail, throttle
 from appliance.agenda import reminders
 from appliance.ai import alerts as ai_alerts
 from appliance.ai import proposal as ai_proposal
+from appliance.billing import grace as billing_grace
 from appliance.channels import whatsapp as whatsapp_channel
 from appliance.conversations import sessions
 from appliance.infra import idempotency
@@ -25,6 +26,7 @@ from appliance.whatsapp import webhook as whatsapp_webhook
 DECLARING_MODULES = (
     ai_alerts,
     ai_proposal,
+    billing_grace,
     invitation_mail,
     lockout_mail,
     throttle,

@@ -31,6 +31,8 @@ JOBS: list[tuple[str, int]] = [
     ("enqueue_whatsapp_reminders", 300),
     ("requeue_stalled_whatsapp_events", 60),
     ("forget_whatsapp_events", DAILY),
+    # Billing: stores unpaid past the grace period are paused (platform only; data kept).
+    ("pause_unpaid_stores", 3600),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from appliance.infra.db.agenda import Appointment
 from appliance.infra.db.analytics import AIUsage, AnalyticsEvent
 from appliance.infra.db.base import Base, TenantScoped, utcnow
+from appliance.infra.db.billing import Plan, StripeEvent
 from appliance.infra.db.configs import Config
 from appliance.infra.db.conversations import ChatSession, IdempotencyKey, Message
 from appliance.infra.db.files import File
@@ -39,6 +40,8 @@ __all__ = [
     "LoginThrottle",
     "Membership",
     "Message",
+    "Plan",
+    "StripeEvent",
     "Tenant",
     "TenantScoped",
     "UsageEntry",

@@ -8,20 +8,36 @@ from flask import request
 from flask_openapi3 import APIBlueprint, OpenAPI
 
 from appliance.errors import BadRequest, Invalid, UnsupportedMediaType
-from appliance.web.api import admin, agenda, analytics, channels, chat, config, flows, health, leads, privacy, widget
+from appliance.web.api import (
+    admin,
+    agenda,
+    analytics,
+    billing,
+    channels,
+    chat,
+    config,
+    flows,
+    health,
+    leads,
+    plans,
+    privacy,
+    widget,
+)
 from appliance.web.cors import init_cors
 from appliance.web.errors import wants_json
 
 # Endpoints that take multipart uploads instead of JSON bodies.
 MULTIPART_SUFFIXES = ("/attachments",)
 # Endpoints that read their raw body themselves: a webhook's signature is checked before its JSON.
-RAW_BODY_PATHS = ("/v1/channels/whatsapp/webhook",)
+RAW_BODY_PATHS = ("/v1/channels/whatsapp/webhook", "/v1/billing/stripe/webhook")
 
 
 def register_api(app: OpenAPI) -> None:
     """Attach every /v1 resource to ``app``."""
     api = APIBlueprint("v1", __name__, url_prefix="/v1")
     for resource in (health, widget, chat, flows, config, agenda, admin, leads, analytics, privacy, channels):
+        api.register_api(resource.api)
+    for resource in (billing, plans):  # plans and billing (appliance.billing)
         api.register_api(resource.api)
     app.register_api(api)
     init_cors(app)
