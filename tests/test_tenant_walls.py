@@ -35,6 +35,8 @@ PUBLIC = {
     # Meta's webhook: no credential but each store's signature (tests/test_whatsapp_webhook.py).
     ("GET", "/v1/channels/whatsapp/webhook"),
     ("POST", "/v1/channels/whatsapp/webhook"),
+    # Stripe's webhook: no credential but the endpoint's signature (tests/test_billing_webhook.py).
+    ("POST", "/v1/billing/stripe/webhook"),
 }
 
 
@@ -171,6 +173,10 @@ OWN_LISTS = {
     ("GET", "/v1/usage/ai"),
     ("GET", "/v1/channels/whatsapp"),
     ("PUT", "/v1/channels/whatsapp"),
+    # The caller's own plan and billing (tests/test_billing_api.py shows each store sees its own).
+    ("GET", "/v1/billing"),
+    ("POST", "/v1/billing/checkout"),
+    ("POST", "/v1/billing/portal"),
 }
 # The platform operator's routes: no store's credential reaches them, whatever store the ids name.
 PLATFORM = {
@@ -185,6 +191,8 @@ PLATFORM = {
     ("PUT", "/v1/admin/tenants/<tenant_id>/maintenance"),
     ("DELETE", "/v1/admin/tenants/<tenant_id>/purge"),
     ("POST", "/v1/admin/tenants/<tenant_id>/widget-key/rotate"),
+    ("GET", "/v1/admin/plans"),
+    ("PUT", "/v1/admin/plans/<name>"),
 }
 
 

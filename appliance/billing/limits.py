@@ -1,11 +1,15 @@
-"""The plan limits checked where staff add things: seats, WhatsApp numbers, and two-factor sign-in."""
+"""The plan limits checked where staff add things: seats, WhatsApp numbers, and two-factor sign-in.
+
+Checks that run inside the caller's transaction read the plan through that transaction (a second
+connection would wait on the appliance's single SQLite connection); the others use the cache.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from appliance.billing.plans import plan_limits
+from appliance.billing.plans import plan_limits, read_plan
 from appliance.core.plans import PlanLimits
 from appliance.errors import Conflict
 from appliance.infra.db import Membership, Tenant, User, WhatsAppChannel
@@ -14,17 +18,17 @@ from appliance.infra.runtime import Runtime
 PLAN_LIMIT = "plan_limit"
 
 
-def check_seat_free(rt: Runtime, db: Session, tenant: Tenant) -> None:
+def check_seat_free(db: Session, tenant: Tenant) -> None:
     """Raise 409 ``plan_limit`` when every staff seat of the store's plan is taken (invitations included)."""
-    plan = plan_limits(rt, tenant.plan)
+    plan = read_plan(db, tenant.plan)
     taken = seats_taken(db, tenant.id)
     if taken >= plan.staff_seats:
         raise _full(plan, "staff_seats", taken, f"The {plan.name} plan has {plan.staff_seats} staff seats, all taken.")
 
 
-def check_number_free(rt: Runtime, db: Session, tenant: Tenant) -> None:
+def check_number_free(db: Session, tenant: Tenant) -> None:
     """Raise 409 ``plan_limit`` when the store already has as many WhatsApp numbers as its plan gives."""
-    plan = plan_limits(rt, tenant.plan)
+    plan = read_plan(db, tenant.plan)
     taken = numbers_taken(db, tenant.id)
     if taken >= plan.whatsapp_numbers:
         message = f"The {plan.name} plan allows {plan.whatsapp_numbers} WhatsApp number(s)."

@@ -9,6 +9,7 @@ deliveries racing, finds the row and changes nothing.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import stripe
@@ -54,6 +55,10 @@ def verified_event(payload: bytes, signature: str | None, secret: str) -> dict[s
         stripe.WebhookSignature.verify_header(payload, signature, secret, TOLERANCE_SECONDS)
     except stripe.SignatureVerificationError:
         raise BadRequest("The Stripe signature is missing, wrong or too old.", code="bad_signature") from None
+    # The package refuses only old timestamps; one far ahead (a clock set forward to mint a
+    # signature that stays "fresh") is refused too.
+    if _signed_at(signature or "") > time.time() + TOLERANCE_SECONDS:
+        raise BadRequest("The Stripe signature is dated in the future.", code="bad_signature")
     try:
         event = json.loads(payload)
     except ValueError:
@@ -61,6 +66,11 @@ def verified_event(payload: bytes, signature: str | None, secret: str) -> dict[s
     if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str):
         raise BadRequest("This is not a Stripe event.", code="invalid_event")
     return event
+
+
+def _signed_at(signature: str) -> int:
+    stamps = [part[2:] for part in signature.split(",") if part.startswith("t=")]
+    return int(stamps[0]) if stamps and stamps[0].isdigit() else 0
 
 
 def _handle(rt: Runtime, db: Session, event: dict[str, Any]) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def invite(
     tenant = db.get(Tenant, tenant_id)
     if tenant is None:
         raise NotFound("This store does not exist.")
-    check_seat_free(rt, db, tenant)
+    check_seat_free(db, tenant)
     add_membership(db, tenant, user, role)
     record(db, "team.invited", tenant_id=tenant_id, target_type="user", target_id=user.id, details={"role": role})
     url = None

@@ -102,7 +102,7 @@ def save_channel(rt: Runtime, tenant_id: str, payload: Any) -> dict[str, Any]:
         if row is None:
             tenant = db.get(Tenant, tenant_id)
             if tenant is not None:
-                check_number_free(rt, db, tenant)
+                check_number_free(db, tenant)
             row = _new_row(tenant_id, spec)
             db.add(row)
         _apply(rt, row, spec)
