@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy import select
 
+from appliance.billing.state import forget_notice
 from appliance.infra import audit
 from appliance.infra.audit import Actor
 from appliance.infra.db import Tenant, utcnow
@@ -50,6 +51,7 @@ def pause_unpaid_stores(rt: Runtime, now: datetime | None = None) -> int:
             )
     for tenant in due:
         forget(rt, tenant)
+        forget_notice(rt, tenant.id)
     if due:
         log.info("unpaid_stores_paused", count=len(due))
     return len(due)

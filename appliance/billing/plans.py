@@ -48,7 +48,7 @@ def all_plans(rt: Runtime) -> list[dict[str, Any]]:
         return [read_plan(db, name).as_dict() for name in PLANS]
 
 
-def update_plan(rt: Runtime, name: str, changes: dict[str, Any]) -> dict[str, Any]:
+def update_plan(rt: Runtime, name: str, changes: dict[str, Any], actor: audit.Actor | None = None) -> dict[str, Any]:
     """Change a plan's limits or features (audited) and return it; the change applies at once."""
     if name not in PLANS:
         raise NotFound("There is no such plan.")
@@ -58,7 +58,9 @@ def update_plan(rt: Runtime, name: str, changes: dict[str, Any]) -> dict[str, An
         if problems:
             raise Invalid(problems)
         _store(row, updated)
-        audit.record(db, "plan.updated", tenant_id=None, target_type="plan", target_id=name, details=changes)
+        audit.record(
+            db, "plan.updated", tenant_id=None, target_type="plan", target_id=name, details=changes, actor=actor
+        )
     forget(rt, name)
     return updated.as_dict()
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from appliance.errors import Conflict
 from appliance.infra.db import Tenant
+from appliance.infra.runtime import Runtime
 from appliance.infra.settings import Settings, parse_stripe_prices
 
 DISABLED = "billing_disabled"
@@ -53,3 +55,30 @@ def billing_view(tenant: Tenant, settings: Settings) -> dict[str, Any]:
         "has_subscription": bool(tenant.stripe_subscription_id),
         "plans_for_sale": sorted(set(price_plans(settings).values())) if billing_enabled(settings) else [],
     }
+
+
+NOTICE_TTL_SECONDS = 30
+
+
+def billing_notice(rt: Runtime, tenant_id: str) -> dict[str, Any] | None:
+    """Return what the panel's banner says of a store that is not paying (status, grace end), or None.
+
+    Read on every panel page, so it is cached briefly; webhook and grace changes drop the copy.
+    """
+    key = f"billing-notice:{tenant_id}"
+    hit = rt.cache.get(key)
+    if hit is not None:
+        return json.loads(hit)
+    with rt.transaction() as db:
+        tenant = db.get(Tenant, tenant_id)
+        notice = None
+        if tenant is not None and tenant.billing_status in {"past_due", "canceled"}:
+            ends = grace_ends(tenant, rt.settings)
+            notice = {"status": tenant.billing_status, "grace_ends_at": ends.isoformat() if ends else None}
+    rt.cache.set(key, json.dumps(notice), NOTICE_TTL_SECONDS)
+    return notice
+
+
+def forget_notice(rt: Runtime, tenant_id: str) -> None:
+    """Drop the cached banner of a store whose billing state changed."""
+    rt.cache.delete(f"billing-notice:{tenant_id}")

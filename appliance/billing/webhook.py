@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from appliance.billing.state import price_plans
+from appliance.billing.state import forget_notice, price_plans
 from appliance.core.plans import BillingChange, billing_change
 from appliance.errors import BadRequest, Conflict
 from appliance.infra import audit
@@ -46,6 +46,7 @@ def receive(rt: Runtime, payload: bytes, signature: str | None) -> dict[str, Any
     log.info("stripe_event", event_id=event["id"], type=event["type"], result=outcome["result"])
     if outcome["tenant"] is not None:
         forget(rt, outcome["tenant"])
+        forget_notice(rt, outcome["tenant"].id)
     return {"received": True, "result": outcome["result"]}
 
 

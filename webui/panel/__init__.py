@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webui.panel import calendar, config_pages, invite, lead, leads, stores, today
+from webui.panel import calendar, config_pages, invite, lead, leads, plan_pages, stores, today
 from webui.panel.blueprint import panel
 
-PAGES = (today, leads, lead, calendar, stores, invite, config_pages)
+PAGES = (today, leads, lead, calendar, stores, invite, config_pages, plan_pages)
 
 
 def register_panel(app: Flask) -> None:
