@@ -180,3 +180,15 @@ def test_the_appliance_answers_billing_disabled_and_changes_nothing(
         assert rt.settings.stripe_webhook_secret is None
     assert (response.status_code, response.get_json()["error"]["code"]) == (409, "billing_disabled")
     assert store(rt, cast.tenant_a.id).stripe_customer_id is None
+
+
+def test_an_incomplete_subscription_links_the_customer_but_buys_no_plan_yet(
+    client: FlaskClient, rt: Runtime, cast: Cast, stripe_fake: FakeStripe
+) -> None:
+    started = subscription(CUSTOMER, "incomplete", "price_elite_m", cast.tenant_a.id)
+    assert deliver(client, event("evt_inc", "customer.subscription.created", started))[1]["result"] == "handled"
+    tenant = store(rt, cast.tenant_a.id)
+    assert (tenant.stripe_customer_id, tenant.plan, tenant.billing_status) == (CUSTOMER, "base", "active")
+    paid = subscription(CUSTOMER, "active", "price_elite_m")
+    deliver(client, event("evt_inc_paid", "customer.subscription.updated", paid))
+    assert store(rt, cast.tenant_a.id).plan == "elite"

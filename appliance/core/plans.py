@@ -115,9 +115,10 @@ def billing_change(event_type: str, obj: dict[str, Any], prices: dict[str, str])
     if not isinstance(customer, str) or event_type not in HANDLED_EVENTS:
         return None
     if event_type in SUBSCRIPTION_EVENTS:
-        return BillingChange(
-            customer, STRIPE_STATUSES.get(str(obj.get("status"))), price_plan(obj, prices), obj.get("id")
-        )
+        state = STRIPE_STATUSES.get(str(obj.get("status")))
+        # A subscription still waiting for its first payment ("incomplete") buys no plan yet.
+        plan = price_plan(obj, prices) if state in {"trialing", "active", "past_due"} else None
+        return BillingChange(customer, state, plan, obj.get("id"))
     if event_type == "customer.subscription.deleted":
         return BillingChange(customer, "canceled", None, obj.get("id"))
     if event_type == "invoice.paid":
