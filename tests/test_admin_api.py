@@ -324,7 +324,7 @@ def test_store_staff_visitors_and_strangers_get_404_everywhere(app: Flask, clien
         "garbage": auth("eba_not-a-token"),
     }
     routes = admin_routes(app)
-    assert len(routes) == 11
+    assert len(routes) == 13
     for name, headers in callers.items():
         for route in routes:
             response = call(client, route, cast.tenant_a.id, headers)

@@ -32,7 +32,7 @@ class CheckoutBody(Body):
     plan: Literal["base", "pro", "elite"]
 
 
-class SessionOut(BaseModel):
+class BillingSessionOut(BaseModel):
     """Where to send the owner: Stripe's hosted page."""
 
     url: str
@@ -66,14 +66,14 @@ def get_billing() -> Response:
     return jsonify(store_plan(current_runtime(), staff.tenant_id))
 
 
-@api.post("/billing/checkout", responses={200: SessionOut, **ERRORS}, security=STAFF)
+@api.post("/billing/checkout", responses={200: BillingSessionOut, **ERRORS}, security=STAFF)
 def post_checkout(body: CheckoutBody) -> Response:
     """Open a Stripe Checkout for a new subscription (owner only); 409 ``billing_disabled`` in the appliance."""
     staff = current_staff("billing.manage")
     return jsonify(start_checkout(current_runtime(), staff.tenant_id, body.plan))
 
 
-@api.post("/billing/portal", responses={200: SessionOut, **ERRORS}, security=STAFF)
+@api.post("/billing/portal", responses={200: BillingSessionOut, **ERRORS}, security=STAFF)
 def post_portal() -> Response:
     """Open Stripe's customer portal (owner only): invoices, card, plan changes, cancellation."""
     staff = current_staff("billing.manage")
