@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete
 
 from appliance.app import create_app
+from appliance.billing.plans import seed_plans
 from appliance.cli import main
 from appliance.infra.crypto import install_keyring
 from appliance.infra.db import Base, Tenant, User
@@ -106,6 +107,8 @@ def app(_migrated_app: Flask) -> Flask:
             session.execute(delete(table))
     if PLATFORM:
         redis.Redis.from_url(REDIS_URL).flushdb()
+    # The plans are data the migration seeds: put them back (and drop cached copies) for the next test.
+    seed_plans(rt)
     return _migrated_app
 
 

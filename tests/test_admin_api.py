@@ -324,7 +324,7 @@ def test_store_staff_visitors_and_strangers_get_404_everywhere(app: Flask, clien
         "garbage": auth("eba_not-a-token"),
     }
     routes = admin_routes(app)
-    assert len(routes) == 14  # 11, and the platform health and a store's alert channel (GET, PUT)
+    assert len(routes) == 16  # 11, platform health, a store's alert channel (GET, PUT), plans (GET, PUT)
     for name, headers in callers.items():
         for route in routes:
             response = call(client, route, cast.tenant_a.id, headers)

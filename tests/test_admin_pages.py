@@ -122,6 +122,7 @@ def test_every_page_is_in_the_one_nav(root: FlaskClient, cast: Cast) -> None:
         "/admin/",
         "/admin/tenants",
         "/admin/health",
+        "/admin/plans",
         "/admin/errors",
         "/admin/audit",
         "/admin/staff",

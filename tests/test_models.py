@@ -16,6 +16,8 @@ from appliance.infra.runtime import Runtime
 # the operator's recent-errors log (an error may happen before any tenant is known), and the
 # operator alerts' quiet periods (per store or for the whole platform).
 NOT_TENANT_DATA = {"tenants", "users", "login_throttles", "api_tokens", "audits", "error_events", "alert_windows"}
+# Platform data of billing: plans are shared by every store; a Stripe event may name none.
+NOT_TENANT_DATA |= {"plans", "stripe_events"}
 
 
 def business_tables():

@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 
 from appliance.ai.assist import read_text
 from appliance.ai.provider import Ask
-from appliance.core.alerting import teams_allowed
+from appliance.billing.plans import teams_allowed, update_plan
 from appliance.infra.db import Tenant, utcnow
 from appliance.infra.runtime import Runtime, runtime_of
 from appliance.infra.settings import ConfigError, load_settings
@@ -121,36 +121,36 @@ def test_server_errors_alert_from_the_fifth_in_five_minutes(alerting: Runtime, h
     assert sent["ebanista"]["request_id"] == "req-4"
 
 
-def test_teams_is_only_for_elite_and_enterprise_plans() -> None:
-    assert teams_allowed("elite")
-    assert teams_allowed("Enterprise")
-    assert not teams_allowed("pro")
-    assert not teams_allowed("base")
+def test_teams_follows_the_plans_table(alerting: Runtime) -> None:
+    assert teams_allowed(alerting, "elite")
+    assert not teams_allowed(alerting, "base")
+    update_plan(alerting, "base", {"features": {"teams_alerts": True}})
+    assert teams_allowed(alerting, "base")
 
 
-def test_a_store_on_elite_gets_its_alerts_in_teams_and_a_pro_store_cannot_have_teams(
+def test_a_store_on_elite_gets_its_alerts_in_teams_and_a_base_store_cannot_have_teams(
     alerting_app: Flask, alerting: Runtime, hooks: Hooks, make_tenant: Callable[..., Tenant]
 ) -> None:
     client = alerting_app.test_client()
     token = platform_token(alerting)
-    elite, pro = make_tenant("Elite", slug="elite", plan="elite"), make_tenant("Pro", slug="pro", plan="pro")
+    elite, base = make_tenant("Elite", slug="elite", plan="elite"), make_tenant("Base", slug="base", plan="base")
     body = {"teams_webhook_url": f"{hooks.url}/teams"}
     saved = client.put(f"/v1/admin/tenants/{elite.id}/alerts", json=body, headers=auth(token))
     assert saved.status_code == 200, saved.get_json()
     assert saved.get_json() == {"tenant_id": elite.id, "teams": {"configured": True, "allowed": True}}
-    refused = client.put(f"/v1/admin/tenants/{pro.id}/alerts", json=body, headers=auth(token))
+    refused = client.put(f"/v1/admin/tenants/{base.id}/alerts", json=body, headers=auth(token))
     assert refused.status_code == 409
     assert refused.get_json()["error"]["code"] == "plan_required"
 
     alerts.raise_alert(alerting, "booking_failed", tenant_id=elite.id, at=T0)
-    alerts.raise_alert(alerting, "booking_failed", tenant_id=pro.id, at=T0)
+    alerts.raise_alert(alerting, "booking_failed", tenant_id=base.id, at=T0)
     [card] = hooks.bodies("/teams")
     assert card["@type"] == "MessageCard"
     assert card["title"] == "Ebanista alert: a booking failed on store elite"
     assert len(hooks.bodies("/slack")) == 2
 
 
-def test_a_store_moved_off_elite_stops_getting_teams_alerts(
+def test_a_store_moved_to_a_plan_without_teams_stops_getting_teams_alerts(
     alerting_app: Flask, alerting: Runtime, hooks: Hooks, make_tenant: Callable[..., Tenant]
 ) -> None:
     client = alerting_app.test_client()
@@ -158,7 +158,7 @@ def test_a_store_moved_off_elite_stops_getting_teams_alerts(
     store = make_tenant("Elite", slug="elite", plan="elite")
     body = {"teams_webhook_url": f"{hooks.url}/teams"}
     assert client.put(f"/v1/admin/tenants/{store.id}/alerts", json=body, headers=auth(token)).status_code == 200
-    assert client.patch(f"/v1/admin/tenants/{store.id}", json={"plan": "pro"}, headers=auth(token)).status_code == 200
+    assert client.patch(f"/v1/admin/tenants/{store.id}", json={"plan": "base"}, headers=auth(token)).status_code == 200
     alerts.raise_alert(alerting, "booking_failed", tenant_id=store.id, at=T0)
     assert hooks.bodies("/teams") == []
 

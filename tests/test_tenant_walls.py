@@ -36,6 +36,8 @@ PUBLIC = {
     # Meta's webhook: no credential but each store's signature (tests/test_whatsapp_webhook.py).
     ("GET", "/v1/channels/whatsapp/webhook"),
     ("POST", "/v1/channels/whatsapp/webhook"),
+    # Stripe's webhook: no credential but the endpoint's signature (tests/test_billing_webhook.py).
+    ("POST", "/v1/billing/stripe/webhook"),
 }
 
 
@@ -189,6 +191,10 @@ OWN_LISTS = {
     ("PUT", "/v1/channels/whatsapp"),
     ("GET", "/v1/webhooks"),
     ("POST", "/v1/webhooks"),
+    # The caller's own plan and billing (tests/test_billing_api.py shows each store sees its own).
+    ("GET", "/v1/billing"),
+    ("POST", "/v1/billing/checkout"),
+    ("POST", "/v1/billing/portal"),
 }
 # The platform operator's routes: no store's credential reaches them, whatever store the ids name.
 PLATFORM = {
@@ -207,6 +213,8 @@ PLATFORM = {
     ("GET", "/v1/admin/health"),
     ("GET", "/v1/admin/tenants/<tenant_id>/alerts"),
     ("PUT", "/v1/admin/tenants/<tenant_id>/alerts"),
+    ("GET", "/v1/admin/plans"),
+    ("PUT", "/v1/admin/plans/<name>"),
 }
 
 

@@ -25,16 +25,6 @@ CONDITIONS: dict[str, str] = {
 # Server errors alert only when repeated: this many in one window.
 HTTP_5XX_THRESHOLD = 5
 AI_SLOW_SECONDS = 3.0
-# Plans whose stores may have their own alerts sent to Microsoft Teams.
-TEAMS_PLANS = frozenset({"elite", "enterprise"})
-
-
-def teams_allowed(plan: str) -> bool:
-    """Tell whether a store on ``plan`` may receive its alerts in Microsoft Teams (Elite and Enterprise).
-
-    The one place this rule lives, so that plans kept as data can answer it later.
-    """
-    return plan.lower() in TEAMS_PLANS
 
 
 def may_send(last_sent_at: datetime | None, now: datetime) -> bool:

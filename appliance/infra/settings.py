@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from appliance.core.kinds import PLANS
 from appliance.infra.private import make_private_folder
 
 PREFIX = "EBANISTA_"
@@ -77,6 +78,30 @@ class Settings(BaseModel):
     # refused unless this is true, and only the appliance honours it (a store's own network); the
     # platform always refuses them.
     webhooks_allow_private: bool = False
+    # Billing (appliance.billing, docs/billing.md): Stripe on the platform only; the appliance never calls it.
+    stripe_api_key: str | None = Field(default=None, repr=False)
+    stripe_webhook_secret: str | None = Field(default=None, repr=False)
+    # JSON {"price_id": "plan"}: which Stripe price sells which plan.
+    stripe_prices: str | None = None
+    # Stripe's API base; tests point it at a local fake.
+    stripe_api_base: str = "https://api.stripe.com"
+    billing_grace_days: int = Field(default=7, ge=0, le=90)
+
+    @field_validator("stripe_prices")
+    @classmethod
+    def _check_stripe_prices(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parse_stripe_prices(value)
+        return value
+
+    @field_validator("stripe_api_base")
+    @classmethod
+    def _check_stripe_api_base(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an http:// or https:// URL, e.g. https://api.stripe.com")
+        return value.rstrip("/")
 
     @field_validator("mode", "log_level", "log_format", "rate_limits", "ai_moderation", mode="before")
     @classmethod
@@ -228,6 +253,20 @@ def parse_networks(value: str) -> list[IPv4Network | IPv6Network]:
         raise ValueError("must be a comma-separated list of addresses or CIDRs, e.g. 127.0.0.1/32,10.0.0.0/8") from None
 
 
+def parse_stripe_prices(value: str) -> dict[str, str]:
+    """Return EBANISTA_STRIPE_PRICES as {price_id: plan}; raise ValueError."""
+    try:
+        table = json.loads(value)
+    except ValueError:
+        raise ValueError('must be JSON such as {"price_123": "pro"}') from None
+    if not isinstance(table, dict) or not all(isinstance(k, str) and k for k in table):
+        raise ValueError("must be a JSON object of Stripe price ids")
+    for price, plan in table.items():
+        if plan not in PLANS:
+            raise ValueError(f"{price}: the plan must be one of {', '.join(PLANS)}")
+    return dict(table)
+
+
 def split_keys(value: str) -> list[str]:
     """Return the non-empty keys of a comma-separated key list, newest first as written."""
     return [k.strip() for k in value.split(",") if k.strip()]
@@ -294,6 +333,8 @@ def _describe(exc: ValidationError) -> str:
     message = error["msg"].removeprefix("Value error, ")
     got = error.get("input")
     secret = {"secret_key", "encryption_keys", "database_url", "redis_url", "smtp_url", "ai_api_key", "alert_slack_url"}
+    secret = {"secret_key", "encryption_keys", "database_url", "redis_url", "smtp_url", "ai_api_key"}
+    secret |= {"stripe_api_key", "stripe_webhook_secret"}
     shown = "" if name in secret else f" (got {got!r})"
     return f"{_var(name)}: {message}{shown}"
 

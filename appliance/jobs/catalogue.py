@@ -14,6 +14,7 @@ from appliance.ai import alerts as ai_alerts
 from appliance.ai import follow_up as ai_follow_up
 from appliance.ai import proposal as ai_proposal
 from appliance.ai import texts as ai_texts
+from appliance.billing import grace as billing_grace
 from appliance.channels import whatsapp as whatsapp_channel
 from appliance.conversations import sessions
 from appliance.events import delivery as event_delivery
@@ -36,6 +37,7 @@ DECLARING_MODULES = (
     ai_follow_up,
     ai_proposal,
     ai_texts,
+    billing_grace,
     invitation_mail,
     lockout_mail,
     throttle,

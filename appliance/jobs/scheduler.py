@@ -41,6 +41,8 @@ JOBS: list[tuple[str, int]] = [
     ("flush_webhook_deliveries", 30),
     ("mail_notifications", 60),
     ("forget_old_events", DAILY),
+    # Billing: stores unpaid past the grace period are paused (platform only; data kept).
+    ("pause_unpaid_stores", 3600),
 ]
 
 

@@ -13,7 +13,8 @@ from typing import Any
 import structlog
 from sqlalchemy import select
 
-from appliance.core.alerting import Alert, admin_link, mail_text, slack_message, teams_allowed, teams_message
+from appliance.billing.plans import teams_allowed
+from appliance.core.alerting import Alert, admin_link, mail_text, slack_message, teams_message
 from appliance.infra import http
 from appliance.infra.db import StoreAlertRoute, Tenant
 from appliance.infra.mail import MailError, send_mail
@@ -35,7 +36,7 @@ def send_operator_alert(rt: Runtime, data: dict[str, Any]) -> list[str]:
         sent.append("slack")
     elif _to_mail(rt, alert, link):
         sent.append("email")
-    if teams_url and plan and teams_allowed(plan) and _post(teams_url, teams_message(alert, link), "teams"):
+    if teams_url and plan and teams_allowed(rt, plan) and _post(teams_url, teams_message(alert, link), "teams"):
         sent.append("teams")
     log.info("operator_alert", condition=alert.condition, scope=alert.scope, channels=sent, suppressed=alert.suppressed)
     return sent

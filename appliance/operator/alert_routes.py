@@ -6,8 +6,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from appliance.core.alerting import teams_allowed
+from appliance.billing.plans import read_plan
 from appliance.errors import Conflict, Invalid
 from appliance.infra.audit import Actor, record_for_tenant
 from appliance.infra.db import StoreAlertRoute
@@ -20,7 +21,7 @@ def alert_route(rt: Runtime, tenant_id: str) -> dict[str, Any]:
     with rt.transaction() as db:
         tenant = load_tenant(db, tenant_id)
         url = db.scalar(select(StoreAlertRoute.teams_url).where(StoreAlertRoute.tenant_id == tenant_id))
-        return _json(tenant.id, tenant.plan, url)
+        return _json(db, tenant.id, tenant.plan, url)
 
 
 def set_teams_url(rt: Runtime, tenant_id: str, url: str | None, actor: Actor | None = None) -> dict[str, Any]:
@@ -29,13 +30,13 @@ def set_teams_url(rt: Runtime, tenant_id: str, url: str | None, actor: Actor | N
         _check_url(url)
     with rt.transaction() as db:
         tenant = load_tenant(db, tenant_id)
-        if url is not None and not teams_allowed(tenant.plan):
-            raise Conflict("Teams alerts are for Elite and Enterprise stores.", code="plan_required")
+        if url is not None and not read_plan(db, tenant.plan).has("teams_alerts"):
+            raise Conflict("The store's plan does not include Teams alerts.", code="plan_required")
         db.execute(delete(StoreAlertRoute).where(StoreAlertRoute.tenant_id == tenant_id))
         if url is not None:
             db.add(StoreAlertRoute(tenant_id=tenant_id, teams_url=url))
         record_for_tenant(db, "tenant.alerts", tenant_id, {"teams": url is not None}, actor)
-        return _json(tenant.id, tenant.plan, url)
+        return _json(db, tenant.id, tenant.plan, url)
 
 
 def _check_url(url: str) -> None:
@@ -44,5 +45,6 @@ def _check_url(url: str) -> None:
         raise Invalid([{"path": "teams_webhook_url", "message": "must be an http(s):// URL"}])
 
 
-def _json(tenant_id: str, plan: str, url: str | None) -> dict[str, Any]:
-    return {"tenant_id": tenant_id, "teams": {"configured": url is not None, "allowed": teams_allowed(plan)}}
+def _json(db: Session, tenant_id: str, plan: str, url: str | None) -> dict[str, Any]:
+    allowed = read_plan(db, plan).has("teams_alerts")
+    return {"tenant_id": tenant_id, "teams": {"configured": url is not None, "allowed": allowed}}

@@ -6,6 +6,7 @@ from appliance.infra.db.agenda import Appointment
 from appliance.infra.db.alerts import AlertWindow, StoreAlertRoute
 from appliance.infra.db.analytics import AIUsage, AnalyticsEvent
 from appliance.infra.db.base import Base, TenantScoped, utcnow
+from appliance.infra.db.billing import Plan, StripeEvent
 from appliance.infra.db.configs import Config
 from appliance.infra.db.conversations import ChatSession, IdempotencyKey, Message
 from appliance.infra.db.events import DomainEvent, Notification, NotificationPrefs, Webhook, WebhookDelivery
@@ -47,7 +48,9 @@ __all__ = [
     "Message",
     "Notification",
     "NotificationPrefs",
+    "Plan",
     "StoreAlertRoute",
+    "StripeEvent",
     "Tenant",
     "TenantScoped",
     "UsageEntry",

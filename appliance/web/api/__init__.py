@@ -8,7 +8,21 @@ from flask import request
 from flask_openapi3 import APIBlueprint, OpenAPI
 
 from appliance.errors import BadRequest, Invalid, UnsupportedMediaType
-from appliance.web.api import admin, agenda, analytics, channels, chat, config, flows, health, leads, privacy, widget
+from appliance.web.api import (
+    admin,
+    agenda,
+    analytics,
+    billing,
+    channels,
+    chat,
+    config,
+    flows,
+    health,
+    leads,
+    plans,
+    privacy,
+    widget,
+)
 from appliance.web.api import admin_health as admin_health_api
 from appliance.web.api import webhooks as webhooks_api
 from appliance.web.cors import init_cors
@@ -17,7 +31,7 @@ from appliance.web.errors import wants_json
 # Endpoints that take multipart uploads instead of JSON bodies.
 MULTIPART_SUFFIXES = ("/attachments",)
 # Endpoints that read their raw body themselves: a webhook's signature is checked before its JSON.
-RAW_BODY_PATHS = ("/v1/channels/whatsapp/webhook",)
+RAW_BODY_PATHS = ("/v1/channels/whatsapp/webhook", "/v1/billing/stripe/webhook")
 
 
 def register_api(app: OpenAPI) -> None:
@@ -28,6 +42,8 @@ def register_api(app: OpenAPI) -> None:
     # Operator alerts and platform health (issue #20), in a block of their own.
     api.register_api(admin_health_api.api)
     api.register_api(webhooks_api.api)
+    for resource in (billing, plans):  # plans and billing (appliance.billing)
+        api.register_api(resource.api)
     app.register_api(api)
     init_cors(app)
     app.before_request(admin.guard_admin_surface)  # before body checks: they would disclose routes
