@@ -15,10 +15,8 @@ from appliance.billing.checkout import open_portal, start_checkout
 from appliance.billing.state import billing_notice
 from appliance.errors import AppError
 from appliance.infra.runtime import current_runtime
-from webui.panel.blueprint import panel, panel_nav
+from webui.panel.blueprint import panel
 from webui.ui.auth import current_principal, in_store, require
-
-panel_nav.add("panel.plan", _l("Plan"), permission="billing.read", order=85)
 
 STATES = {
     "trialing": _l("Trial"),

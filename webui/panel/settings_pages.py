@@ -50,6 +50,7 @@ SECTIONS = (
     ("panel.settings_catalogue", _l("Catalogue and prices"), "config.write"),
     ("panel.settings_webhooks", _l("Webhooks"), "config.write"),
     ("panel.settings_advanced", _l("Advanced (JSON)"), "config.write"),
+    ("panel.plan", _l("Plan"), "billing.read"),
 )
 KIND_LABELS = {
     "branding": _l("Look of the widget"),
@@ -76,7 +77,9 @@ def settings_links() -> list[dict[str, Any]]:
 
 @panel.context_processor
 def _settings_menu() -> dict[str, Any]:
-    return {"settings_links": settings_links} if (request.endpoint or "").startswith("panel.settings") else {}
+    endpoint = request.endpoint or ""
+    in_settings = endpoint.startswith("panel.settings") or endpoint == "panel.plan"
+    return {"settings_links": settings_links} if in_settings else {}
 
 
 @panel.get("/settings")
