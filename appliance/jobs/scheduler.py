@@ -13,6 +13,7 @@ import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from appliance.infra.runtime import Runtime
+from appliance.infra.schedule_board import note_job
 
 log = structlog.get_logger(__name__)
 
@@ -40,6 +41,8 @@ def make_scheduler(rt: Runtime) -> BackgroundScheduler:
     for name, seconds in JOBS:
         first = _first_run(seconds)
         scheduler.add_job(enqueue_once, "interval", seconds=seconds, args=(rt, name, seconds), id=name, **first)
+        start = first.get("next_run_time")
+        note_job(rt.cache, name, seconds, start.timestamp() if start else time.time() + seconds)
     return scheduler
 
 
@@ -59,5 +62,8 @@ def enqueue_once(rt: Runtime, name: str, interval: int) -> bool:
         return False
     if not rt.queue.enqueue(name):
         return False
+    # The console shows each job's last and next run, whichever node enqueued it.
+    now = time.time()
+    note_job(rt.cache, name, interval, next_run=now + interval, last_run=now)
     log.info("job_enqueued", job=name)
     return True

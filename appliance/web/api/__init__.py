@@ -8,7 +8,20 @@ from flask import request
 from flask_openapi3 import APIBlueprint, OpenAPI
 
 from appliance.errors import BadRequest, Invalid, UnsupportedMediaType
-from appliance.web.api import admin, agenda, analytics, channels, chat, config, flows, health, leads, privacy, widget
+from appliance.web.api import (
+    admin,
+    admin_console,
+    agenda,
+    analytics,
+    channels,
+    chat,
+    config,
+    flows,
+    health,
+    leads,
+    privacy,
+    widget,
+)
 from appliance.web.cors import init_cors
 from appliance.web.errors import wants_json
 
@@ -21,7 +34,20 @@ RAW_BODY_PATHS = ("/v1/channels/whatsapp/webhook",)
 def register_api(app: OpenAPI) -> None:
     """Attach every /v1 resource to ``app``."""
     api = APIBlueprint("v1", __name__, url_prefix="/v1")
-    for resource in (health, widget, chat, flows, config, agenda, admin, leads, analytics, privacy, channels):
+    for resource in (
+        health,
+        widget,
+        chat,
+        flows,
+        config,
+        agenda,
+        admin,
+        admin_console,
+        leads,
+        analytics,
+        privacy,
+        channels,
+    ):
         api.register_api(resource.api)
     app.register_api(api)
     init_cors(app)
