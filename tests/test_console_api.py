@@ -10,22 +10,13 @@ from flask.testing import FlaskClient
 
 from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime
-from appliance.jobs.registry import task
 from appliance.jobs.scheduler import enqueue_once, make_scheduler
 from appliance.operator.console_tokens import mint_console_token
 from appliance.tenants.directory import forget
 from tests.conftest import Cast
+from tests.console import ATTEMPTS
 from tests.operators import audits, auth, platform_token
 from tests.visitors import ORIGIN, Visitor
-
-ATTEMPTS: list[str] = []
-
-
-@task
-def console_test_always_fails(_rt: Runtime, lead_id: str) -> None:
-    """A task that fails every time, for the queue's failed list (registered before the app is built)."""
-    ATTEMPTS.append(lead_id)
-    raise RuntimeError("this task always fails")
 
 
 @pytest.fixture

@@ -5,30 +5,38 @@ Every change the console makes goes through ``Confirm`` first; keys y/n (or Ente
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, Static
 
-DIALOG_CSS = """
-ModalScreen { align: center middle; }
-ModalScreen > Vertical {
-    width: 64; height: auto; max-height: 20; padding: 1 2;
-    border: thick $primary; background: $surface;
-}
-ModalScreen Label { width: 100%; margin-bottom: 1; }
-ModalScreen Horizontal { height: auto; align-horizontal: right; }
-ModalScreen Button { margin-left: 1; }
-"""
+T = TypeVar("T")
 
 
-class Confirm(ModalScreen[bool]):
+class Dialog(ModalScreen[T]):
+    """A box in the middle of the screen, in the theme's colours (so light and dark both hold)."""
+
+    # Not scoped: the rules are written for every dialog, the subclasses included.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    Dialog { align: center middle; }
+    Dialog > Vertical {
+        width: 66; height: auto; max-height: 20; padding: 1 2;
+        border: thick $primary; background: $surface;
+    }
+    Dialog Label { width: 100%; margin-bottom: 1; }
+    Dialog Horizontal { height: auto; align-horizontal: right; }
+    Dialog Button { margin-left: 1; }
+    Dialog #secret { text-overflow: fold; color: $text-accent; margin-bottom: 1; }
+    """
+
+
+class Confirm(Dialog[bool]):
     """Ask yes or no before a change; answer True only on yes."""
 
-    DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
@@ -52,10 +60,9 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class AskText(ModalScreen[str | None]):
+class AskText(Dialog[str | None]):
     """Ask for one line of text (a maintenance message); None when cancelled."""
 
-    DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, placeholder: str = "") -> None:
@@ -80,10 +87,9 @@ class AskText(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ShowSecret(ModalScreen[None]):
+class ShowSecret(Dialog[None]):
     """Show a token once (it is also copied to the clipboard, where the terminal allows it)."""
 
-    DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", "Close")]
 
     def __init__(self, title: str, secret: str) -> None:
@@ -94,15 +100,12 @@ class ShowSecret(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text)
-            yield Input(self.secret, id="secret")
-            yield Label("Copied to the clipboard if your terminal allows it. Enter closes.")
+            # Whole, folded over lines, so it can be selected with the mouse where the clipboard fails.
+            yield Static(self.secret, id="secret", markup=False)
+            yield Label("Copied to the clipboard if your terminal allows it. Enter or Escape closes.")
 
     def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = False
         self.app.copy_to_clipboard(self.secret)
-
-    def on_input_submitted(self) -> None:
-        self.dismiss(None)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -23,8 +23,10 @@ def until(iso: str | None, now: datetime) -> str:
     seconds = (datetime.fromisoformat(iso) - now).total_seconds()
     if seconds <= 0:
         return "due"
+    if seconds < 60:
+        return f"in {round(seconds)} s"
     if seconds < 3600:
-        return f"in {max(1, round(seconds / 60))} min"
+        return f"in {round(seconds / 60)} min"
     if seconds < 86400:
         return f"in {round(seconds / 3600)} h"
     return f"in {round(seconds / 86400)} d"

@@ -19,7 +19,7 @@ PLATFORM_NOTE = "Backups are made by the appliance; on the platform the database
 class BackupsScreen(ConsoleScreen):
     """The appliance's backups, newest first."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("n", "backup_now", "Back up now")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("n", "backup_now", "Back up now", show=False)]
     HINT = "n make a backup now · r refresh"
 
     def body(self) -> ComposeResult:

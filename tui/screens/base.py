@@ -25,7 +25,7 @@ Change = Callable[[AdminClient], Any]
 class ConsoleScreen(Screen[None]):
     """A screen that shows what ``fetch`` returns; ``r`` loads it again."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "reload", "Refresh")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "reload", "Refresh", show=False)]
     DEFAULT_CSS = """
     ConsoleScreen .hint { color: $text-muted; height: 1; padding: 0 1; }
     ConsoleScreen .summary { padding: 0 1; height: auto; }
@@ -41,7 +41,7 @@ class ConsoleScreen(Screen[None]):
         yield Header()
         yield from self.body()
         yield Static(self.HINT, classes="hint")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def body(self) -> ComposeResult:
         """Yield the widgets between header and footer."""
@@ -90,8 +90,12 @@ class ConsoleScreen(Screen[None]):
         except ApiError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), title="Not done", severity="error")
             return
-        self.app.call_from_thread(self.app.notify, done(answer), title="Done")
-        self.app.call_from_thread(self.load)
+        self.app.call_from_thread(self._done, done, answer)
+
+    def _done(self, done: Callable[[Any], str], answer: Any) -> None:
+        # In the app's thread: ``done`` may open a dialog (the impersonation token).
+        self.notify(done(answer), title="Done")
+        self.load()
 
 
 def selected_key(table: DataTable[Any]) -> str | None:

@@ -16,7 +16,7 @@ from tui.screens.base import ConsoleScreen, refill, selected_key
 class ErrorsScreen(ConsoleScreen):
     """Failed requests, of every store or of one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("s", "by_store", "By store")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("s", "by_store", "By store", show=False)]
     HINT = "s only this store / all stores · r refresh"
 
     def __init__(self) -> None:

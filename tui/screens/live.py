@@ -21,8 +21,8 @@ FOLLOW_SECONDS = 5
 class LiveScreen(ConsoleScreen):
     """A tail of conversation turns, newest first."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("f", "follow", "Follow")]
-    HINT = "f follow (every 5 s) · r refresh · messages newest first, contact details masked"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f", "follow", "Follow", show=False)]
+    HINT = "f follow (every 5 s)  r refresh  · newest first, contact details masked"
 
     def __init__(self) -> None:
         super().__init__()

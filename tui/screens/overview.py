@@ -17,7 +17,7 @@ PARTS = ("database", "cache", "queue", "storage")
 class OverviewScreen(ConsoleScreen):
     """The platform (or the appliance) at a glance."""
 
-    HINT = "r refresh · Ctrl+P commands · Ctrl+Q quit"
+    HINT = "r refresh  Ctrl+P commands  Ctrl+Q quit"
 
     def body(self) -> ComposeResult:
         yield Static("Loading…", id="overview", classes="summary")

@@ -16,7 +16,7 @@ from tui.screens.base import ConsoleScreen, refill, selected_key
 class QueueScreen(ConsoleScreen):
     """Pending, scheduled and failed background tasks."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("y", "retry", "Retry")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("y", "retry", "Retry", show=False)]
     HINT = "y retry the selected failed task · r refresh"
 
     def body(self) -> ComposeResult:

@@ -20,20 +20,20 @@ class TenantsScreen(ConsoleScreen):
     """Every store, searchable by name or slug."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search"),
-        Binding("p", "pause", "Pause/activate"),
-        Binding("m", "maintenance", "Maintenance"),
-        Binding("k", "rotate_key", "Rotate key"),
-        Binding("i", "impersonate", "Impersonate"),
+        Binding("slash", "search", "Search", show=False),
+        Binding("p", "pause", "Pause/activate", show=False),
+        Binding("m", "maintenance", "Maintenance", show=False),
+        Binding("k", "rotate_key", "Rotate key", show=False),
+        Binding("i", "impersonate", "Impersonate", show=False),
     ]
-    HINT = "/ search · p pause/activate · m maintenance · k new widget key · i impersonate · r refresh"
+    HINT = "/ search  p pause/activate  m maintenance  k new key  i impersonate  r refresh"
 
     def __init__(self) -> None:
         super().__init__()
         self.stores: list[dict[str, Any]] = []
 
     def body(self) -> ComposeResult:
-        yield Input(placeholder="search by name or slug (/)", id="search")
+        yield Input(placeholder="/ search by name or slug", id="search", compact=True)
         table: DataTable[str] = DataTable(id="tenants", cursor_type="row", zebra_stripes=True)
         table.add_columns("slug", "name", "status", "plan", "maint.", "conv. 30d", "leads 30d")
         yield table
