@@ -40,7 +40,18 @@ def make_scheduler(rt: Runtime) -> BackgroundScheduler:
     for name, seconds in JOBS:
         first = _first_run(seconds)
         scheduler.add_job(enqueue_once, "interval", seconds=seconds, args=(rt, name, seconds), id=name, **first)
+    _add_nightly_backup(scheduler, rt)
     return scheduler
+
+
+def _add_nightly_backup(scheduler: BackgroundScheduler, rt: Runtime) -> None:
+    # Appliance only: the platform's data is in PostgreSQL (PITR) and Redis (AOF). It runs at
+    # EBANISTA_BACKUP_HOUR and shortly after start; the task skips when a recent backup exists.
+    settings = rt.settings
+    if settings.is_platform or settings.backup_schedule != "on":
+        return
+    name, first = "take_nightly_backup", _first_run(DAILY)
+    scheduler.add_job(enqueue_once, "cron", hour=settings.backup_hour, args=(rt, name, 3600), id=name, **first)
 
 
 def _first_run(seconds: int) -> dict[str, datetime]:

@@ -9,6 +9,7 @@ from flask_openapi3 import APIBlueprint, OpenAPI
 
 from appliance.errors import BadRequest, Invalid, UnsupportedMediaType
 from appliance.web.api import admin, agenda, analytics, channels, chat, config, flows, health, leads, privacy, widget
+from appliance.web.api import backups as backups_api  # issue 24, apart for easy merges
 from appliance.web.cors import init_cors
 from appliance.web.errors import wants_json
 
@@ -23,6 +24,7 @@ def register_api(app: OpenAPI) -> None:
     api = APIBlueprint("v1", __name__, url_prefix="/v1")
     for resource in (health, widget, chat, flows, config, agenda, admin, leads, analytics, privacy, channels):
         api.register_api(resource.api)
+    api.register_api(backups_api.api)
     app.register_api(api)
     init_cors(app)
     app.before_request(admin.guard_admin_surface)  # before body checks: they would disclose routes
