@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_EXECUTED
+from apscheduler.schedulers.background import BackgroundScheduler
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
@@ -24,6 +27,19 @@ def console_test_always_fails(_rt: Runtime, lead_id: str) -> None:
     before the app is built)."""
     ATTEMPTS.append(lead_id)
     raise RuntimeError("this task always fails")
+
+
+def run_now(scheduler: BackgroundScheduler, job_id: str) -> None:
+    """Start ``scheduler`` with ``job_id`` due now, wait until that run is reported, and stop it."""
+    done = threading.Event()
+    scheduler.add_listener(lambda event: event.job_id == job_id and done.set(), EVENT_JOB_EXECUTED)
+    scheduler.start(paused=True)
+    try:
+        scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))
+        scheduler.resume()
+        assert done.wait(10), f"{job_id} did not run"
+    finally:
+        scheduler.shutdown(wait=True)
 
 
 SIZE = (80, 24)

@@ -9,10 +9,10 @@ from textual.pilot import Pilot
 
 from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime
-from appliance.jobs.scheduler import enqueue_once, make_scheduler
+from appliance.jobs.scheduler import make_scheduler
 from appliance.operator.telemetry import Failure, record_failure
 from tests.backends import PLATFORM
-from tests.console import ATTEMPTS, console_of, notices, press, rows_of, run_console, text_of
+from tests.console import ATTEMPTS, console_of, notices, press, rows_of, run_console, run_now, text_of
 from tests.livesite import Site
 from tests.operators import audits, platform_token
 from tests.visitors import Visitor
@@ -165,8 +165,7 @@ def test_the_queue_screen_lists_a_failed_task_and_retries_it(site: Site, rt: Run
 
 
 def test_the_jobs_screen_shows_when_each_job_runs_next(site: Site, rt: Runtime) -> None:
-    make_scheduler(rt)
-    enqueue_once(rt, "forget_stale_throttles", 3600)
+    run_now(make_scheduler(rt), "forget_stale_throttles")
 
     async def script(pilot: Pilot[None]) -> None:
         await press(pilot, "j")

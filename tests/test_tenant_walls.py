@@ -185,6 +185,9 @@ PLATFORM = {
     ("PUT", "/v1/admin/tenants/<tenant_id>/maintenance"),
     ("DELETE", "/v1/admin/tenants/<tenant_id>/purge"),
     ("POST", "/v1/admin/tenants/<tenant_id>/widget-key/rotate"),
+    # The appliance's backups (issue 24).
+    ("GET", "/v1/admin/backups"),
+    ("POST", "/v1/admin/backups"),
 }
 
 

@@ -65,6 +65,12 @@ class Settings(BaseModel):
     ai_api_key: str | None = Field(default=None, repr=False)
     # JSON {"<model>": {"input_eur_per_mtok": x, "output_eur_per_mtok": y}} over the built-in table.
     ai_prices: str | None = None
+    # Backups (appliance): where archives go (default <data dir>/backups), how many to keep, and
+    # the nightly schedule (the hour is UTC; a PC switched off at night catches up after start).
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1, le=365)
+    backup_schedule: Literal["on", "off"] = "on"
+    backup_hour: int = Field(default=3, ge=0, le=23)
 
     @field_validator("mode", "log_level", "log_format", "rate_limits", mode="before")
     @classmethod

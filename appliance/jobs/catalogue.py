@@ -12,6 +12,7 @@ from appliance.accounts import invitation_mail, lockout_mail, throttle
 from appliance.agenda import reminders
 from appliance.ai import alerts as ai_alerts
 from appliance.ai import proposal as ai_proposal
+from appliance.backups import nightly as nightly_backup
 from appliance.channels import whatsapp as whatsapp_channel
 from appliance.conversations import sessions
 from appliance.infra import idempotency
@@ -36,6 +37,7 @@ DECLARING_MODULES = (
     whatsapp_outbox,
     whatsapp_reminders,
     whatsapp_webhook,
+    nightly_backup,
 )
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import structlog
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+from apscheduler.job import Job
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from appliance.infra.runtime import Runtime
@@ -41,9 +44,42 @@ def make_scheduler(rt: Runtime) -> BackgroundScheduler:
     for name, seconds in JOBS:
         first = _first_run(seconds)
         scheduler.add_job(enqueue_once, "interval", seconds=seconds, args=(rt, name, seconds), id=name, **first)
-        start = first.get("next_run_time")
-        note_job(rt.cache, name, seconds, start.timestamp() if start else time.time() + seconds)
+    _add_nightly_backup(scheduler, rt)
+    _report_to_the_board(scheduler, rt)
     return scheduler
+
+
+def _report_to_the_board(scheduler: BackgroundScheduler, rt: Runtime) -> None:
+    # The console reads each job's last and next run from the shared cache (infra.schedule_board):
+    # their first runs now, and after each run the next one the trigger computes.
+    now = datetime.now(UTC)
+    for job in scheduler.get_jobs():
+        first = getattr(job, "next_run_time", None) or job.trigger.get_next_fire_time(None, now)
+        note_job(rt.cache, job.id, _every(job), first.timestamp())
+    scheduler.add_listener(partial(report_run, scheduler, rt), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+
+
+def report_run(scheduler: BackgroundScheduler, rt: Runtime, event: JobExecutionEvent) -> None:
+    """Note a job's run and its next one on the schedule board (an APScheduler listener)."""
+    job = scheduler.get_job(event.job_id)
+    if job is not None and job.next_run_time is not None:
+        last = event.scheduled_run_time.timestamp()
+        note_job(rt.cache, job.id, _every(job), job.next_run_time.timestamp(), last_run=last)
+
+
+def _every(job: Job) -> int:
+    # Interval triggers have one; the nightly backup's cron trigger runs once a day.
+    return int(getattr(job.trigger, "interval", timedelta(seconds=DAILY)).total_seconds())
+
+
+def _add_nightly_backup(scheduler: BackgroundScheduler, rt: Runtime) -> None:
+    # Appliance only: the platform's data is in PostgreSQL (PITR) and Redis (AOF). It runs at
+    # EBANISTA_BACKUP_HOUR and shortly after start; the task skips when a recent backup exists.
+    settings = rt.settings
+    if settings.is_platform or settings.backup_schedule != "on":
+        return
+    name, first = "take_nightly_backup", _first_run(DAILY)
+    scheduler.add_job(enqueue_once, "cron", hour=settings.backup_hour, args=(rt, name, 3600), id=name, **first)
 
 
 def _first_run(seconds: int) -> dict[str, datetime]:
@@ -62,8 +98,5 @@ def enqueue_once(rt: Runtime, name: str, interval: int) -> bool:
         return False
     if not rt.queue.enqueue(name):
         return False
-    # The console shows each job's last and next run, whichever node enqueued it.
-    now = time.time()
-    note_job(rt.cache, name, interval, next_run=now + interval, last_run=now)
     log.info("job_enqueued", job=name)
     return True

@@ -8,20 +8,9 @@ from flask import request
 from flask_openapi3 import APIBlueprint, OpenAPI
 
 from appliance.errors import BadRequest, Invalid, UnsupportedMediaType
-from appliance.web.api import (
-    admin,
-    admin_console,
-    agenda,
-    analytics,
-    channels,
-    chat,
-    config,
-    flows,
-    health,
-    leads,
-    privacy,
-    widget,
-)
+from appliance.web.api import admin, agenda, analytics, channels, chat, config, flows, health, leads, privacy, widget
+from appliance.web.api import admin_console as console_api  # issue 21, apart for easy merges
+from appliance.web.api import backups as backups_api  # issue 24, apart for easy merges
 from appliance.web.cors import init_cors
 from appliance.web.errors import wants_json
 
@@ -34,21 +23,10 @@ RAW_BODY_PATHS = ("/v1/channels/whatsapp/webhook",)
 def register_api(app: OpenAPI) -> None:
     """Attach every /v1 resource to ``app``."""
     api = APIBlueprint("v1", __name__, url_prefix="/v1")
-    for resource in (
-        health,
-        widget,
-        chat,
-        flows,
-        config,
-        agenda,
-        admin,
-        admin_console,
-        leads,
-        analytics,
-        privacy,
-        channels,
-    ):
+    for resource in (health, widget, chat, flows, config, agenda, admin, leads, analytics, privacy, channels):
         api.register_api(resource.api)
+    api.register_api(console_api.api)
+    api.register_api(backups_api.api)
     app.register_api(api)
     init_cors(app)
     app.before_request(admin.guard_admin_surface)  # before body checks: they would disclose routes
