@@ -230,3 +230,19 @@ def test_an_unreachable_server_is_said_in_words() -> None:
         assert notices(pilot)[0].startswith("Cannot reach http://127.0.0.1:9")
 
     run_console(console_of("http://127.0.0.1:9", "eba_x"), script)
+
+
+def test_the_backups_screen_lists_backups_and_makes_one_after_asking(site: Site, rt: Runtime) -> None:
+    async def script(pilot: Pilot[None]) -> None:
+        await press(pilot, "b")
+        assert "Copies 0" in text_of(pilot, "#backups-summary")
+        await press(pilot, "n", "n")
+        assert rows_of(pilot) == []
+        await press(pilot, "n", "y")
+        [row] = rows_of(pilot)
+        assert row[1].startswith("ebanista-")
+        assert row[2].endswith("B")
+        assert "Copies 1" in text_of(pilot, "#backups-summary")
+        assert notices(pilot)[-1].startswith(f"Backup {row[1]} made")
+
+    run_console(operator(site), script)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -39,9 +38,8 @@ class BackupsScreen(ConsoleScreen):
 
     def show(self, data: Any) -> None:
         schedule = data.get("schedule")
-        note = (
-            data.get("note") or f"[b]Schedule[/b] {plain(_schedule(schedule))}   [b]copies[/b] {len(data['backups'])}"
-        )
+        copies = f"[b]Copies[/b] {len(data['backups'])}"
+        note = data.get("note") or f"[b]Schedule[/b] {plain(_schedule(schedule))}\n{copies}"
         self.query_one("#backups-summary", Static).update(note)
         rows = [
             (b["name"], (when(b["created_at"]), b["name"], size(b["size_bytes"]), (b.get("sha256") or "")[:12]))
@@ -57,9 +55,7 @@ class BackupsScreen(ConsoleScreen):
         )
 
 
-def _schedule(schedule: Any) -> str:
-    if not schedule:
-        return "none"
-    if isinstance(schedule, dict):
-        return ", ".join(f"{k} {v}" for k, v in schedule.items())
-    return json.dumps(schedule)
+def _schedule(schedule: dict[str, Any] | None) -> str:
+    if not schedule or not schedule.get("enabled"):
+        return "nightly backups off"
+    return f"nightly, the last {schedule['keep']} kept, next {when(schedule.get('next_run'))} UTC"
