@@ -60,11 +60,16 @@ class ConsoleApp(App[None]):
     MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = {place.mode: place.screen for place in PLACES}
     BINDINGS: ClassVar[list[BindingType]] = [Binding(p.key, f"show('{p.mode}')", p.title) for p in PLACES]
 
-    def __init__(self, client: AdminClient, *, clock: Callable[[], datetime] = utc_now, notice: str = "") -> None:
+    def __init__(
+        self, client: AdminClient, *, clock: Callable[[], datetime] = utc_now, notice: str = "", light: bool = False
+    ) -> None:
         super().__init__()
         self.client = client
         self.clock = clock
         self.notice = notice
+        # Textual paints every cell from its theme, so the screens read the same on a light or a dark
+        # terminal; --light is for people who prefer a light console all the same.
+        self.theme = "textual-light" if light else "textual-dark"
 
     def on_mount(self) -> None:
         self.sub_title = self.client.base_url
@@ -82,6 +87,6 @@ class ConsoleApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
-def run_console(url: str, token: str, notice: str = "") -> None:
+def run_console(url: str, token: str, notice: str = "", light: bool = False) -> None:
     """Run the console against the server at ``url`` with ``token`` until the operator quits."""
-    ConsoleApp(AdminClient(url, token), notice=notice).run()
+    ConsoleApp(AdminClient(url, token), notice=notice, light=light).run()

@@ -56,6 +56,18 @@ def state(value: str) -> str:
     return f"[{colour}]{escape(value)}[/]"
 
 
+def clock_time(iso: str) -> str:
+    """Return an ISO time as "20:15:07" in UTC (for the live tail, where everything is recent)."""
+    moment = datetime.fromisoformat(iso)
+    return moment.astimezone(UTC).strftime("%H:%M:%S")
+
+
+def clip(text: str, width: int) -> str:
+    """Return ``text`` on one line, cut to ``width`` characters with an ellipsis when longer."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
 def plain(text: object) -> str:
     """Return any value as text safe to put in markup."""
     return escape(str(text))

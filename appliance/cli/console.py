@@ -15,8 +15,9 @@ from appliance.infra.runtime import runtime_of
     envvar="EBANISTA_CONSOLE_TOKEN",
     help="A platform api token (SUPER_ADMIN, or INTERNAL to only read); also EBANISTA_CONSOLE_TOKEN.",
 )
+@click.option("--light", is_flag=True, help="Light colours instead of dark.")
 @reports_errors
-def console(url: str, token: str | None) -> None:
+def console(url: str, token: str | None, light: bool) -> None:
     """Open the operator's terminal console on the server at --url."""
     notice = ""
     if not token:
@@ -24,7 +25,7 @@ def console(url: str, token: str | None) -> None:
         notice = "No token given: using a console token made here, valid for one hour (audited)."
     from tui.app import run_console
 
-    run_console(url, token, notice)
+    run_console(url, token, notice, light)
 
 
 def _local_token() -> str:

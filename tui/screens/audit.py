@@ -8,8 +8,11 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from tui.client import AdminClient
-from tui.format import when
+from tui.format import clip, when
 from tui.screens.base import ConsoleScreen, refill
+
+# So that a row fits in 80 columns; the full actor is in /admin's audit log.
+WHO_WIDTH = 22
 
 
 class AuditScreen(ConsoleScreen):
@@ -34,4 +37,4 @@ class AuditScreen(ConsoleScreen):
 
 def _who(actor: dict[str, Any]) -> str:
     label = actor.get("label") or actor.get("user_id") or "—"
-    return f"{label} (impersonating)" if actor.get("impersonated") else label
+    return clip(f"{label} (impersonating)" if actor.get("impersonated") else label, WHO_WIDTH)

@@ -1,6 +1,7 @@
 """l — live conversations: the latest turns across stores, contact details masked by the server.
 
-Each read is audited (it shows what visitors say), so the tail follows only when asked: f."""
+The table shows one line per message; the highlighted one is shown whole below it. Each read is
+audited (it shows what visitors say), so the tail follows only when asked: f."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from tui.client import AdminClient
-from tui.format import when
+from tui.format import clip, clock_time, plain, when
 from tui.screens.base import ConsoleScreen, refill
 
 FOLLOW_SECONDS = 5
+TEXT_WIDTH = 44
 
 
 class LiveScreen(ConsoleScreen):
@@ -23,22 +25,38 @@ class LiveScreen(ConsoleScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f", "follow", "Follow", show=False)]
     HINT = "f follow (every 5 s)  r refresh  · newest first, contact details masked"
+    DEFAULT_CSS = """
+    LiveScreen #turn { height: 5; padding: 0 1; border-top: solid $primary; }
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.timer: Timer | None = None
+        self.turns: dict[str, dict[str, Any]] = {}
 
     def body(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="live", cursor_type="row")
-        table.add_columns("time (UTC)", "store", "who", "text")
+        table.add_columns("UTC", "store", "who", "text")
         yield table
+        yield Static("", id="turn")
 
     def fetch(self, client: AdminClient) -> Any:
         return client.get("/admin/live", limit=100)["items"]
 
     def show(self, data: Any) -> None:
-        rows = [(m["id"], (when(m["created_at"]), m["tenant"], m["role"], _line(m["text"]))) for m in data]
+        self.turns = {m["id"]: m for m in data}
+        rows = [
+            (m["id"], (clock_time(m["created_at"]), m["tenant"], m["role"], clip(m["text"], TEXT_WIDTH))) for m in data
+        ]
         refill(self.query_one(DataTable), rows)
+        if not data:
+            self.query_one("#turn", Static).update("No conversation turns yet.")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        turn = self.turns.get(event.row_key.value or "")
+        if turn is not None:
+            where = f"{turn['tenant']} · {turn['session_id']} · {when(turn['created_at'])}"
+            self.query_one("#turn", Static).update(f"[dim]{plain(where)}[/dim]\n{plain(turn['text'])}")
 
     def action_follow(self) -> None:
         if self.timer is None:
@@ -53,7 +71,3 @@ class LiveScreen(ConsoleScreen):
         if self.timer is not None:
             self.timer.stop()
             self.timer = None
-
-
-def _line(text: str) -> str:
-    return " ".join(text.split())[:200]

@@ -11,9 +11,12 @@ from textual.widgets import DataTable, Input
 
 from tui.client import AdminClient
 from tui.dialogs import AskText, ShowSecret
+from tui.format import clip
 from tui.screens.base import ConsoleScreen, refill, selected_key
 
 MAX_PAGES = 10
+# Wide enough for most names, narrow enough that the row fits in 80 columns.
+NAME_WIDTH = 24
 
 
 class TenantsScreen(ConsoleScreen):
@@ -35,7 +38,7 @@ class TenantsScreen(ConsoleScreen):
     def body(self) -> ComposeResult:
         yield Input(placeholder="/ search by name or slug", id="search", compact=True)
         table: DataTable[str] = DataTable(id="tenants", cursor_type="row", zebra_stripes=True)
-        table.add_columns("slug", "name", "status", "plan", "maint.", "conv. 30d", "leads 30d")
+        table.add_columns("slug", "name", "status", "plan", "maint", "conv 30d", "leads 30d")
         yield table
 
     def on_mount(self) -> None:
@@ -136,7 +139,7 @@ def _row(store: dict[str, Any]) -> tuple[Any, ...]:
     usage = store.get("usage") or {}
     return (
         store["slug"],
-        store["name"],
+        clip(store["name"], NAME_WIDTH),
         store["status"],
         store["plan"],
         "on" if store["maintenance"].get("enabled") else "",
