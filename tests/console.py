@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from appliance.infra.runtime import Runtime
+from appliance.infra.task_failures import FAILED_KEY
 from appliance.jobs.registry import task
 from tui.app import ConsoleApp
 from tui.client import AdminClient
@@ -27,6 +28,13 @@ def console_test_always_fails(_rt: Runtime, lead_id: str) -> None:
     before the app is built)."""
     ATTEMPTS.append(lead_id)
     raise RuntimeError("this task always fails")
+
+
+def fail_a_task(rt: Runtime, lead_id: str) -> None:
+    """Start from an empty failed list (the test queue outlives each test), then fail one task."""
+    rt.queue.huey.delete(FAILED_KEY)
+    ATTEMPTS.clear()
+    rt.queue.enqueue("console_test_always_fails", lead_id)
 
 
 def run_now(scheduler: BackgroundScheduler, job_id: str) -> None:

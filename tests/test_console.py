@@ -12,7 +12,7 @@ from appliance.infra.runtime import Runtime
 from appliance.jobs.scheduler import make_scheduler
 from appliance.operator.telemetry import Failure, record_failure
 from tests.backends import PLATFORM
-from tests.console import ATTEMPTS, console_of, notices, press, rows_of, run_console, run_now, text_of
+from tests.console import ATTEMPTS, console_of, fail_a_task, notices, press, rows_of, run_console, run_now, text_of
 from tests.livesite import Site
 from tests.operators import audits, platform_token
 from tests.visitors import Visitor
@@ -62,7 +62,7 @@ def test_each_screen_has_its_key_in_the_footer_and_in_the_command_palette(site: 
 def test_the_tenants_screen_lists_and_searches_the_stores(site: Site) -> None:
     async def script(pilot: Pilot[None]) -> None:
         await press(pilot, "t")
-        assert rows_of(pilot)[0][:4] == ["demo", "Estudi Roure · Cuines i Armaris", "active", "pro"]
+        assert rows_of(pilot)[0][:4] == ["demo", "Estudi Roure · Cuines i…", "active", "pro"]
         await press(pilot, "slash", "x", "y", "z")
         assert rows_of(pilot) == []
         await press(pilot, "backspace", "backspace", "backspace", "r", "o", "u")
@@ -149,8 +149,7 @@ def test_the_live_screen_tails_turns_with_contact_details_masked(site: Site, cli
 
 
 def test_the_queue_screen_lists_a_failed_task_and_retries_it(site: Site, rt: Runtime) -> None:
-    ATTEMPTS.clear()
-    rt.queue.enqueue("console_test_always_fails", "l_01CONSOLETEST01")
+    fail_a_task(rt, "l_01CONSOLETEST01")
 
     async def script(pilot: Pilot[None]) -> None:
         await press(pilot, "q")

@@ -14,7 +14,7 @@ from appliance.jobs.scheduler import make_scheduler
 from appliance.operator.console_tokens import mint_console_token
 from appliance.tenants.directory import forget
 from tests.conftest import Cast
-from tests.console import ATTEMPTS, run_now
+from tests.console import ATTEMPTS, fail_a_task, run_now
 from tests.operators import audits, auth, platform_token
 from tests.visitors import ORIGIN, Visitor
 
@@ -31,8 +31,7 @@ def test_it_hides_the_console_reads_from_store_tokens(client: FlaskClient, cast:
 
 
 def test_it_lists_a_failed_task_and_queues_it_again_on_retry(client: FlaskClient, rt: Runtime, root: str) -> None:
-    ATTEMPTS.clear()
-    rt.queue.enqueue("console_test_always_fails", "l_01TESTLEAD0001")
+    fail_a_task(rt, "l_01TESTLEAD0001")
 
     queue = client.get("/v1/admin/queue", headers=auth(root)).get_json()
     assert {"pending", "scheduled", "waiting"} <= set(queue)

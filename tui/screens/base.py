@@ -32,6 +32,7 @@ class ConsoleScreen(Screen[None]):
     ConsoleScreen DataTable { height: 1fr; }
     """
     HINT = ""
+    in_dialog = False
 
     @property
     def console(self) -> ConsoleApp:
@@ -48,7 +49,17 @@ class ConsoleScreen(Screen[None]):
         yield from ()
 
     def on_screen_resume(self) -> None:
+        # Back from a dialog the data has not changed (a change reloads when it is done); back from
+        # another screen it may have.
+        if self.in_dialog:
+            self.in_dialog = False
+            return
         self.load()
+
+    def ask(self, dialog: Screen[Any], answered: Callable[[Any], None] | None = None) -> None:
+        """Open ``dialog`` over this screen and pass its answer to ``answered``."""
+        self.in_dialog = True
+        self.app.push_screen(dialog, answered)
 
     def action_reload(self) -> None:
         self.load()
@@ -80,7 +91,7 @@ class ConsoleScreen(Screen[None]):
             if yes:
                 self.change(change, done)
 
-        self.app.push_screen(Confirm(question), answered)
+        self.ask(Confirm(question), answered)
 
     @work(thread=True, group="change")
     def change(self, change: Change, done: Callable[[Any], str]) -> None:

@@ -110,9 +110,7 @@ class TenantsScreen(ConsoleScreen):
                     lambda _: f"{store['slug']} is in maintenance.",
                 )
 
-        self.app.push_screen(
-            AskText(f"Maintenance of {store['slug']}: the message visitors see", "Back soon"), with_message
-        )
+        self.ask(AskText(f"Maintenance of {store['slug']}: the message visitors see", "Back soon"), with_message)
 
     def action_rotate_key(self) -> None:
         if store := self.selected():
@@ -131,7 +129,7 @@ class TenantsScreen(ConsoleScreen):
             )
 
     def _show_token(self, slug: str, token: str) -> str:
-        self.app.push_screen(ShowSecret(f"Token acting as {slug}'s owner (15 minutes):", token))
+        self.ask(ShowSecret(f"Token acting as {slug}'s owner (15 minutes):", token))
         return f"Impersonating {slug}: token copied."
 
 
