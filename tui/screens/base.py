@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,10 +16,14 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tui.client import AdminClient, ApiError
 from tui.dialogs import Confirm
 
-if TYPE_CHECKING:
-    from tui.app import ConsoleApp
-
 Change = Callable[[AdminClient], Any]
+
+
+class Console(Protocol):
+    """What the screens need of the app (tui.app.ConsoleApp), named here so that no import goes back up."""
+
+    client: AdminClient
+    clock: Callable[[], datetime]
 
 
 class ConsoleScreen(Screen[None]):
@@ -35,8 +39,8 @@ class ConsoleScreen(Screen[None]):
     in_dialog = False
 
     @property
-    def console(self) -> ConsoleApp:
-        return cast("ConsoleApp", self.app)
+    def console(self) -> Console:
+        return cast(Console, self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
