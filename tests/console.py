@@ -30,11 +30,12 @@ def console_test_always_fails(_rt: Runtime, lead_id: str) -> None:
     raise RuntimeError("this task always fails")
 
 
-def fail_a_task(rt: Runtime, lead_id: str) -> None:
-    """Start from an empty failed list (the test queue outlives each test), then fail one task."""
+def fail_a_task(rt: Runtime, lead_id: str, retries: int = 0) -> None:
+    """Start from an empty failed list (the test queue outlives each test), then fail one task
+    that huey retries ``retries`` more times (none: it has failed for good)."""
     rt.queue.huey.delete(FAILED_KEY)
     ATTEMPTS.clear()
-    rt.queue.enqueue("console_test_always_fails", lead_id)
+    rt.queue.enqueue("console_test_always_fails", lead_id, retries=retries)
 
 
 def run_now(scheduler: BackgroundScheduler, job_id: str) -> None:

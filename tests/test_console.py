@@ -154,7 +154,7 @@ def test_the_queue_screen_lists_a_failed_task_and_retries_it(site: Site, rt: Run
     async def script(pilot: Pilot[None]) -> None:
         await press(pilot, "q")
         assert "failed 1" in text_of(pilot, "#queue-summary")
-        assert rows_of(pilot)[0][1:] == ["console_test_always_fails", "RuntimeError", "2"]
+        assert rows_of(pilot)[0][1:] == ["console_test_always_fails", "RuntimeError", "0"]
         await press(pilot, "y", "y")
         assert "console_test_always_fails queued again." in notices(pilot)
 

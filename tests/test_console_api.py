@@ -37,7 +37,7 @@ def test_it_lists_a_failed_task_and_queues_it_again_on_retry(client: FlaskClient
     assert {"pending", "scheduled", "waiting"} <= set(queue)
     [failed] = [f for f in queue["failed"] if f["task"] == "console_test_always_fails"]
     assert failed["error"] == "RuntimeError"
-    assert failed["retries_left"] == 2
+    assert failed["retries_left"] == 0
     assert failed["arguments"] == 1
     assert "l_01TESTLEAD0001" not in str(queue)  # arguments are counted, never shown
 
@@ -47,6 +47,17 @@ def test_it_lists_a_failed_task_and_queues_it_again_on_retry(client: FlaskClient
     assert ATTEMPTS == ["l_01TESTLEAD0001", "l_01TESTLEAD0001"]
     assert audits(rt, "console.task_retried")[0]["target_id"] == failed["id"]
     assert audits(rt, "console.queue_read")
+
+
+def test_a_task_the_queue_still_retries_is_not_queued_twice(client: FlaskClient, rt: Runtime, root: str) -> None:
+    fail_a_task(rt, "l_01TESTLEAD0002", retries=2)
+    [failed] = client.get("/v1/admin/queue", headers=auth(root)).get_json()["failed"]
+    assert failed["retries_left"] == 2
+
+    response = client.post(f"/v1/admin/queue/failed/{failed['id']}/retry", headers=auth(root))
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "still_retrying"
+    assert ATTEMPTS == ["l_01TESTLEAD0002"]
 
 
 def test_retrying_an_unknown_task_is_404(client: FlaskClient, root: str) -> None:

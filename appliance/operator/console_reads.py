@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from appliance.conversations.records import masked_messages
-from appliance.errors import NotFound
+from appliance.errors import Conflict, NotFound
 from appliance.infra.audit import record
 from appliance.infra.db import ChatSession, Message, Tenant
 from appliance.infra.observability import mask_text
@@ -45,10 +45,17 @@ def _failure_json(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def retry_failed(rt: Runtime, task_id: str) -> dict[str, Any]:
-    """Queue a failed task again with its arguments and drop it from the failed list; return it."""
-    entry = take_failure(rt.queue.huey, task_id)
+    """Queue a failed task again with its arguments and drop it from the failed list; return it.
+
+    A task huey will still retry by itself is refused (409 ``still_retrying``): queued twice, it
+    would run twice."""
+    entry = next((e for e in failed_tasks(rt.queue.huey) if e["id"] == task_id), None)
     if entry is None:
         raise NotFound("There is no failed task with that id.")
+    if entry["retries_left"] > 0:
+        raise Conflict("The queue retries this task by itself; wait for its last attempt.", code="still_retrying")
+    if take_failure(rt.queue.huey, task_id) is None:
+        raise NotFound("There is no failed task with that id.")  # another operator retried it meanwhile
     queued = rt.queue.enqueue(entry["task"], *entry["args"], **entry["kwargs"])
     _audit(rt, "console.task_retried", {"task": entry["task"], "queued": queued}, target=("task", task_id))
     return {"id": task_id, "task": entry["task"], "queued": queued}
