@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.backends import PLATFORM
-from tests.console import SIZE, settle
+from tests.console import SIZE, run_console, settle, text_of
 from tui.app import ConsoleApp
+from tui.client import ApiError
 
 pytestmark = pytest.mark.skipif(PLATFORM, reason="recorded answers, no server: the backend does not matter")
 HERE = Path(__file__).parent / "snapshots" / "console"
@@ -73,3 +75,23 @@ def compare(found: str, name: str, tmp_path: Path) -> None:
     if found != expected.read_text(encoding="utf-8"):
         (tmp_path / f"{name}.svg").write_text(found, encoding="utf-8")
         pytest.fail(f"{name} differs from {expected}; this run's screen is {tmp_path / f'{name}.svg'}")
+
+
+class DatabaseDownClient(RecordedClient):
+    """Answers as a server whose database is down: the admin API fails, /v1/health says 503 and why."""
+
+    def get(self, path: str, **_query: Any) -> Any:
+        raise ApiError("internal_error", "Something went wrong on our side.", 500)
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "down", "checks": {"database": "down", "cache": "ok", "queue": "ok", "storage": "ok"}}
+
+
+def test_the_overview_still_says_which_part_is_down_when_the_server_cannot_count() -> None:
+    async def script(pilot: Pilot[None]) -> None:
+        shown = text_of(pilot, "#overview")
+        assert "Health  down" in shown
+        assert "database down   cache ok" in shown
+        assert "No numbers: Something went wrong on our side. (internal_error)" in shown
+
+    run_console(DatabaseDownClient(), script)

@@ -20,11 +20,12 @@ TIMEOUT_SECONDS = 10
 class ApiError(Exception):
     """The server refused a call (its error code and message) or could not be reached."""
 
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+    def __init__(self, code: str, message: str, status: int | None = None, body: Any = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
+        self.body = body
 
     def __str__(self) -> str:
         return f"{self.message} ({self.code})"
@@ -42,6 +43,15 @@ class AdminClient:
         args = {k: v for k, v in query.items() if v is not None}
         suffix = f"?{urllib.parse.urlencode(args)}" if args else ""
         return self._call("GET", path + suffix)
+
+    def health(self) -> dict[str, Any]:
+        """Return the public health report; with the database down the server answers 503 with it."""
+        try:
+            return self._call("GET", "/health")
+        except ApiError as exc:
+            if isinstance(exc.body, dict) and "checks" in exc.body:
+                return exc.body
+            raise
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
         """POST ``body`` as JSON to ``path``."""
@@ -76,11 +86,12 @@ class AdminClient:
 
 def _envelope_error(exc: urllib.error.HTTPError) -> ApiError:
     try:
-        error = json.loads(exc.read() or b"{}").get("error") or {}
+        body = json.loads(exc.read() or b"{}")
+        error = body.get("error") or {}
     except (ValueError, AttributeError):
-        error = {}
+        body, error = None, {}
     message = error.get("message") or f"The server answered {exc.code}."
     if exc.code == 404 and error.get("code") in (None, "not_found") and "nothing at this address" in message:
         # The admin surface is not disclosed to the wrong token: say what that means here.
         message = "This token is not a platform operator's token (or the address is wrong)."
-    return ApiError(error.get("code") or f"http_{exc.code}", message, exc.code)
+    return ApiError(error.get("code") or f"http_{exc.code}", message, exc.code, body)

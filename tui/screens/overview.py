@@ -7,7 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from tui.client import AdminClient
+from tui.client import AdminClient, ApiError
 from tui.format import plain, state
 from tui.screens.base import ConsoleScreen
 
@@ -23,7 +23,13 @@ class OverviewScreen(ConsoleScreen):
         yield Static("Loading…", id="overview", classes="summary")
 
     def fetch(self, client: AdminClient) -> Any:
-        return client.get("/admin/overview")
+        try:
+            return client.get("/admin/overview")
+        except ApiError as exc:
+            # A server that fails (its database down, say) still says which part is down.
+            if exc.status is None or exc.status < 500:
+                raise
+            return {"health_only": client.health()["checks"], "problem": str(exc)}
 
     def show(self, data: Any) -> None:
         self.query_one("#overview", Static).update(render_overview(data, self.now().strftime("%H:%M:%S UTC")))
@@ -31,6 +37,8 @@ class OverviewScreen(ConsoleScreen):
 
 def render_overview(data: dict[str, Any], at: str) -> str:
     """Return the overview as markup lines."""
+    if "health_only" in data:
+        return render_health_only(data["health_only"], data["problem"], at)
     health = data["health"]
     errors = data["error_rate"]
     stores = data["tenants"]
@@ -51,6 +59,19 @@ def render_overview(data: dict[str, Any], at: str) -> str:
         f" {stores.get('maintenance', 0)} in maintenance",
         "",
         f"[b]AI spend this month[/b]  {plain(format(data['ai_spend_month_eur'], '.2f'))} €",
+        "",
+        f"[dim]as of {at}[/dim]",
+    ]
+    return "\n".join(lines)
+
+
+def render_health_only(checks: dict[str, str], problem: str, at: str) -> str:
+    """Return what the public health report says when the server cannot give its numbers."""
+    lines = [
+        f"[b]Health[/b]  {state('down' if checks.get('database') != 'ok' else 'degraded')}",
+        "  " + "   ".join(f"{part} {state(checks.get(part, 'down'))}" for part in PARTS),
+        "",
+        f"[b]No numbers[/b]: {plain(problem)}",
         "",
         f"[dim]as of {at}[/dim]",
     ]
