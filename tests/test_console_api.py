@@ -107,6 +107,8 @@ def test_the_live_tail_shows_turns_across_stores_with_contact_details_masked(
     assert "***" in said["text"]
     assert items[0]["created_at"] >= items[-1]["created_at"]  # newest first
     assert client.get(f"/v1/admin/live?tenant_id={cast.tenant_b.id}", headers=auth(root)).get_json()["items"] == []
+    gone = client.get("/v1/admin/live?tenant_id=t_01purgedlongago0000000000", headers=auth(root))
+    assert (gone.status_code, gone.get_json()) == (200, {"items": []})
     assert audits(rt, "console.live_read")
 
 

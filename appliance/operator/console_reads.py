@@ -88,7 +88,9 @@ def live_turns(rt: Runtime, *, tenant_id: str | None = None, limit: int = 50) ->
     with rt.transaction() as db:
         rows = db.execute(query).all()
         items = [_turn_json(message, variables or {}, slug) for message, variables, slug in rows]
-        record(db, "console.live_read", tenant_id=tenant_id, details={"messages": len(items)})
+        # The filter goes in the details: a store's id that no longer exists (purged) is still a
+        # valid filter, while the entry's own tenant_id must name an existing store.
+        record(db, "console.live_read", tenant_id=None, details={"messages": len(items), "tenant_id": tenant_id})
     return {"items": items}
 
 
