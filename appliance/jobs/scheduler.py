@@ -62,9 +62,13 @@ def _report_to_the_board(scheduler: BackgroundScheduler, rt: Runtime) -> None:
 def report_run(scheduler: BackgroundScheduler, rt: Runtime, event: JobExecutionEvent) -> None:
     """Note a job's run and its next one on the schedule board (an APScheduler listener)."""
     job = scheduler.get_job(event.job_id)
-    if job is not None and job.next_run_time is not None:
+    if job is None:
+        return
+    # Asked of the trigger: the job's own next_run_time may not be updated yet when this runs.
+    following = job.trigger.get_next_fire_time(event.scheduled_run_time, datetime.now(UTC))
+    if following is not None:
         last = event.scheduled_run_time.timestamp()
-        note_job(rt.cache, job.id, _every(job), job.next_run_time.timestamp(), last_run=last)
+        note_job(rt.cache, job.id, _every(job), following.timestamp(), last_run=last)
 
 
 def _every(job: Job) -> int:
