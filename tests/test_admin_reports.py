@@ -48,8 +48,8 @@ def test_the_overview_counts_stores_conversations_spend_and_health(
     assert response.status_code == 200
     found = response.get_json()
     assert found["tenants"] == {"total": 2, "active": 2, "paused": 0, "maintenance": 1}
-    assert found["conversations"] == {"last_24h": 1, "last_30d": 1}
-    assert found["leads"] == {"last_24h": 0, "last_30d": 0}
+    assert found["conversations"] == {"last_1h": 1, "last_24h": 1, "last_30d": 1}
+    assert found["leads"] == {"last_1h": 0, "last_24h": 0, "last_30d": 0}
     assert found["ai_spend_month_eur"] == 1.25
     assert found["health"] == {"status": "ok", "database": "ok", "cache": "ok", "queue": "ok", "storage": "ok"}
     rate = found["error_rate"]

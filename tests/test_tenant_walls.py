@@ -215,6 +215,14 @@ PLATFORM = {
     ("PUT", "/v1/admin/tenants/<tenant_id>/alerts"),
     ("GET", "/v1/admin/plans"),
     ("PUT", "/v1/admin/plans/<name>"),
+    # The appliance's backups (issue 24).
+    ("GET", "/v1/admin/backups"),
+    ("POST", "/v1/admin/backups"),
+    # The terminal console's reads and its retry of a failed task (issue 21).
+    ("GET", "/v1/admin/queue"),
+    ("POST", "/v1/admin/queue/failed/<task_id>/retry"),
+    ("GET", "/v1/admin/jobs"),
+    ("GET", "/v1/admin/live"),
 }
 
 

@@ -11,6 +11,7 @@ import click
 from appliance.cli.base import main, make_app, reports_errors
 from appliance.infra.runtime import Runtime, runtime_of
 from appliance.infra.settings import ConfigError
+from appliance.version import __version__
 
 
 @main.command()
@@ -36,10 +37,23 @@ def _ensure_schema(rt: Runtime, status: Callable[..., Any], upgrade: Callable[..
     current, head = status(rt.engine)
     if current == head:
         return
+    refuse_newer_schema(current, head)
     if rt.settings.is_platform:
         raise ConfigError(f"EBANISTA_DATABASE_URL: schema is at {current}, code needs {head}; run `ebanista migrate`")
     upgrade(rt.engine)  # the appliance has one process, so it can safely migrate itself
     click.echo(f"database migrated to {head} (was {current or 'empty'})", err=True)
+
+
+def refuse_newer_schema(current: str | None, head: str) -> None:
+    """Stop with one line when the database was written by a newer Ebanista than this one: an
+    older program would misread it, and Alembic cannot migrate backwards to a revision it lacks."""
+    from appliance.infra.db.migrate import newer_than_program
+
+    if newer_than_program(current):
+        raise ConfigError(
+            f"EBANISTA_DATABASE_URL: the database schema ({current}) is newer than this program "
+            f"(Ebanista {__version__}, schema {head}); run the newer version or restore a backup"
+        )
 
 
 @main.command()
@@ -59,6 +73,7 @@ def migrate() -> None:
 
     rt = runtime_of(make_app())
     before, head = status(rt.engine)
+    refuse_newer_schema(before, head)
     upgrade(rt.engine)
     click.echo(f"database at {head} (was {before or 'empty'})")
 

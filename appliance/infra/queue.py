@@ -25,6 +25,7 @@ from huey.api import TaskWrapper
 
 from appliance.infra.private import create_private_file, make_private_folder
 from appliance.infra.settings import Settings
+from appliance.infra.task_failures import watch_failures
 from appliance.jobs.registry import TaskFunction
 
 log = structlog.get_logger(__name__)
@@ -53,6 +54,7 @@ class TaskQueue:
             name: huey.task(name=name, retries=2, retry_delay=30)(_in_app(app, fn, runtime))
             for name, fn in tasks.items()
         }
+        watch_failures(huey)  # the operator console lists and retries failed tasks
 
     def enqueue(self, name: str, *args: Any, **kwargs: Any) -> bool:
         """Queue the task ``name`` (it runs at once in immediate mode); tell whether it was queued.

@@ -86,6 +86,12 @@ class Settings(BaseModel):
     # Stripe's API base; tests point it at a local fake.
     stripe_api_base: str = "https://api.stripe.com"
     billing_grace_days: int = Field(default=7, ge=0, le=90)
+    # Backups (appliance): where archives go (default <data dir>/backups), how many to keep, and
+    # the nightly schedule (the hour is UTC; a PC switched off at night catches up after start).
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1, le=365)
+    backup_schedule: Literal["on", "off"] = "on"
+    backup_hour: int = Field(default=3, ge=0, le=23)
 
     @field_validator("stripe_prices")
     @classmethod

@@ -14,6 +14,7 @@ from appliance.ai import alerts as ai_alerts
 from appliance.ai import follow_up as ai_follow_up
 from appliance.ai import proposal as ai_proposal
 from appliance.ai import texts as ai_texts
+from appliance.backups import nightly as nightly_backup
 from appliance.billing import grace as billing_grace
 from appliance.channels import whatsapp as whatsapp_channel
 from appliance.conversations import sessions
@@ -53,6 +54,7 @@ DECLARING_MODULES = (
     event_delivery,
     event_mailing,
     event_retention,
+    nightly_backup,
 )
 
 

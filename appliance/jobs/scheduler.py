@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import structlog
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+from apscheduler.job import Job
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from appliance.infra.runtime import Runtime
+from appliance.infra.schedule_board import note_job
 
 log = structlog.get_logger(__name__)
 
@@ -52,7 +56,46 @@ def make_scheduler(rt: Runtime) -> BackgroundScheduler:
     for name, seconds in JOBS:
         first = _first_run(seconds)
         scheduler.add_job(enqueue_once, "interval", seconds=seconds, args=(rt, name, seconds), id=name, **first)
+    _add_nightly_backup(scheduler, rt)
+    _report_to_the_board(scheduler, rt)
     return scheduler
+
+
+def _report_to_the_board(scheduler: BackgroundScheduler, rt: Runtime) -> None:
+    # The console reads each job's last and next run from the shared cache (infra.schedule_board):
+    # their first runs now, and after each run the next one the trigger computes.
+    now = datetime.now(UTC)
+    for job in scheduler.get_jobs():
+        first = getattr(job, "next_run_time", None) or job.trigger.get_next_fire_time(None, now)
+        note_job(rt.cache, job.id, _every(job), first.timestamp())
+    scheduler.add_listener(partial(report_run, scheduler, rt), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+
+
+def report_run(scheduler: BackgroundScheduler, rt: Runtime, event: JobExecutionEvent) -> None:
+    """Note a job's run and its next one on the schedule board (an APScheduler listener)."""
+    job = scheduler.get_job(event.job_id)
+    if job is None:
+        return
+    # Asked of the trigger: the job's own next_run_time may not be updated yet when this runs.
+    following = job.trigger.get_next_fire_time(event.scheduled_run_time, datetime.now(UTC))
+    if following is not None:
+        last = event.scheduled_run_time.timestamp()
+        note_job(rt.cache, job.id, _every(job), following.timestamp(), last_run=last)
+
+
+def _every(job: Job) -> int:
+    # Interval triggers have one; the nightly backup's cron trigger runs once a day.
+    return int(getattr(job.trigger, "interval", timedelta(seconds=DAILY)).total_seconds())
+
+
+def _add_nightly_backup(scheduler: BackgroundScheduler, rt: Runtime) -> None:
+    # Appliance only: the platform's data is in PostgreSQL (PITR) and Redis (AOF). It runs at
+    # EBANISTA_BACKUP_HOUR and shortly after start; the task skips when a recent backup exists.
+    settings = rt.settings
+    if settings.is_platform or settings.backup_schedule != "on":
+        return
+    name, first = "take_nightly_backup", _first_run(DAILY)
+    scheduler.add_job(enqueue_once, "cron", hour=settings.backup_hour, args=(rt, name, 3600), id=name, **first)
 
 
 def _first_run(seconds: int) -> dict[str, datetime]:

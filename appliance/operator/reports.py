@@ -21,10 +21,10 @@ MAX_PAGE = 200
 
 
 def overview(rt: Runtime, now: datetime | None = None) -> dict[str, Any]:
-    """Return the platform's numbers: stores by status, conversations and leads over the last day
-    and 30 days, AI spend this month, the error rate of the last hour, and each service's health."""
+    """Return the platform's numbers: stores by status, conversations and leads over the last hour,
+    day and 30 days, AI spend this month, the error rate of the last hour, and each service's health."""
     now = now or utcnow()
-    day, month = now - timedelta(days=1), now - timedelta(days=30)
+    hour, day, month = now - timedelta(hours=1), now - timedelta(days=1), now - timedelta(days=30)
     with rt.transaction() as db:
         by_status = dict(db.execute(select(Tenant.status, func.count()).group_by(Tenant.status)).all())
         in_maintenance = sum(1 for m in db.scalars(select(Tenant.maintenance)) if (m or {}).get("enabled"))
@@ -35,10 +35,15 @@ def overview(rt: Runtime, now: datetime | None = None) -> dict[str, Any]:
                 "maintenance": in_maintenance,
             },
             "conversations": {
+                "last_1h": count_since(db, ChatSession, hour),
                 "last_24h": count_since(db, ChatSession, day),
                 "last_30d": count_since(db, ChatSession, month),
             },
-            "leads": {"last_24h": count_since(db, Lead, day), "last_30d": count_since(db, Lead, month)},
+            "leads": {
+                "last_1h": count_since(db, Lead, hour),
+                "last_24h": count_since(db, Lead, day),
+                "last_30d": count_since(db, Lead, month),
+            },
             "ai_spend_month_eur": platform_spend(db, now),
         }
     health = check_health(rt)

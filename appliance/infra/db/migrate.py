@@ -69,3 +69,16 @@ def status(engine: Engine) -> tuple[str | None, str]:
         head = ScriptDirectory.from_config(config).get_current_head() or ""
         current = MigrationContext.configure(config.attributes["connection"]).get_current_revision()
     return current, head
+
+
+def known_revisions() -> set[str]:
+    """Return every schema revision this program's migrations know (an older program knows fewer)."""
+    with resources.as_file(resources.files("appliance.infra.db") / "migrations") as folder:
+        config = AlembicConfig()
+        config.set_main_option("script_location", str(folder))
+        return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def newer_than_program(revision: str | None) -> bool:
+    """Tell whether a database at ``revision`` was written by a newer program than this one."""
+    return revision is not None and revision not in known_revisions()

@@ -23,7 +23,9 @@ from appliance.web.api import (
     privacy,
     widget,
 )
+from appliance.web.api import admin_console as console_api
 from appliance.web.api import admin_health as admin_health_api
+from appliance.web.api import backups as backups_api
 from appliance.web.api import webhooks as webhooks_api
 from appliance.web.cors import init_cors
 from appliance.web.errors import wants_json
@@ -44,6 +46,8 @@ def register_api(app: OpenAPI) -> None:
     api.register_api(webhooks_api.api)
     for resource in (billing, plans):  # plans and billing (appliance.billing)
         api.register_api(resource.api)
+    api.register_api(console_api.api)
+    api.register_api(backups_api.api)
     app.register_api(api)
     init_cors(app)
     app.before_request(admin.guard_admin_surface)  # before body checks: they would disclose routes

@@ -1,0 +1,1 @@
+"""One module per console screen; base.py holds what they share."""
