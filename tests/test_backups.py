@@ -303,3 +303,24 @@ def test_the_command_line_refuses_backups_on_the_platform(cli: Callable[..., Res
     assert result.exit_code == 1
     assert "PostgreSQL" in result.output
     assert not (tmp_path / "b.tar.gz").exists()
+
+
+@appliance_only
+def test_a_store_with_its_own_encryption_keys_gets_them_back_with_a_note(store: Path, tmp_path: Path) -> None:
+    keys = "sqEqpvN7lZIyYuvS_NBMYujolc7CbI6-gP7xFhj4ryM="
+    rt = runtime_of(appliance(store, encryption_keys=keys))
+    upgrade(rt.engine)
+    fill(rt, leads=1)
+    before = contents(rt)
+    env = {"EBANISTA_ENCRYPTION_KEYS": keys}
+    assert run(store, "backup", str(tmp_path / "b.tar.gz"), **env).exit_code == 0
+    rt.engine.dispose()
+    shutil.rmtree(store)
+
+    restored = run(store, "restore", str(tmp_path / "b.tar.gz"))
+
+    assert restored.exit_code == 0, restored.output
+    assert "set it to the contents of" in restored.output
+    assert (store / "encryption_keys").read_text(encoding="utf-8") == keys
+    assert os.stat(store / "encryption_keys").st_mode & 0o077 == 0
+    assert contents(runtime_of(appliance(store, encryption_keys=keys))) == before
