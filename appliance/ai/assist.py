@@ -59,7 +59,8 @@ def read_text(rt: Runtime, tenant_id: str, session_id: str | None, ask: Ask) -> 
     masked = not plan.config.get("send_personal_data")
     text = mask_personal(ask.text, rules) if masked else ask.text
     prices = price_table(rt.settings)
-    flagged = _moderated(rt, plan, tenant_id, session_id, text, prices)
+    off = rt.settings.ai_moderation == "off"
+    flagged = False if off else _moderated(rt, plan, tenant_id, session_id, text, prices)
     if flagged is not False:
         return Reading(rules, flagged=bool(flagged), notes=("flagged" if flagged else "unmoderated",))
     body = extraction.request_body(

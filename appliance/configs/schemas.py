@@ -80,6 +80,8 @@ class AIConfig(Strict):
     forbidden_topics: list[Topic] = Field(default_factory=list, max_length=30)
     temperature: float = Field(default=0.2, ge=0, le=2)
     max_tokens: int = Field(default=300, ge=16, le=4000)
+    # The model rewords the welcome and closing ahead of time; each conversation hears one of them.
+    vary_texts: bool = False
 
 
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]

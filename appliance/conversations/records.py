@@ -28,8 +28,14 @@ IN_MESSAGES = frozenset({"block_entered", "answered"})
 
 
 def messages(
-    flow: FlowDocument, chat: Conversation, turn: Turn, visitor: Reply | None, now: datetime
+    flow: FlowDocument,
+    chat: Conversation,
+    turn: Turn,
+    visitor: Reply | None,
+    now: datetime,
+    from_model: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[dict[str, Any]]:
+    """Return the turn's message rows; a bot message whose text the store's model wrote says so."""
     seq = int(chat.state.get("seq", 0))
     common = {"tenant_id": chat.tenant_id, "session_id": chat.id, "created_at": now, "channel_message_id": None}
     rows = []
@@ -40,7 +46,8 @@ def messages(
         rows.append(common | row | {"block_id": chat.current_block})
     for message in turn.messages:
         seq += 1
-        row = {"id": new_id("m"), "seq": seq, "role": "bot", "text": message["text"], "data": None}
+        data = {"source": "model"} if (message["block_id"], turn.state["language"]) in from_model else None
+        row = {"id": new_id("m"), "seq": seq, "role": "bot", "text": message["text"], "data": data}
         rows.append(common | row | {"block_id": message["block_id"]})
     turn.state["seq"] = seq
     return rows

@@ -7,7 +7,7 @@ gets the first answer back without anything being stored twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from appliance.ai.assist import Reading, read_text
 from appliance.ai.provider import Ask
+from appliance.ai.texts import with_variations
 from appliance.conversations import positions
 from appliance.conversations.attachments import with_attachments
 from appliance.conversations.booking import carry_out
@@ -186,6 +187,9 @@ def _turn(
     understood: Reading | None = None,
 ) -> dict[str, Any]:
     setting = read_setting(rt, db, info, chat.flow_id)
+    # The welcome and closing this conversation hears, where the store's model wrote variations.
+    flow, from_model = with_variations(rt, db, info.id, setting.flow, chat.id)
+    setting = replace(setting, flow=flow)
     facts = _facts(chat, info, understood.facts if understood else None)
     # The store's chosen closing (book a visit, call back, send a quote) steers the flow's ending;
     # whether a postal code already known is served steers home visits (the engine also re-derives
@@ -203,7 +207,7 @@ def _turn(
     else:
         turn = _carry_out(db, setting, chat, ctx, step(setting.flow, state, reply, ctx, facts))
     now = utcnow()
-    rows = messages(setting.flow, chat, turn, visitor, now)
+    rows = messages(setting.flow, chat, turn, visitor, now, from_model)
     if rows:
         db.execute(insert(Message), rows)
     before = state["vars"]

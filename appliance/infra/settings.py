@@ -65,6 +65,8 @@ class Settings(BaseModel):
     ai_api_key: str | None = Field(default=None, repr=False)
     # JSON {"<model>": {"input_eur_per_mtok": x, "output_eur_per_mtok": y}} over the built-in table.
     ai_prices: str | None = None
+    # "off" for a local server without /moderations (the text then never leaves the operator's machines).
+    ai_moderation: Literal["endpoint", "off"] = "endpoint"
     # Backups (appliance): where archives go (default <data dir>/backups), how many to keep, and
     # the nightly schedule (the hour is UTC; a PC switched off at night catches up after start).
     backup_dir: Path | None = None
@@ -72,7 +74,7 @@ class Settings(BaseModel):
     backup_schedule: Literal["on", "off"] = "on"
     backup_hour: int = Field(default=3, ge=0, le=23)
 
-    @field_validator("mode", "log_level", "log_format", "rate_limits", mode="before")
+    @field_validator("mode", "log_level", "log_format", "rate_limits", "ai_moderation", mode="before")
     @classmethod
     def _fold_case(cls, value: Any) -> Any:
         if not isinstance(value, str):

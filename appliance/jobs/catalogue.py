@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from appliance.accounts import invitation_mail, lockout_mail, throttle
 from appliance.agenda import reminders
 from appliance.ai import alerts as ai_alerts
+from appliance.ai import follow_up as ai_follow_up
 from appliance.ai import proposal as ai_proposal
+from appliance.ai import texts as ai_texts
 from appliance.backups import nightly as nightly_backup
 from appliance.channels import whatsapp as whatsapp_channel
 from appliance.conversations import sessions
@@ -25,7 +27,9 @@ from appliance.whatsapp import webhook as whatsapp_webhook
 # The modules above declare tasks with @task when imported; naming them keeps the imports meaningful.
 DECLARING_MODULES = (
     ai_alerts,
+    ai_follow_up,
     ai_proposal,
+    ai_texts,
     invitation_mail,
     lockout_mail,
     throttle,

@@ -31,6 +31,9 @@ JOBS: list[tuple[str, int]] = [
     ("enqueue_whatsapp_reminders", 300),
     ("requeue_stalled_whatsapp_events", 60),
     ("forget_whatsapp_events", DAILY),
+    # AI: follow-up drafts for leads that did not book; the welcome and closing reworded where asked.
+    ("enqueue_follow_ups", 3600),
+    ("enqueue_text_variations", 3600),
 ]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from appliance.agenda.booking import appointment_json
 from appliance.agenda.catalogue import service_names_with
+from appliance.ai.follow_up import rendered
 from appliance.conversations.attachments import DEFAULT_NAMES
 from appliance.core.kinds import LEAD_STATUSES
 from appliance.core.scoring import ScoringConfig
@@ -41,7 +42,16 @@ def get_lead(db: Session, tenant_id: str, lead_id: str) -> Lead:
 def lead_detail(db: Session, tenant_id: str, lead_id: str) -> dict[str, Any]:
     """Return one lead as the API shows it, its times in the store's zone."""
     zone = ZoneInfo(store_of(db, tenant_id).timezone)
-    return lead_json(get_lead(db, tenant_id, lead_id), zone)
+    lead = get_lead(db, tenant_id, lead_id)
+    return lead_json(lead, zone) | drafts(lead)
+
+
+def drafts(lead: Lead) -> dict[str, Any]:
+    """Return what was written for the lead: the preliminary proposal the visitor read and the
+    follow-up staff may send (with the person's name in it), each saying whether a model wrote it."""
+    if lead.erased_at is not None:
+        return {"proposal": None, "follow_up": None}
+    return {"proposal": lead.proposal, "follow_up": rendered(lead.follow_up, (lead.contact or {}).get("name"))}
 
 
 def update_lead(db: Session, tenant_id: str, lead_id: str, changes: dict[str, Any]) -> dict[str, Any]:
@@ -134,6 +144,8 @@ def _message(row: Message, files: dict[str, dict[str, Any]], zone: ZoneInfo) -> 
         "role": row.role,
         "text": None if row.text in files else row.text,
         "block_id": row.block_id,
+        # "model" where the store's model wrote a bot message (a reworded welcome or closing).
+        "source": "model" if isinstance(row.data, dict) and row.data.get("source") == "model" else None,
         "created_at": local_iso(row.created_at, zone),
         "attachments": [files[i] for i in ids if isinstance(i, str) and i in files],
     }

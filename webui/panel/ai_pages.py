@@ -47,6 +47,7 @@ def ai_from_form(form: Any, current: dict[str, Any]) -> tuple[dict[str, Any], li
     payload["model"] = form.get("model", "").strip() or None
     payload["cheap_model"] = form.get("cheap_model", "").strip() or None
     payload["send_personal_data"] = form.get("send_personal_data") == "on"
+    payload["vary_texts"] = form.get("vary_texts") == "on"
     payload["forbidden_topics"] = [t.strip() for t in form.get("forbidden_topics", "").splitlines() if t.strip()]
     for name, kind in (("monthly_cap_eur", float), ("temperature", float), ("max_tokens", int)):
         raw = form.get(name, "").strip().replace(",", ".")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from webui.panel import (
     ai_pages,
+    catalogue_pages,
     flow_editor_pages,
     flow_pages,
     preview_pages,
@@ -23,4 +24,5 @@ MODULES = (
     team_pages,
     whatsapp_pages,
     ai_pages,
+    catalogue_pages,
 )

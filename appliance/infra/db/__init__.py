@@ -12,6 +12,7 @@ from appliance.infra.db.flows import Flow
 from appliance.infra.db.leads import Lead
 from appliance.infra.db.privacy import Audit, Consent, ErrorEvent
 from appliance.infra.db.tenants import ApiToken, LoginThrottle, Membership, Tenant, User
+from appliance.infra.db.texts import AIText
 from appliance.infra.db.usage import UsageEntry
 from appliance.infra.db.whatsapp import (
     WhatsAppChannel,
@@ -22,6 +23,7 @@ from appliance.infra.db.whatsapp import (
 )
 
 __all__ = [
+    "AIText",
     "AIUsage",
     "AnalyticsEvent",
     "ApiToken",

@@ -38,6 +38,9 @@ class Lead(IdMixin, TenantScoped, Timestamps, Base):
     # The preliminary proposal of the conversation's end (appliance.ai.proposal): its text, whether the
     # model or the template wrote it, and the price range it quotes. It holds no personal data.
     proposal: Mapped[dict[str, Any] | None]
+    # A follow-up message staff may send a lead that did not book (appliance.ai.follow_up): its text
+    # with {name} left as a placeholder, and who wrote it. It holds no personal data either.
+    follow_up: Mapped[dict[str, Any] | None]
     # Set when the person was erased (GDPR art. 17): the anonymous fields stay for the aggregates.
     erased_at: Mapped[datetime | None]
 

@@ -69,6 +69,22 @@ class LeadOut(BaseModel):
     erased: bool
 
 
+class Draft(BaseModel):
+    """A text written for the lead, and who wrote it: the store's model or the template."""
+
+    text: str
+    source: Literal["model", "template"]
+
+
+class LeadDetailOut(LeadOut):
+    """One lead with the texts written for it (both null once the person was erased)."""
+
+    proposal: Draft | None = Field(description="The preliminary proposal the visitor read, with its price range.")
+    follow_up: Draft | None = Field(
+        description="A follow-up message for staff to send a lead that did not book, with the person's name in it."
+    )
+
+
 class LeadPage(BaseModel):
     """A page of leads."""
 
@@ -137,6 +153,7 @@ class TranscriptMessage(BaseModel):
     created_at: str
     attachments: list[LeadFileOut]
     channel: Literal["web", "whatsapp"] = Field(description="Where the message was said")
+    source: Literal["model"] | None = Field(description="model: the store's AI model wrote this bot message")
 
 
 class TranscriptPage(BaseModel):
@@ -169,7 +186,7 @@ def export_leads(query: LeadFilters) -> Response:
     return _private(Response(download.body, mimetype=download.mimetype, headers=download.headers))
 
 
-@api.get("/leads/<lead_id>", responses={200: LeadOut, **ERRORS}, security=STAFF)
+@api.get("/leads/<lead_id>", responses={200: LeadDetailOut, **ERRORS}, security=STAFF)
 def get_lead(path: LeadPath) -> Response:
     """Return one lead."""
     staff = current_staff("leads.read")
