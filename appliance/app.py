@@ -16,6 +16,7 @@ from appliance.web.api.docs import make_openapi_app
 from appliance.web.errors import register_error_handlers
 from appliance.web.headers import init_security_headers
 from appliance.web.limits import init_rate_limits
+from appliance.web.metrics import init_metrics
 from appliance.web.proxy import trust_proxies
 from webui import register_webui
 
@@ -34,6 +35,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented key order
     init_runtime(app, settings, catalogue.tasks())
     init_request_logging(app)
+    init_metrics(app)
     init_rate_limits(app)
     init_security_headers(app, settings)
     register_error_handlers(app)

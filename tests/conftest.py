@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete
 
 from appliance.app import create_app
+from appliance.billing.plans import seed_plans
 from appliance.cli import main
 from appliance.infra.crypto import install_keyring
 from appliance.infra.db import Base, Tenant, User
@@ -41,7 +42,7 @@ from tests.backends import (
 for _name in [n for n in os.environ if n.startswith("EBANISTA_") and not n.startswith("EBANISTA_TEST_")]:
     del os.environ[_name]
 
-pytest_plugins = ["tests.mailbox", "tests.livesite", "tests.panel"]
+pytest_plugins = ["tests.mailbox", "tests.livesite", "tests.panel", "tests.fake_slack", "tests.webhook_receiver"]
 
 PASSWORD = "correct horse battery"
 
@@ -106,6 +107,8 @@ def app(_migrated_app: Flask) -> Flask:
             session.execute(delete(table))
     if PLATFORM:
         redis.Redis.from_url(REDIS_URL).flushdb()
+    # The plans are data the migration seeds: put them back (and drop cached copies) for the next test.
+    seed_plans(rt)
     return _migrated_app
 
 

@@ -118,7 +118,16 @@ def test_every_page_is_in_the_one_nav(root: FlaskClient, cast: Cast) -> None:
     navs = re.findall(r"<nav\b.*?</nav>", html, re.S)
     assert len(navs) == 1
     links = set(re.findall(r'href="([^"]+)"', navs[0]))
-    assert links == {"/admin/", "/admin/tenants", "/admin/errors", "/admin/audit", "/admin/staff", "/admin/account"}
+    assert links == {
+        "/admin/",
+        "/admin/tenants",
+        "/admin/health",
+        "/admin/plans",
+        "/admin/errors",
+        "/admin/audit",
+        "/admin/staff",
+        "/admin/account",
+    }
     for link in links:
         assert root.get(link, follow_redirects=True).status_code == 200, link
 

@@ -39,7 +39,7 @@ SEED = 14
 FUZZ_EXAMPLES = 25
 MAX_EXAMPLES = int(os.environ.get("EBANISTA_TEST_FUZZ_EXAMPLES", FUZZ_EXAMPLES))
 # Which operations each role's run takes; together they are the whole document (tested below).
-OWNER_PATHS = r"^/v1/(health|flows|config|agenda|appointments|leads|analytics|usage|privacy|channels)"
+OWNER_PATHS = r"^/v1/(health|flows|config|agenda|appointments|leads|analytics|usage|privacy|channels|webhooks|billing)"
 VISITOR_PATHS = r"^/v1/(widget|chat|agenda/slots)"
 ADMIN_PATHS = r"^/v1/admin/"
 CHECKS = (

@@ -34,9 +34,11 @@ def pdf_strings(pdf: bytes) -> str:
     The page text itself is glyph codes; the headings are in the PDF's outline as plain strings.
     """
     chunks = [pdf]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    # The end-of-line before "endstream" is left in: compressed data may itself end in \r or \n,
+    # and a decompressor object stops at the end of the deflate stream whatever follows.
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
         try:
-            chunks.append(zlib.decompress(match.group(1)))
+            chunks.append(zlib.decompressobj().decompress(match.group(1)))
         except zlib.error:
             continue
     data = b"\n".join(chunks)

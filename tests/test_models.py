@@ -13,8 +13,11 @@ from appliance.infra.runtime import Runtime
 
 # Tables that are not a tenant's business data: the tenants themselves, global identities,
 # access tokens (platform tokens have no tenant), the audit trail (outlives a purged tenant) and
-# the operator's recent-errors log (an error may happen before any tenant is known).
-NOT_TENANT_DATA = {"tenants", "users", "login_throttles", "api_tokens", "audits", "error_events"}
+# the operator's recent-errors log (an error may happen before any tenant is known), and the
+# operator alerts' quiet periods (per store or for the whole platform).
+NOT_TENANT_DATA = {"tenants", "users", "login_throttles", "api_tokens", "audits", "error_events", "alert_windows"}
+# Platform data of billing: plans are shared by every store; a Stripe event may name none.
+NOT_TENANT_DATA |= {"plans", "stripe_events"}
 
 
 def business_tables():

@@ -41,6 +41,8 @@ def ids(theirs: Theirs, cast: Cast, rt: Runtime) -> dict[str, str]:  # noqa: F81
         "user_id": cast.charlie.id,
         "token_id": token_id,
         "version": str(THEIR_VERSION),
+        "webhook_id": theirs.webhook_id,
+        "delivery_id": theirs.delivery_id,
     }
 
 

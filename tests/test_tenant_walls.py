@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from appliance.core.flows.presets import preset
 from appliance.infra.runtime import Runtime
 from tests.conftest import Cast
+from tests.events_factory import add_webhook_with_delivery
 from tests.images import JPEG
 from tests.visitors import BASE_ANSWERS, ORIGIN, Visitor
 
@@ -35,6 +36,8 @@ PUBLIC = {
     # Meta's webhook: no credential but each store's signature (tests/test_whatsapp_webhook.py).
     ("GET", "/v1/channels/whatsapp/webhook"),
     ("POST", "/v1/channels/whatsapp/webhook"),
+    # Stripe's webhook: no credential but the endpoint's signature (tests/test_billing_webhook.py).
+    ("POST", "/v1/billing/stripe/webhook"),
 }
 
 
@@ -49,6 +52,8 @@ class Theirs:
     alice_visitor: Visitor
     lead_id: str = ""
     file_id: str = ""
+    webhook_id: str = ""
+    delivery_id: str = ""
 
 
 @pytest.fixture
@@ -86,6 +91,7 @@ def theirs(client: FlaskClient, cast: Cast, rt: Runtime) -> Theirs:
     mine.open()
     theirs = Theirs(booked["id"], version, theirs_visitor.session_id, cast.alice_token, mine)
     theirs.lead_id, theirs.file_id = theirs_visitor.last["lead"]["id"], attached["id"]
+    theirs.webhook_id, theirs.delivery_id = add_webhook_with_delivery(rt, cast.tenant_b.id)
     return theirs
 
 
@@ -148,6 +154,18 @@ FOREIGN_CALLS: dict[tuple[str, str], Any] = {
         None,
         staff(t),
     ),
+    ("GET", "/v1/webhooks/<webhook_id>"): lambda t: (f"/v1/webhooks/{t.webhook_id}", None, staff(t)),
+    ("DELETE", "/v1/webhooks/<webhook_id>"): lambda t: (f"/v1/webhooks/{t.webhook_id}", None, staff(t)),
+    ("GET", "/v1/webhooks/<webhook_id>/deliveries"): lambda t: (
+        f"/v1/webhooks/{t.webhook_id}/deliveries",
+        None,
+        staff(t),
+    ),
+    ("POST", "/v1/webhooks/<webhook_id>/deliveries/<delivery_id>/replay"): lambda t: (
+        f"/v1/webhooks/{t.webhook_id}/deliveries/{t.delivery_id}/replay",
+        None,
+        staff(t),
+    ),
     # A file link is its own permission: without B's signature, B's file is not there.
     ("GET", "/v1/chat/<session_id>/files/<file_id>"): lambda t: (
         f"/v1/chat/{t.session_id}/files/{t.file_id}?sig=not-a-signature",
@@ -171,6 +189,12 @@ OWN_LISTS = {
     ("GET", "/v1/usage/ai"),
     ("GET", "/v1/channels/whatsapp"),
     ("PUT", "/v1/channels/whatsapp"),
+    ("GET", "/v1/webhooks"),
+    ("POST", "/v1/webhooks"),
+    # The caller's own plan and billing (tests/test_billing_api.py shows each store sees its own).
+    ("GET", "/v1/billing"),
+    ("POST", "/v1/billing/checkout"),
+    ("POST", "/v1/billing/portal"),
 }
 # The platform operator's routes: no store's credential reaches them, whatever store the ids name.
 PLATFORM = {
@@ -185,6 +209,12 @@ PLATFORM = {
     ("PUT", "/v1/admin/tenants/<tenant_id>/maintenance"),
     ("DELETE", "/v1/admin/tenants/<tenant_id>/purge"),
     ("POST", "/v1/admin/tenants/<tenant_id>/widget-key/rotate"),
+    # Operator alerts and platform health.
+    ("GET", "/v1/admin/health"),
+    ("GET", "/v1/admin/tenants/<tenant_id>/alerts"),
+    ("PUT", "/v1/admin/tenants/<tenant_id>/alerts"),
+    ("GET", "/v1/admin/plans"),
+    ("PUT", "/v1/admin/plans/<name>"),
     # The appliance's backups (issue 24).
     ("GET", "/v1/admin/backups"),
     ("POST", "/v1/admin/backups"),
@@ -248,6 +278,7 @@ def test_lists_show_only_the_callers_own_things(client: FlaskClient, theirs: The
     assert client.get("/v1/leads", headers=headers).get_json()["items"] == []
     assert theirs.lead_id not in client.get("/v1/leads/export.csv", headers=headers).get_data(as_text=True)
     assert client.get("/v1/analytics/kpis", headers=headers).get_json()["leads"] == 0
+    assert client.get("/v1/webhooks", headers=headers).get_json()["items"] == []
 
 
 @pytest.mark.parametrize("route", sorted(PLATFORM), ids=lambda r: f"{r[0]} {r[1]}")

@@ -11,10 +11,12 @@ from sqlalchemy import Connection, select
 from appliance.agenda import clock
 from appliance.agenda.booking import BookingRequest, Change, appointment_json, book, busy_between, change
 from appliance.core.agenda.availability import day_slots, service_of
-from appliance.errors import Invalid, NotFound
+from appliance.errors import AppError, Invalid, NotFound
+from appliance.infra import metrics
 from appliance.infra.db import Appointment
 from appliance.infra.idempotency import run_once
 from appliance.infra.runtime import Runtime
+from appliance.operator.alerts import mark_booking_failed
 from appliance.tenants.directory import tenant_config
 
 MAX_RANGE_DAYS = 92
@@ -66,10 +68,17 @@ def create(rt: Runtime, tenant_id: str, request: BookingRequest, key: str | None
     """Book an appointment once per Idempotency-Key; return (appointment, replayed)."""
 
     def work(conn: Connection) -> dict[str, Any]:
-        return book(conn, tenant_id, agenda_of(rt, conn, tenant_id), request)
+        try:
+            return book(conn, tenant_id, agenda_of(rt, conn, tenant_id), request)
+        except AppError:
+            raise
+        except Exception:
+            mark_booking_failed()  # the operator hears of it once the transaction is over
+            raise
 
     appointment, replayed = run_once(rt, tenant_id, "appointments.create", key, body, work, status=201)
     if not replayed:
+        metrics.BOOKINGS.labels("staff").inc()
         # After the commit: the task reads the appointment (and SQLite has one connection).
         rt.queue.enqueue("send_invitation", appointment["id"], tenant_id)
     return appointment, replayed

@@ -15,6 +15,7 @@ from appliance.agenda import clock
 from appliance.core.agenda.availability import Busy, blocked_span, in_service_area, is_offered, service_of
 from appliance.core.ids import new_id
 from appliance.errors import Conflict, Invalid, NotFound
+from appliance.events.record import APPOINTMENT_BOOKED, APPOINTMENT_CHANGED, appointment_brief, emit
 from appliance.infra.audit import Actor, record
 from appliance.infra.db import Appointment, utcnow
 
@@ -54,6 +55,7 @@ def book(conn: Connection, tenant_id: str, agenda: dict[str, Any], request: Book
     conn.execute(insert(_TABLE).values(**row))
     details = {"service": request.service, "start": request.start.isoformat()}
     _audit(conn, tenant_id, request.actor, "appointment.booked", row["id"], details)
+    emit(conn, tenant_id, APPOINTMENT_BOOKED, row["id"], {"appointment": appointment_brief(row)})
     return appointment_json(row, ZoneInfo(agenda.get("timezone", "UTC")))
 
 
@@ -106,6 +108,7 @@ def change(
         .where(_TABLE.c.id == appointment_id, _TABLE.c.tenant_id == tenant_id)
         .values(**values, updated_at=now)
     )
+    _emit_change(conn, tenant_id, current | values, actions)
     for action in actions:
         _audit(
             conn,
@@ -116,6 +119,23 @@ def change(
             {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items() if k != "notes"},
         )
     return appointment_json(current | values, ZoneInfo(agenda.get("timezone", "UTC")))
+
+
+# Which audited actions webhooks and staff hear of as an appointment change, and how they name it.
+CHANGE_NAMES = {
+    "appointment.rescheduled": "moved",
+    "appointment.cancelled": "cancelled",
+    "appointment.no_show": "no_show",
+    "appointment.completed": "completed",
+    "appointment.restored": "restored",
+}
+
+
+def _emit_change(conn: Connection, tenant_id: str, row: dict[str, Any], actions: list[str]) -> None:
+    changes = [CHANGE_NAMES[a] for a in actions if a in CHANGE_NAMES]
+    if changes:
+        data = {"appointment": appointment_brief(row), "change": changes[0], "changes": changes}
+        emit(conn, tenant_id, APPOINTMENT_CHANGED, row["id"], data)
 
 
 def _locked(conn: Connection, tenant_id: str, appointment_id: str) -> dict[str, Any]:

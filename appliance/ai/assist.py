@@ -10,6 +10,7 @@ reading for this turn. Nothing here holds a database transaction while waiting f
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,10 @@ from appliance.ai.openai_compat import MODERATION_MODEL, CallFailed, Endpoint, c
 from appliance.ai.prices import price_table
 from appliance.ai.provider import Ask
 from appliance.ai.rules import RULES
+from appliance.core.alerting import AI_SLOW_SECONDS
+from appliance.infra import metrics
 from appliance.infra.runtime import Runtime
+from appliance.operator.alerts import raise_alert
 from appliance.tenants.directory import tenant_config
 
 log = structlog.get_logger(__name__)
@@ -125,17 +129,29 @@ def ask_model(rt: Runtime, plan: Plan, call: budget.Call, body: dict[str, Any], 
     reserved = budget.reserve(rt, call, prices)
     if reserved is None:
         return None
+    started = time.perf_counter()
     try:
         completion = complete(plan.endpoint, body)
     except CallFailed as exc:
         # A timed-out call may have been billed: its reservation stands. Anything else cost nothing.
-        budget.settle(rt, reserved, (call.tokens_in, call.max_tokens_out) if exc.billed else None, prices)
+        cost = budget.settle(rt, reserved, (call.tokens_in, call.max_tokens_out) if exc.billed else None, prices)
         log.info("ai_call_failed", tenant_id=call.tenant_id, purpose=call.purpose, error=exc.message)
+        _observe(rt, call, time.perf_counter() - started, "failed", cost)
         alerts.check(rt, call.tenant_id)
         return None
-    budget.settle(rt, reserved, (completion.tokens_in, completion.tokens_out), prices)
+    cost = budget.settle(rt, reserved, (completion.tokens_in, completion.tokens_out), prices)
+    _observe(rt, call, time.perf_counter() - started, "ok", cost)
     alerts.check(rt, call.tenant_id)
     return completion.text
+
+
+def _observe(rt: Runtime, call: budget.Call, seconds: float, outcome: str, cost: float) -> None:
+    """Count the call for /metrics, and tell the operator when the model is slow (over 3 s)."""
+    metrics.AI_CALLS.labels(call.purpose, outcome).inc()
+    metrics.AI_LATENCY.labels(call.purpose).observe(seconds)
+    metrics.AI_COST.labels(call.purpose).inc(cost)
+    if seconds > AI_SLOW_SECONDS:
+        raise_alert(rt, "ai_slow", tenant_id=call.tenant_id, detail=f"{call.purpose} took {seconds:.1f} s")
 
 
 def estimated_tokens(body: dict[str, Any]) -> int:

@@ -71,22 +71,21 @@ def reserve(rt: Runtime, call: Call, prices: dict[str, dict[str, float]]) -> str
         return row.id
 
 
-def settle(rt: Runtime, usage_id: str, tokens: tuple[int, int] | None, prices: dict[str, dict[str, float]]) -> None:
-    """Set a reserved call's cost to what its ``tokens`` (in, out) cost; None: it cost nothing."""
+def settle(rt: Runtime, usage_id: str, tokens: tuple[int, int] | None, prices: dict[str, dict[str, float]]) -> float:
+    """Set a reserved call's cost to what its ``tokens`` (in, out) cost (None: it cost nothing);
+    return that cost in euros."""
     with rt.transaction() as db:
         row = db.get(AIUsage, usage_id)
         if row is None:
-            return
+            return 0.0
         tokens_in, tokens_out = tokens or (0, 0)
+        cost = cost_eur(prices, row.model, tokens_in, tokens_out)
         db.execute(
             update(AIUsage)
             .where(AIUsage.id == usage_id)
-            .values(
-                tokens_in=tokens_in,
-                tokens_out=tokens_out,
-                cost_eur=cost_eur(prices, row.model, tokens_in, tokens_out),
-            )
+            .values(tokens_in=tokens_in, tokens_out=tokens_out, cost_eur=cost)
         )
+    return float(cost)
 
 
 def _lock_store(db: Session, tenant_id: str) -> None:

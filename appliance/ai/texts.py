@@ -58,7 +58,8 @@ def with_variations(
     rt: Runtime, db: Session | Connection, tenant_id: str, flow: FlowDocument, conversation: str
 ) -> tuple[FlowDocument, frozenset[tuple[str, str]]]:
     """Return ``flow`` with this conversation's texts, and the (block, language) texts a model wrote."""
-    if not wants_variations(rt, tenant_config(rt, db, tenant_id, "ai")):
+    # Without an AI server no store can have variations: not even its settings are read.
+    if not rt.settings.ai_base_url or not wants_variations(rt, tenant_config(rt, db, tenant_id, "ai")):
         return flow, frozenset()
     chosen = choose(matching(flow, stored_variations(rt, db, tenant_id)), conversation)
     if not chosen:

@@ -4,7 +4,8 @@ The modes: ``low_cost`` once this month's spend reached the cap (no more calls: 
 ``economy`` once this hour's slice is spent (the cheap model and short texts); ``normal`` otherwise.
 The slice is what was left of the month's cap when the hour began, divided by the hours left in
 the month, so it is recomputed every hour and a quiet morning leaves more for a busy afternoon.
-The cap is the plan's (Base 10 €, Pro 25 €, Elite 100 €, or the operator's ``Tenant.ai_monthly_cap_eur``),
+The cap is the plan's (the plans table: Base 10 €, Pro 25 €, Elite 100 € unless the operator changed
+them; or the operator's ``Tenant.ai_monthly_cap_eur`` for one store),
 or the store's own lower one (``monthly_cap_eur`` of its AI configuration). Hours, days and months
 are the store's local ones; reservations of calls still running count as spent.
 """
@@ -21,8 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from appliance.ai import clock
+from appliance.billing.plans import read_plan
 from appliance.configs.newest import latest_config
-from appliance.core.kinds import PLAN_AI_CAPS_EUR
 from appliance.errors import NotFound
 from appliance.infra.db import AIUsage, Tenant
 from appliance.infra.runtime import Runtime
@@ -51,7 +52,7 @@ def hour_slice(cap: Decimal, spent_before_hour: Decimal, hour_start: datetime, m
 
 def monthly_cap(db: Session, tenant: Tenant) -> tuple[Decimal | None, str | None]:
     """Return the cap in force and where it comes from (``plan`` or ``store``)."""
-    plan = Decimal(str(plan_ai_cap(tenant)))
+    plan = Decimal(str(plan_ai_cap(db, tenant)))
     own = (latest_config(db, tenant.id, "ai") or {}).get("monthly_cap_eur")
     store = Decimal(str(own)) if isinstance(own, int | float) and own > 0 else None
     if store is not None and store < plan:
@@ -59,11 +60,13 @@ def monthly_cap(db: Session, tenant: Tenant) -> tuple[Decimal | None, str | None
     return plan, "plan"
 
 
-def plan_ai_cap(tenant: Tenant) -> float:
+def plan_ai_cap(db: Session, tenant: Tenant) -> float:
     """Return the monthly AI cap a store's plan gives it (the operator may have set another)."""
     if tenant.ai_monthly_cap_eur is not None:
         return float(tenant.ai_monthly_cap_eur)
-    return float(PLAN_AI_CAPS_EUR.get(tenant.plan, 0))
+    # Read from the plans table in the caller's transaction (the one that reserves a call's cost),
+    # so an operator's new cap and the spend it is weighed against are seen together.
+    return float(read_plan(db, tenant.plan).ai_cap_eur)
 
 
 def windows(now: datetime, zone: ZoneInfo) -> dict[str, tuple[datetime, datetime]]:

@@ -6,10 +6,10 @@ Each command imports the app and the services it calls when it runs, which keeps
 
 from __future__ import annotations
 
-from appliance.cli import backups, nlu, serving, storage, stores
+from appliance.cli import backups, nlu, plans, serving, storage, stores
 from appliance.cli.base import main
 
 # Importing the command modules registers their commands on ``main``.
-COMMANDS = (backups, nlu, serving, storage, stores)
+COMMANDS = (nlu, serving, storage, stores, plans, backups)
 
 __all__ = ["main"]

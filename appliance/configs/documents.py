@@ -114,7 +114,7 @@ def save(
 def _cap_problems(db: Session, tenant_id: str, payload: dict[str, Any]) -> list[dict[str, str]]:
     """Refuse a store cap above the plan's: a store may spend less on AI than it pays for, never more."""
     tenant = db.get(Tenant, tenant_id)
-    plan_cap = plan_ai_cap(tenant) if tenant is not None else None
+    plan_cap = plan_ai_cap(db, tenant) if tenant is not None else None
     own = payload.get("monthly_cap_eur") or 0
     if plan_cap is not None and own > plan_cap:
         return [{"path": "monthly_cap_eur", "message": f"can only lower the plan's cap of {plan_cap:g} €"}]

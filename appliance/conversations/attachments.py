@@ -16,9 +16,10 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from appliance.conversations.media import UnsafeFile, clean
-from appliance.conversations.persistence import lock_conversation, save_conversation
+from appliance.conversations.persistence import Conversation, lock_conversation, save_conversation
 from appliance.core.ids import new_id
 from appliance.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, UnsupportedMediaType
+from appliance.events.record import LEAD_PHOTOS, emit, lead_brief
 from appliance.infra.db import File, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.infra.storage import StorageError, thumbnail_key
@@ -103,8 +104,19 @@ def _record(
             raise Conflict(f"A conversation can hold up to {MAX_PER_CONVERSATION} files.", code="too_many_files")
         conn.execute(insert(File).values(**row))
         chat.state = {**chat.state, "attachments": [*known, file_id]}
+        _announce_photos(conn, chat, content_type)
         save_conversation(conn, chat, utcnow())
     return row
+
+
+def _announce_photos(conn: Connection, chat: Conversation, content_type: str) -> None:
+    """Record once per conversation that its lead sent photos (staff are told; see appliance.events)."""
+    lead = chat.state.get("lead")
+    if not lead or not content_type.startswith("image/") or chat.state.get("photos_announced"):
+        return
+    chat.state = {**chat.state, "photos_announced": True}
+    data = {"lead": lead_brief(lead | {"channel": chat.channel}), "session_id": chat.id}
+    emit(conn, chat.tenant_id, LEAD_PHOTOS, lead["id"], data)
 
 
 def shown_file(secret: str, row: dict[str, Any], has_thumbnail: bool) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from appliance.conversations.persistence import Conversation
 from appliance.core.agenda.availability import service_of
 from appliance.core.flows.intents import Booked, Intent, Outcome, SlotTaken
 from appliance.errors import Conflict, Invalid
+from appliance.operator.alerts import mark_booking_failed
 
 
 def carry_out(db: Connection, setting: TurnSetting, chat: Conversation, intent: Intent) -> Outcome:
@@ -32,6 +33,9 @@ def carry_out(db: Connection, setting: TurnSetting, chat: Conversation, intent: 
         appointment = book(db, setting.info.id, setting.agenda, request)
     except (Conflict, Invalid):
         return SlotTaken()  # taken, or no longer offered: the engine apologises and offers fresh slots
+    except Exception:
+        mark_booking_failed()  # the operator hears of it once the turn's transaction is over
+        raise
     # Invitations go out after the commit (see turns.send).
     chat.booked.append(appointment["id"])
     return Booked(appointment["id"], (service_of(setting.agenda, intent.service) or {}).get("location", "showroom"))

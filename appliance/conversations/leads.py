@@ -12,6 +12,7 @@ from appliance.conversations.persistence import Conversation
 from appliance.core.ids import new_id
 from appliance.core.lead_fields import CONTACT_FIELDS, LEAD_FIELDS
 from appliance.core.scoring import ScoringConfig, score, temperature
+from appliance.events.record import CONVERSATION_COMPLETED, LEAD_CREATED, LEAD_UPDATED, emit, lead_brief
 from appliance.infra.db import Lead, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import tenant_config
@@ -39,20 +40,43 @@ def sync_lead(db: Connection, rt: Runtime, chat: Conversation, before: dict[str,
         return []
     values = _values(rt, db, chat, fields, contact)
     events = []
+    previous = lead_values(before)[0]
+    changed = sorted(k for k in {*fields, *previous} if fields.get(k) != previous.get(k))
     if brief:
         db.execute(update(Lead).where(Lead.id == brief["id"], Lead.tenant_id == chat.tenant_id).values(**values))
         lead_id = brief["id"]
+        data = {"changed": changed, "previous_temperature": brief.get("temperature")}
+        _emit_lead(db, chat, LEAD_UPDATED, lead_id, values, data)
     else:
         lead_id = new_id("l")
         row = {"id": lead_id, "tenant_id": chat.tenant_id, "session_id": chat.id, "channel": chat.channel}
         db.execute(insert(Lead).values(**row, status="new", created_at=values["updated_at"], **values))
         events.append({"name": "lead_created", "data": {}})
-    previous = lead_values(before)[0]
-    changed = sorted(k for k in {*fields, *previous} if fields.get(k) != previous.get(k))
+        _emit_lead(db, chat, LEAD_CREATED, lead_id, values, {})
     events.append({"name": "lead_updated", "data": {"fields": changed, "score": values["score"]}})
     new_brief = {"id": lead_id, "score": values["score"], "temperature": values["temperature"]}
     chat.state = {**chat.state, "lead": new_brief, "lead_sig": signature}
     return events
+
+
+def emit_completion(db: Connection, chat: Conversation, events: list[dict[str, Any]]) -> None:
+    """Record the domain event of a conversation that ended in this turn (with its lead, if any)."""
+    if not any(event["name"] == "completed" for event in events):
+        return
+    lead = chat.state.get("lead") or {}
+    conversation = {"session_id": chat.id, "language": chat.language, "channel": chat.channel}
+    data = {"conversation": conversation, "lead": lead_brief(lead | {"channel": chat.channel}) if lead else None}
+    emit(db, chat.tenant_id, CONVERSATION_COMPLETED, chat.id, data)
+
+
+def _emit_lead(
+    db: Connection, chat: Conversation, name: str, lead_id: str, values: dict[str, Any], data: dict[str, Any]
+) -> None:
+    # The brief of the lead as written now; a turn never changes the status staff gave it, so an
+    # update does not read it back (None), and a new lead is "new".
+    status = "new" if name == LEAD_CREATED else None
+    brief = lead_brief(values | {"id": lead_id, "channel": chat.channel, "status": status})
+    emit(db, chat.tenant_id, name, lead_id, {"lead": brief, "session_id": chat.id} | data)
 
 
 def _signature(fields: dict[str, Any], contact: dict[str, Any], language: str) -> str:

@@ -21,7 +21,7 @@ from appliance.conversations import positions
 from appliance.conversations.attachments import with_attachments
 from appliance.conversations.booking import carry_out
 from appliance.conversations.context import TurnSetting, read_setting, served_area, turn_context, wished_day
-from appliance.conversations.leads import sync_lead
+from appliance.conversations.leads import emit_completion, sync_lead
 from appliance.conversations.persistence import Conversation, lock_conversation, save_conversation
 from appliance.conversations.records import MESSAGE_FIELDS, masked_messages, message_json, messages, record
 from appliance.conversations.sessions import PREVIEW_LIFETIME, is_preview
@@ -32,7 +32,7 @@ from appliance.core.flows.texts import system
 from appliance.core.flows.turn import Turn
 from appliance.core.lead_fields import PROJECT_FIELDS
 from appliance.errors import NotFound, Unauthorized, Unavailable
-from appliance.infra import idempotency
+from appliance.infra import idempotency, metrics
 from appliance.infra.db import ChatSession, Message, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.security.visitor import VisitorClaims
@@ -64,8 +64,10 @@ def start(rt: Runtime, claims: VisitorClaims, tenant: TenantInfo | None, languag
         chat = _still_open(lock_conversation(conn, info.id, claims.session_id))
         if not chat.state.get("started") and language in info.languages:
             chat.state = {**chat.state, "language": language, "language_source": "visitor"}
+        had_lead = bool(chat.state.get("lead"))
         answer = _turn(rt, conn, info, chat, Reply("start"), visitor=None)
     positions.remember(rt, chat)
+    _count_turn(chat, had_lead)
     return answer
 
 
@@ -75,10 +77,12 @@ def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str,
     # Reading free text is the costliest step and needs no lock, so it happens before the transaction.
     understood = _read_text(rt, info, visit)
     turned: list[Conversation] = []
+    had_lead: list[bool] = []
 
     def turn(db: Connection) -> dict[str, Any]:
         chat = _still_open(lock_conversation(db, info.id, visit.claims.session_id))
         turned.append(chat)
+        had_lead.append(bool(chat.state.get("lead")))
         return _send(rt, db, info, chat, visit, understood)
 
     scope = f"chat.send:{visit.claims.session_id}"
@@ -86,6 +90,7 @@ def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str,
     if not replayed:
         chat = turned[-1]
         positions.remember(rt, chat)
+        _count_turn(chat, had_lead[-1])
         for appointment_id in chat.booked:
             rt.queue.enqueue("send_invitation", appointment_id, info.id)
         lead = chat.state.get("lead") or {}
@@ -94,6 +99,15 @@ def send(rt: Runtime, visit: Visit, idempotency_key: str | None, body: dict[str,
             # (once per lead; a task, so no model call holds up the visitor's last turn).
             rt.queue.enqueue("write_proposal", info.id, lead["id"])
     return answer, replayed
+
+
+def _count_turn(chat: Conversation, had_lead: bool) -> None:
+    """Count a committed turn, the lead it created and the visits it booked (/metrics)."""
+    metrics.CHAT_TURNS.labels(chat.channel).inc()
+    if not had_lead and chat.state.get("lead"):
+        metrics.LEADS.labels(chat.channel).inc()
+    if chat.booked:
+        metrics.BOOKINGS.labels("chat").inc(len(chat.booked))
 
 
 def transcript(rt: Runtime, claims: VisitorClaims, tenant: TenantInfo | None = None) -> dict[str, Any]:
@@ -216,6 +230,7 @@ def _turn(
     events = (turn.events + sync_lead(db, rt, chat, before)) if real else []
     save_conversation(db, chat, now)
     record(db, chat, events, now)
+    emit_completion(db, chat, events)
     bot = [row for row in rows if row["role"] == "bot"]
     return turn_answer(chat.id, chat.language, chat.status, chat.state, bot, turn.input)
 

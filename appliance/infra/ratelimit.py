@@ -117,12 +117,15 @@ def _block_key(rule: Rule) -> str:
     return f"rl:block:{rule.key}"
 
 
-def tenant_limit(plan: str, overrides: Mapping[str, Any] | None, name: str) -> int:
-    """Return the tenant's limit ``name``: its override if valid, else its plan's default."""
+def tenant_limit(plan: str, overrides: Mapping[str, Any] | None, name: str, plan_value: int | None = None) -> int:
+    """Return the tenant's limit ``name``: its override if valid, else ``plan_value`` (what the
+    plans table says, when the caller read it), else its plan's default."""
     value = (overrides or {}).get(name)
     # A bad override (hand-edited JSON) must not break requests; the plan's number applies then.
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_OVERRIDE:
         return value
+    if plan_value is not None and plan_value >= 1:
+        return plan_value
     return PLAN_LIMITS.get(plan, PLAN_LIMITS["base"])[name]
 
 

@@ -12,6 +12,7 @@ import os
 import secrets
 import tomllib
 from collections.abc import Mapping
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from appliance.core.kinds import PLANS
 from appliance.infra.private import make_private_folder
 
 PREFIX = "EBANISTA_"
@@ -67,12 +69,46 @@ class Settings(BaseModel):
     ai_prices: str | None = None
     # "off" for a local server without /moderations (the text then never leaves the operator's machines).
     ai_moderation: Literal["endpoint", "off"] = "endpoint"
+    # Operator alerts and metrics (docs/operations.md): Slack incoming webhook, the fallback e-mail
+    # address, and the client networks (CIDRs) that may read /metrics without an operator token.
+    alert_slack_url: str | None = Field(default=None, repr=False)
+    alert_email: str | None = Field(default=None, max_length=254)
+    metrics_allow: str = "127.0.0.1/32,::1/128"
+    # Events (webhooks, notifications): webhook URLs on private, loopback or link-local addresses are
+    # refused unless this is true, and only the appliance honours it (a store's own network); the
+    # platform always refuses them.
+    webhooks_allow_private: bool = False
+    # Billing (appliance.billing, docs/billing.md): Stripe on the platform only; the appliance never calls it.
+    stripe_api_key: str | None = Field(default=None, repr=False)
+    stripe_webhook_secret: str | None = Field(default=None, repr=False)
+    # JSON {"price_id": "plan"}: which Stripe price sells which plan.
+    stripe_prices: str | None = None
+    # Stripe's API base; tests point it at a local fake.
+    stripe_api_base: str = "https://api.stripe.com"
+    billing_grace_days: int = Field(default=7, ge=0, le=90)
+
     # Backups (appliance): where archives go (default <data dir>/backups), how many to keep, and
     # the nightly schedule (the hour is UTC; a PC switched off at night catches up after start).
     backup_dir: Path | None = None
     backup_keep: int = Field(default=7, ge=1, le=365)
     backup_schedule: Literal["on", "off"] = "on"
     backup_hour: int = Field(default=3, ge=0, le=23)
+
+    @field_validator("stripe_prices")
+    @classmethod
+    def _check_stripe_prices(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parse_stripe_prices(value)
+        return value
+
+    @field_validator("stripe_api_base")
+    @classmethod
+    def _check_stripe_api_base(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an http:// or https:// URL, e.g. https://api.stripe.com")
+        return value.rstrip("/")
 
     @field_validator("mode", "log_level", "log_format", "rate_limits", "ai_moderation", mode="before")
     @classmethod
@@ -149,6 +185,31 @@ class Settings(BaseModel):
         parse_prices(value)
         return value
 
+    @field_validator("alert_slack_url")
+    @classmethod
+    def _check_alert_slack_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an http(s):// URL, e.g. https://hooks.slack.com/services/...")
+        return value
+
+    @field_validator("alert_email")
+    @classmethod
+    def _check_alert_email(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if "@" not in value or any(c.isspace() for c in value):
+            raise ValueError("must be one e-mail address, e.g. ops@example.com")
+        return value
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _check_metrics_allow(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
     @field_validator("encryption_keys")
     @classmethod
     def _check_encryption_keys(cls, value: str | None) -> str | None:
@@ -189,6 +250,28 @@ def parse_prices(value: str) -> dict[str, dict[str, float]]:
         if not all(isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in price.values()):
             raise ValueError(f"{model}: prices are numbers of euros per million tokens, 0 or more")
     return {model: {k: float(v) for k, v in price.items()} for model, price in table.items()}
+
+
+def parse_networks(value: str) -> list[IPv4Network | IPv6Network]:
+    """Return the networks of a comma-separated CIDR list (EBANISTA_METRICS_ALLOW); raise ValueError."""
+    try:
+        return [ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise ValueError("must be a comma-separated list of addresses or CIDRs, e.g. 127.0.0.1/32,10.0.0.0/8") from None
+
+
+def parse_stripe_prices(value: str) -> dict[str, str]:
+    """Return EBANISTA_STRIPE_PRICES as {price_id: plan}; raise ValueError."""
+    try:
+        table = json.loads(value)
+    except ValueError:
+        raise ValueError('must be JSON such as {"price_123": "pro"}') from None
+    if not isinstance(table, dict) or not all(isinstance(k, str) and k for k in table):
+        raise ValueError("must be a JSON object of Stripe price ids")
+    for price, plan in table.items():
+        if plan not in PLANS:
+            raise ValueError(f"{price}: the plan must be one of {', '.join(PLANS)}")
+    return dict(table)
 
 
 def split_keys(value: str) -> list[str]:
@@ -256,7 +339,9 @@ def _describe(exc: ValidationError) -> str:
     name = str(error["loc"][0]) if error["loc"] else "config"
     message = error["msg"].removeprefix("Value error, ")
     got = error.get("input")
+    secret = {"secret_key", "encryption_keys", "database_url", "redis_url", "smtp_url", "ai_api_key", "alert_slack_url"}
     secret = {"secret_key", "encryption_keys", "database_url", "redis_url", "smtp_url", "ai_api_key"}
+    secret |= {"stripe_api_key", "stripe_webhook_secret"}
     shown = "" if name in secret else f" (got {got!r})"
     return f"{_var(name)}: {message}{shown}"
 
@@ -267,6 +352,8 @@ def _var(name: str) -> str:
 
 def _complete(settings: Settings) -> Settings:
     """Fill the defaults that depend on the mode and the data directory."""
+    if settings.alert_email and not settings.smtp_url:
+        raise ConfigError("EBANISTA_ALERT_EMAIL: alerts by e-mail need EBANISTA_SMTP_URL too")
     if settings.is_platform:
         _require_platform(settings)
         return settings

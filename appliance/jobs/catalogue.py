@@ -15,10 +15,16 @@ from appliance.ai import follow_up as ai_follow_up
 from appliance.ai import proposal as ai_proposal
 from appliance.ai import texts as ai_texts
 from appliance.backups import nightly as nightly_backup
+from appliance.billing import grace as billing_grace
 from appliance.channels import whatsapp as whatsapp_channel
 from appliance.conversations import sessions
+from appliance.events import delivery as event_delivery
+from appliance.events import dispatch as event_dispatch
+from appliance.events import mailing as event_mailing
+from appliance.events import retention as event_retention
 from appliance.infra import idempotency
 from appliance.jobs.registry import TaskFunction, registered
+from appliance.operator import alert_delivery, platform_health
 from appliance.privacy import retention
 from appliance.whatsapp import outbox as whatsapp_outbox
 from appliance.whatsapp import reminders as whatsapp_reminders
@@ -26,10 +32,13 @@ from appliance.whatsapp import webhook as whatsapp_webhook
 
 # The modules above declare tasks with @task when imported; naming them keeps the imports meaningful.
 DECLARING_MODULES = (
+    alert_delivery,
+    platform_health,
     ai_alerts,
     ai_follow_up,
     ai_proposal,
     ai_texts,
+    billing_grace,
     invitation_mail,
     lockout_mail,
     throttle,
@@ -41,6 +50,10 @@ DECLARING_MODULES = (
     whatsapp_outbox,
     whatsapp_reminders,
     whatsapp_webhook,
+    event_dispatch,
+    event_delivery,
+    event_mailing,
+    event_retention,
     nightly_backup,
 )
 

@@ -34,6 +34,15 @@ JOBS: list[tuple[str, int]] = [
     # AI: follow-up drafts for leads that did not book; the welcome and closing reworded where asked.
     ("enqueue_follow_ups", 3600),
     ("enqueue_text_variations", 3600),
+    # Operator alerts: every service's health (appliance.operator.platform_health).
+    ("watch_platform_health", 60),
+    # Events: fan out to webhooks and staff, webhook retries (1, 5, 15, 40 min), notification e-mails.
+    ("dispatch_events", 5),
+    ("flush_webhook_deliveries", 30),
+    ("mail_notifications", 60),
+    ("forget_old_events", DAILY),
+    # Billing: stores unpaid past the grace period are paused (platform only; data kept).
+    ("pause_unpaid_stores", 3600),
 ]
 
 

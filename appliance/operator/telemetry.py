@@ -19,6 +19,7 @@ from structlog.contextvars import get_contextvars
 from appliance.core.ids import new_id
 from appliance.infra.db import ErrorEvent, utcnow
 from appliance.infra.runtime import Runtime, current_runtime
+from appliance.operator.alerts import note_server_error
 
 log = structlog.get_logger(__name__)
 
@@ -108,6 +109,8 @@ def note_outcome(rt: Runtime, status: int, code: str | None, failure: Failure | 
         record_failure(rt, failure)
     except Exception as exc:
         log.warning("error_event_not_recorded", error_type=type(exc).__name__, status=status, code=code)
+    # Repeated failures (and any failed booking) reach the operator (appliance.operator.alerts).
+    note_server_error(rt, failure.tenant_id, failure.request_id)
 
 
 def track_response(response: Response) -> None:

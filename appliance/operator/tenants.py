@@ -49,6 +49,8 @@ def tenant_json(tenant: Tenant, public_url: str, usage: dict[str, Any] | None = 
         "maintenance": {"enabled": False, "message": {}, **(tenant.maintenance or {})},
         "ai_monthly_cap_eur": tenant.ai_monthly_cap_eur,
         "limits": dict(tenant.limits or {}),
+        # Stripe's state of the store (appliance.billing); "active" wherever billing is off.
+        "billing_status": tenant.billing_status,
         "created_at": tenant.created_at.isoformat(),
     }
     if usage is not None:

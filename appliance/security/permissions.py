@@ -29,6 +29,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "widget.rotate_key": MANAGERS,
     "privacy.export": MANAGERS,
     "privacy.erase": MANAGERS,
+    # Plans and billing: managers see the plan and its use; only an owner subscribes or pays.
+    "billing.read": MANAGERS,
+    "billing.manage": frozenset({"OWNER"}),
     # The platform operator.
     "admin.read": OPERATORS,
     "admin.write": frozenset({"SUPER_ADMIN"}),

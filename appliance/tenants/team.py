@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appliance.accounts.invitations import LIFETIME_SECONDS, invitation_url, make_invitation_token
+from appliance.billing.limits import check_seat_free
 from appliance.core.kinds import TENANT_ROLES
 from appliance.errors import Conflict, Forbidden, Invalid, NotFound
 from appliance.infra.audit import record
@@ -71,6 +72,7 @@ def invite(
     tenant = db.get(Tenant, tenant_id)
     if tenant is None:
         raise NotFound("This store does not exist.")
+    check_seat_free(db, tenant)
     add_membership(db, tenant, user, role)
     record(db, "team.invited", tenant_id=tenant_id, target_type="user", target_id=user.id, details={"role": role})
     url = None

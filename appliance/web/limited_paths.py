@@ -8,6 +8,8 @@ EXEMPT_PREFIXES = ("/v1/health", "/v1/docs", "/v1/swagger", "/v1/static", "/v1/o
 # Meta delivers every store's events from a few addresses: an address limit would drop real
 # deliveries, and each one must carry its store's signature anyway (appliance.whatsapp.webhook).
 EXEMPT_PREFIXES += ("/v1/channels/whatsapp/webhook",)
+# Stripe likewise: every delivery is signed with the endpoint secret (appliance.billing.webhook).
+EXEMPT_PREFIXES += ("/v1/billing/stripe/webhook",)
 
 
 def is_limited(path: str) -> bool:

@@ -17,6 +17,7 @@ import redis
 import structlog
 from flask import Flask, Response, current_app, request
 
+from appliance.billing.plans import plan_limits
 from appliance.errors import RateLimited, Unauthorized
 from appliance.infra.ratelimit import (
     IP_PER_10_MINUTES,
@@ -124,7 +125,11 @@ def _store_rule(tenant: TenantInfo) -> Rule:
     if is_widget_session():
         limit = tenant_limit(tenant.plan, tenant.limits, "widget_sessions_per_minute")
         return Rule(f"widget-sessions:{tenant.id}", limit, MINUTE)
-    return Rule(f"tenant:{tenant.id}", tenant_limit(tenant.plan, tenant.limits, "tenant_per_minute"), MINUTE)
+    # The per-store number is the plans table's (cached), so the operator's edit of a plan applies.
+    per_minute = plan_limits(current_runtime(), tenant.plan).requests_per_minute
+    return Rule(
+        f"tenant:{tenant.id}", tenant_limit(tenant.plan, tenant.limits, "tenant_per_minute", per_minute), MINUTE
+    )
 
 
 def is_widget_session() -> bool:

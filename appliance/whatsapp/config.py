@@ -14,9 +14,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
+from appliance.billing.limits import check_number_free
 from appliance.errors import Invalid, NotFound, problems_from_validation
 from appliance.infra import audit
-from appliance.infra.db import WhatsAppChannel
+from appliance.infra.db import Tenant, WhatsAppChannel
 from appliance.infra.runtime import Runtime
 
 CATEGORIES = ("service", "utility", "marketing", "authentication")
@@ -99,6 +100,9 @@ def save_channel(rt: Runtime, tenant_id: str, payload: Any) -> dict[str, Any]:
         if taken is not None and taken != tenant_id:
             raise Invalid([{"path": "phone_number_id", "message": "another store uses this number"}])
         if row is None:
+            tenant = db.get(Tenant, tenant_id)
+            if tenant is not None:
+                check_number_free(db, tenant)
             row = _new_row(tenant_id, spec)
             db.add(row)
         _apply(rt, row, spec)

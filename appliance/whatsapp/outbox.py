@@ -19,9 +19,11 @@ import structlog
 from sqlalchemy import Connection, func, insert, select, update
 
 from appliance.core.ids import new_id
+from appliance.infra import metrics
 from appliance.infra.db import WhatsAppContact, WhatsAppOutbox, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.jobs.registry import task
+from appliance.operator.alerts import raise_alert
 from appliance.whatsapp import graph
 from appliance.whatsapp.config import Credentials, credentials_of
 from appliance.whatsapp.contacts import window_open
@@ -217,8 +219,10 @@ def _finish(rt: Runtime, row: dict[str, Any], status: str, now: datetime, code: 
             .where(_TABLE.c.id == row["id"], _TABLE.c.status == "sending")
             .values(status=status, error_code=code, next_attempt_at=None, updated_at=now)
         )
+    metrics.WHATSAPP_SENT.labels(status).inc()
     if status == "failed":
         log.warning("whatsapp_failed", outbox_id=row["id"], code=code)
+        raise_alert(rt, "whatsapp_failed", tenant_id=row["tenant_id"], detail=f"error code {code}")
     return status
 
 

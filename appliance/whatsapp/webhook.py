@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from appliance.core.ids import new_id
@@ -22,6 +22,7 @@ from appliance.errors import Forbidden, Unauthorized
 from appliance.infra.db import WhatsAppEvent, WhatsAppInbound, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.jobs.registry import task
+from appliance.operator.alerts import raise_alert
 from appliance.whatsapp.config import credentials_by_number
 
 PREFIX = "sha256="
@@ -32,6 +33,8 @@ EVENTS_KEPT = timedelta(days=7)
 # task failed: it is queued again, for a day at most.
 STALLED = timedelta(minutes=2)
 RETRIED_FOR = timedelta(days=1)
+# Requeued every minute once stalled: an event still unprocessed this long has failed three more times.
+FAILED_AFTER = STALLED + timedelta(minutes=3)
 CLAIMS_KEPT = timedelta(days=30)
 _EVENTS = WhatsAppEvent.__table__
 _INBOUND = WhatsAppInbound.__table__
@@ -159,4 +162,18 @@ def requeue_stalled_whatsapp_events(rt: Runtime) -> int:
         ).all()
     for row in stalled:
         rt.queue.enqueue("process_whatsapp_event", row.id, row.tenant_id)
+    _alert_failing(rt, stalled_since=now - FAILED_AFTER)
     return len(stalled)
+
+
+def _alert_failing(rt: Runtime, stalled_since: datetime) -> None:
+    """Tell the operator of each store whose events still failed after three requeues (each minute)."""
+    with rt.transaction() as db:
+        failing = db.execute(
+            select(_EVENTS.c.tenant_id, func.count())
+            .where(_EVENTS.c.processed_at.is_(None), _EVENTS.c.received_at < stalled_since)
+            .where(_EVENTS.c.received_at > stalled_since - RETRIED_FOR)
+            .group_by(_EVENTS.c.tenant_id)
+        ).all()
+    for tenant_id, count in failing:
+        raise_alert(rt, "whatsapp_webhook_failed", tenant_id=tenant_id, count=int(count))

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webui.admin import overview, purge, reports, staff, store, tenants
+from webui.admin import health, overview, plans, purge, reports, staff, store, tenants
 from webui.admin.blueprint import admin
 
-PAGES = (overview, tenants, store, purge, reports, staff)
+PAGES = (overview, tenants, store, purge, reports, staff, health, plans)
 
 
 def register_admin(app: Flask) -> None:

@@ -51,6 +51,7 @@ class ModeLabel:
 
 admin_nav.add("admin.home", _l("Overview"), permission="admin.read", order=10, exact=True)
 admin_nav.add("admin.tenants", ModeLabel(_l("Stores"), _l("The store")), permission="admin.read", order=20)
+admin_nav.add("admin.health", _l("Health"), permission="admin.read", order=30)
 admin_nav.add("admin.errors", _l("Errors"), permission="admin.read", order=40)
 admin_nav.add("admin.audit", _l("Audit log"), permission="admin.read", order=50)
 admin_nav.add("admin.staff", _l("Platform staff"), permission="admin.read", order=60)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from appliance.accounts.people import Account, workplaces_of
+from appliance.billing.limits import second_factor_required
 from appliance.infra.runtime import current_runtime
 from appliance.operator.impersonation import note_impersonated_request, note_impersonation_ended
 from webui.panel.present import project_word, word
@@ -43,9 +44,10 @@ def finish_sign_in(account: Account, next_url: str | None) -> str:
     return url_for("panel.login")
 
 
-def _never_forced(_email: str) -> bool:
-    # Store staff choose two-factor on their account page; only operators are forced (in /admin).
-    return False
+def _plan_forces_second_factor(email: str) -> bool:
+    # Store staff choose two-factor on their account page, unless a plan of a store they work for
+    # requires it (the plan's two_factor_required feature, appliance.billing).
+    return second_factor_required(current_runtime(), email)
 
 
 def _words() -> dict[str, object]:
@@ -69,7 +71,7 @@ def _audit_impersonation() -> None:
 setup_area(panel, name="panel", nav=panel_nav, home="panel.today", login="panel.login")
 panel.before_request(_audit_impersonation)
 panel.context_processor(_words)
-add_login_routes(panel, SignInArea("panel", _never_forced, finish_sign_in))
+add_login_routes(panel, SignInArea("panel", _plan_forces_second_factor, finish_sign_in))
 add_account_routes(panel, login="panel.login", store=False)
 
 

@@ -48,6 +48,7 @@ SECTIONS = (
     ("panel.settings_whatsapp", _l("WhatsApp"), "config.write"),
     ("panel.settings_ai", _l("AI"), "config.write"),
     ("panel.settings_catalogue", _l("Catalogue and prices"), "config.write"),
+    ("panel.settings_webhooks", _l("Webhooks"), "config.write"),
     ("panel.settings_advanced", _l("Advanced (JSON)"), "config.write"),
 )
 KIND_LABELS = {

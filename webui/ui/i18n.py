@@ -23,7 +23,7 @@ LANGUAGE_NAMES = {"es": "Español", "ca": "Català", "pt": "Português", "en": "
 DEFAULT_LANGUAGE = "es"
 DEFAULT_TIMEZONE = "Europe/Madrid"
 # One directory per area; Flask-Babel merges them (later ones win on a clash, so keep msgids distinct).
-AREAS = ("core", "config", "admin", "flow")
+AREAS = ("core", "config", "admin", "flow", "alerts", "events", "billing")
 SESSION_KEY = "lang"
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from appliance.infra.db.agenda import Appointment
+from appliance.infra.db.alerts import AlertWindow, StoreAlertRoute
 from appliance.infra.db.analytics import AIUsage, AnalyticsEvent
 from appliance.infra.db.base import Base, TenantScoped, utcnow
+from appliance.infra.db.billing import Plan, StripeEvent
 from appliance.infra.db.configs import Config
 from appliance.infra.db.conversations import ChatSession, IdempotencyKey, Message
+from appliance.infra.db.events import DomainEvent, Notification, NotificationPrefs, Webhook, WebhookDelivery
 from appliance.infra.db.files import File
 from appliance.infra.db.flows import Flow
 from appliance.infra.db.leads import Lead
@@ -25,6 +28,7 @@ from appliance.infra.db.whatsapp import (
 __all__ = [
     "AIText",
     "AIUsage",
+    "AlertWindow",
     "AnalyticsEvent",
     "ApiToken",
     "Appointment",
@@ -33,6 +37,7 @@ __all__ = [
     "ChatSession",
     "Config",
     "Consent",
+    "DomainEvent",
     "ErrorEvent",
     "File",
     "Flow",
@@ -41,10 +46,17 @@ __all__ = [
     "LoginThrottle",
     "Membership",
     "Message",
+    "Notification",
+    "NotificationPrefs",
+    "Plan",
+    "StoreAlertRoute",
+    "StripeEvent",
     "Tenant",
     "TenantScoped",
     "UsageEntry",
     "User",
+    "Webhook",
+    "WebhookDelivery",
     "WhatsAppChannel",
     "WhatsAppContact",
     "WhatsAppEvent",

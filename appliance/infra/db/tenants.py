@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from appliance.core.kinds import PLANS, PLATFORM_ROLES, TENANT_ROLES, TENANT_STATUSES
+from appliance.core.plans import BILLING_STATES
 from appliance.infra.db.base import ID_LENGTH, Base, EncryptedText, IdMixin, TenantScoped, Timestamps
 
 
@@ -33,9 +34,15 @@ class Tenant(IdMixin, Timestamps, Base):
     ai_monthly_cap_eur: Mapped[int | None] = mapped_column(Integer)
     # Per-tenant overrides of the plan's rate limits, e.g. {"tenant_per_minute": 240}.
     limits: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Billing (appliance.billing): the Stripe state on the platform; the appliance stays "active".
+    billing_status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(255))
+    past_due_since: Mapped[datetime | None]
 
     __table_args__ = (
         CheckConstraint(f"plan IN {PLANS}", name="plan"),
+        CheckConstraint(f"billing_status IN {BILLING_STATES}", name="billing_status"),
         CheckConstraint(f"status IN {TENANT_STATUSES}", name="status"),
     )
 

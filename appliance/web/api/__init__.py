@@ -8,21 +8,42 @@ from flask import request
 from flask_openapi3 import APIBlueprint, OpenAPI
 
 from appliance.errors import BadRequest, Invalid, UnsupportedMediaType
-from appliance.web.api import admin, agenda, analytics, channels, chat, config, flows, health, leads, privacy, widget
+from appliance.web.api import (
+    admin,
+    agenda,
+    analytics,
+    billing,
+    channels,
+    chat,
+    config,
+    flows,
+    health,
+    leads,
+    plans,
+    privacy,
+    widget,
+)
+from appliance.web.api import admin_health as admin_health_api
 from appliance.web.api import backups as backups_api  # issue 24, apart for easy merges
+from appliance.web.api import webhooks as webhooks_api
 from appliance.web.cors import init_cors
 from appliance.web.errors import wants_json
 
 # Endpoints that take multipart uploads instead of JSON bodies.
 MULTIPART_SUFFIXES = ("/attachments",)
 # Endpoints that read their raw body themselves: a webhook's signature is checked before its JSON.
-RAW_BODY_PATHS = ("/v1/channels/whatsapp/webhook",)
+RAW_BODY_PATHS = ("/v1/channels/whatsapp/webhook", "/v1/billing/stripe/webhook")
 
 
 def register_api(app: OpenAPI) -> None:
     """Attach every /v1 resource to ``app``."""
     api = APIBlueprint("v1", __name__, url_prefix="/v1")
     for resource in (health, widget, chat, flows, config, agenda, admin, leads, analytics, privacy, channels):
+        api.register_api(resource.api)
+    # Operator alerts and platform health (issue #20), in a block of their own.
+    api.register_api(admin_health_api.api)
+    api.register_api(webhooks_api.api)
+    for resource in (billing, plans):  # plans and billing (appliance.billing)
         api.register_api(resource.api)
     api.register_api(backups_api.api)
     app.register_api(api)

@@ -91,6 +91,7 @@ class TenantOut(BaseModel):
     maintenance: dict[str, Any]
     ai_monthly_cap_eur: int | None
     limits: dict[str, int]
+    billing_status: str | None = None
     created_at: str
     usage: dict[str, Any] | None = None
     owner_invitation: dict[str, Any] | None = None

@@ -1,6 +1,6 @@
 """Texts a model wrote for a store: welcome and closing variations, and a lead's follow-up draft.
 
-Revision ID: 0013t
+Revision ID: 0009t
 Revises: 0008a
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 import appliance.infra.db.base
 
-revision = "0013t"
+revision = "0009t"
 down_revision = "0008a"
 branch_labels = None
 depends_on = None
