@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format clean browser
+.PHONY: run test lint format clean browser binary
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Ebanista needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -31,9 +31,19 @@ run: $(VENV)/.installed
 # The suite runs twice: the appliance on SQLite, then platform mode on this machine's PostgreSQL
 # and Redis (EBANISTA_TEST_DATABASE_URL, EBANISTA_TEST_REDIS_URL). Without them the platform run
 # is skipped loudly, or fails when CI=true.
-test: $(VENV)/.installed-test lint browser
+test: $(VENV)/.installed-test lint browser binary
 	EBANISTA_TEST_BACKEND=sqlite $(BIN)/pytest
 	EBANISTA_TEST_BACKEND=platform $(BIN)/pytest
+
+# The single binary (PyInstaller): rebuilt only when a packaged file changed. tests/test_binary.py
+# runs it. The build host's glibc is the oldest the binary runs on (docs/deploy.md).
+BINARY_SOURCES := pyproject.toml $(shell git ls-files appliance webui tui packaging/pyinstaller 2>/dev/null)
+
+binary: dist/ebanista
+
+dist/ebanista: $(VENV)/.installed-test $(BINARY_SOURCES) | browser
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/pyinstaller/ebanista.spec
+	@touch $@
 
 # Browser tests drive Debian's Chromium with Playwright (its own browser download is not used);
 # the PDF summaries need Pango (WeasyPrint). CI runs as root, so it can install what is missing.
@@ -51,4 +61,4 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info build dist

@@ -163,20 +163,27 @@ def test_restore_refuses_a_damaged_archive_and_writes_nothing(
     filled: tuple[Runtime, dict[str, object]], store: Path, tmp_path: Path
 ) -> None:
     assert run(store, "backup", str(tmp_path / "b.tar.gz")).exit_code == 0
-    data = bytearray((tmp_path / "b.tar.gz").read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    (tmp_path / "b.tar.gz").write_bytes(bytes(data))
+    original = (tmp_path / "b.tar.gz").read_bytes()
     empty = tmp_path / "empty"
-
-    refused = run(empty, "restore", str(tmp_path / "b.tar.gz"))
-    assert refused.exit_code == 1
-    assert "damaged" in refused.output
+    # Damage in different places fails differently (bad deflate block, wrong member, bad CRC).
+    for place in (len(original) // 3, len(original) // 2, len(original) - 12):
+        damaged = bytearray(original)
+        damaged[place] ^= 0xFF
+        (tmp_path / "b.tar.gz").write_bytes(bytes(damaged))
+        refused = run(empty, "restore", str(tmp_path / "b.tar.gz"))
+        assert refused.exit_code == 1
+        assert "damaged" in refused.output
     assert not (empty / "ebanista.db").exists()
 
-    (tmp_path / "b.tar.gz.sha256").unlink()  # without the checksum file the manifest still catches it
-    refused = run(empty, "restore", str(tmp_path / "b.tar.gz"))
-    assert refused.exit_code == 1
-    assert any(word in refused.output for word in ("damaged", "incomplete", "checksum mismatch"))
+    (tmp_path / "b.tar.gz.sha256").unlink()  # without the checksum file, gzip's CRC and the manifest catch it
+    for place in (len(original) // 3, len(original) // 2, len(original) - 12):
+        damaged = bytearray(original)
+        damaged[place] ^= 0xFF
+        (tmp_path / "b.tar.gz").write_bytes(bytes(damaged))
+        refused = run(empty, "restore", str(tmp_path / "b.tar.gz"))
+        assert refused.exit_code == 1, refused.output
+        assert refused.output.startswith("ebanista: restore: ")
+        assert any(word in refused.output for word in ("damaged", "incomplete", "checksum mismatch", "manifest"))
     assert not (empty / "ebanista.db").exists()
 
 
@@ -303,3 +310,24 @@ def test_the_command_line_refuses_backups_on_the_platform(cli: Callable[..., Res
     assert result.exit_code == 1
     assert "PostgreSQL" in result.output
     assert not (tmp_path / "b.tar.gz").exists()
+
+
+@appliance_only
+def test_a_store_with_its_own_encryption_keys_gets_them_back_with_a_note(store: Path, tmp_path: Path) -> None:
+    keys = "sqEqpvN7lZIyYuvS_NBMYujolc7CbI6-gP7xFhj4ryM="
+    rt = runtime_of(appliance(store, encryption_keys=keys))
+    upgrade(rt.engine)
+    fill(rt, leads=1)
+    before = contents(rt)
+    env = {"EBANISTA_ENCRYPTION_KEYS": keys}
+    assert run(store, "backup", str(tmp_path / "b.tar.gz"), **env).exit_code == 0
+    rt.engine.dispose()
+    shutil.rmtree(store)
+
+    restored = run(store, "restore", str(tmp_path / "b.tar.gz"))
+
+    assert restored.exit_code == 0, restored.output
+    assert "set it to the contents of" in restored.output
+    assert (store / "encryption_keys").read_text(encoding="utf-8") == keys
+    assert os.stat(store / "encryption_keys").st_mode & 0o077 == 0
+    assert contents(runtime_of(appliance(store, encryption_keys=keys))) == before

@@ -6,17 +6,21 @@ This module knows nothing of the program: it packs a staged folder and checks an
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
 import os
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 MANIFEST = "manifest.json"
+# What reading a damaged or truncated gzipped tar raises, depending on where the damage is.
+UNREADABLE = (OSError, tarfile.TarError, EOFError, zlib.error)
 FORMAT = 1
 CHUNK = 1 << 20
 
@@ -78,7 +82,7 @@ def read_manifest(path: Path) -> Manifest:
     try:
         with tarfile.open(path, "r:gz") as tar:
             return _manifest_of(tar)
-    except (OSError, tarfile.TarError, EOFError) as exc:
+    except UNREADABLE as exc:
         raise ArchiveError(f"{path} is not a readable backup archive ({exc})") from None
 
 
@@ -101,17 +105,26 @@ def unpack_checked(path: Path, into: Path) -> Manifest:
     """Unpack the archive at ``path`` into the empty folder ``into`` and prove every member against
     the manifest: none missing, none extra, none changed. Raise ArchiveError otherwise."""
     try:
+        _read_through(path)
         with tarfile.open(path, "r:gz") as tar:
             manifest = _manifest_of(tar)
             # The "data" filter refuses absolute paths, "..", links out of the folder and devices.
             tar.extractall(into, filter="data")
-    except (OSError, tarfile.TarError, EOFError) as exc:
+    except UNREADABLE as exc:
         raise ArchiveError(f"{path} is damaged or truncated ({exc})") from None
     (into / MANIFEST).unlink()
     found = staged_members(into)
     if found != manifest.members:
         raise ArchiveError(_difference(manifest.members, found))
     return manifest
+
+
+def _read_through(path: Path) -> None:
+    # tarfile stops at the end-of-archive marker; reading the gzip stream to its end also checks
+    # its CRC, so damage anywhere in the file is caught, not only inside a member.
+    with gzip.open(path, "rb") as stream:
+        while stream.read(CHUNK):
+            pass
 
 
 def _difference(expected: dict[str, str], found: dict[str, str]) -> str:
