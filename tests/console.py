@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from apscheduler.events import EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -51,6 +52,7 @@ def run_now(scheduler: BackgroundScheduler, job_id: str) -> None:
         scheduler.shutdown(wait=True)
 
 
+T = TypeVar("T")
 SIZE = (80, 24)
 FIXED_NOW = datetime(2026, 12, 6, 18, 30, tzinfo=UTC)
 
@@ -64,7 +66,17 @@ def run_console(client: Any, script: Callable[[Pilot[None]], Awaitable[None]]) -
             await settle(pilot)
             await script(pilot)
 
-    asyncio.run(main())
+    in_own_loop(main)
+
+
+def in_own_loop(main: Callable[[], Awaitable[T]]) -> T:
+    """Run ``main()`` to its end on a new event loop in a thread of its own.
+
+    Browser tests earlier in the run keep Playwright's loop running in the main thread, where
+    asyncio.run() refuses to start another.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 def console_of(url: str, token: str) -> AdminClient:

@@ -9,7 +9,6 @@ and look at the SVGs (any browser shows them) before committing.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.backends import PLATFORM
-from tests.console import SIZE, run_console, settle, text_of
+from tests.console import SIZE, in_own_loop, run_console, settle, text_of
 from tui.app import ConsoleApp
 from tui.client import ApiError
 
@@ -50,7 +49,7 @@ def screenshot(key: str, light: bool = False) -> str:
             await settle(pilot)
             return app.export_screenshot(title="ebanista console")
 
-    return asyncio.run(main())
+    return in_own_loop(main)
 
 
 @pytest.mark.parametrize(
