@@ -154,6 +154,28 @@ def _observe(rt: Runtime, call: budget.Call, seconds: float, outcome: str, cost:
         raise_alert(rt, "ai_slow", tenant_id=call.tenant_id, detail=f"{call.purpose} took {seconds:.1f} s")
 
 
+def write(
+    rt: Runtime,
+    plan: Plan,
+    call: tuple[str, str | None, str],
+    system: str,
+    user: str,
+    **options: Any,
+) -> str | None:
+    """Ask the store's model for a text: ``system`` says what to write, ``user`` is what it starts
+    from; ``call`` is (tenant, conversation, purpose) for the ledger. Options (a temperature, a
+    response_format) go into the request. None when the rules' or template's text must stand."""
+    body = {
+        "model": plan.model,
+        "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
+        "temperature": plan.config.get("temperature", 0.2),
+        "max_tokens": plan.max_tokens,
+    } | options
+    tenant_id, session_id, purpose = call
+    ledger = budget.Call(tenant_id, session_id, purpose, plan.model, estimated_tokens(body), plan.max_tokens)
+    return ask_model(rt, plan, ledger, body, price_table(rt.settings))
+
+
 def estimated_tokens(body: dict[str, Any]) -> int:
     # About four characters a token in these languages; three, to reserve on the safe side.
     return len(str(body)) // 3 + 20

@@ -17,8 +17,7 @@ from typing import Any
 import structlog
 from sqlalchemy import exists, select, update
 
-from appliance.ai import assist, budget
-from appliance.ai.prices import price_table
+from appliance.ai import assist
 from appliance.core.flows.texts import PROJECTS
 from appliance.core.flows.variations import acceptable
 from appliance.infra.db import Appointment, Lead, Tenant, utcnow
@@ -130,14 +129,7 @@ def _model_text(
         f"{tone} in tone, two or three sentences, inviting them to visit the showroom or ask for a call. Keep "
         "the placeholder {name} exactly once. No prices, figures, discounts, dates, links or promises."
     )
-    body = {
-        "model": plan.model,
-        "messages": [{"role": "system", "content": prompt}, {"role": "user", "content": template}],
-        "temperature": plan.config.get("temperature", 0.2),
-        "max_tokens": plan.max_tokens,
-    }
-    call = budget.Call(tenant_id, None, "follow_up", plan.model, assist.estimated_tokens(body), plan.max_tokens)
-    answer = assist.ask_model(rt, plan, call, body, price_table(rt.settings))
+    answer = assist.write(rt, plan, (tenant_id, None, "follow_up"), prompt, template)
     if answer is None:
         return None
     if not acceptable(template, answer, language, plan.config.get("forbidden_topics") or []):

@@ -17,8 +17,7 @@ from typing import Any
 import structlog
 from sqlalchemy import update
 
-from appliance.ai import assist, budget
-from appliance.ai.prices import price_table
+from appliance.ai import assist
 from appliance.core.flows.summary import euros, square_metres
 from appliance.core.flows.texts import PROJECTS, STYLES
 from appliance.infra.db import Lead
@@ -205,14 +204,7 @@ def _model_text(
     tones: dict[str, str],
 ) -> str | None:
     prompt = instruction(found, catalogue, template, language, tones.get(language) == "formal")
-    body = {
-        "model": plan.model,
-        "messages": [{"role": "system", "content": prompt}, {"role": "user", "content": template}],
-        "temperature": plan.config.get("temperature", 0.2),
-        "max_tokens": plan.max_tokens,
-    }
-    call = budget.Call(tenant_id, session_id, "propose", plan.model, assist.estimated_tokens(body), plan.max_tokens)
-    answer = assist.ask_model(rt, plan, call, body, price_table(rt.settings))
+    answer = assist.write(rt, plan, (tenant_id, session_id, "propose"), prompt, template)
     if answer is None:
         return None
     kept = checked(answer, found, plan.config.get("forbidden_topics") or [])

@@ -17,8 +17,7 @@ import structlog
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.orm import Session
 
-from appliance.ai import assist, budget
-from appliance.ai.prices import price_table
+from appliance.ai import assist
 from appliance.core.flows.personalise import personalised
 from appliance.core.flows.schema import FlowDocument
 from appliance.core.flows.variations import acceptable, choose, source_hash, varied_blocks, vary
@@ -150,26 +149,16 @@ def _current_flow(rt: Runtime, db: Session, tenant_id: str) -> FlowDocument | No
 def _ask(rt: Runtime, plan: assist.Plan, tenant_id: str, original: str, language: str, formal: bool) -> list[str]:
     """Ask the model for rewordings of ``original``; return the ones that pass the checks."""
     tone = "formal (usted/vostè/o senhor)" if formal else "warm and informal (tú/tu/você)"
-    body = {
-        "model": plan.model,
-        "messages": [
-            {
-                "role": "system",
-                "content": (
-                    f"Rewrite the chat message of a kitchen and furniture studio's assistant in {PER_TEXT} different "
-                    f"ways, in the language '{language}', {tone} in tone, with the same meaning and about the same "
-                    "length. Keep every placeholder in braces exactly as it is. Add no facts, figures, prices, "
-                    'dates, links or names. Answer as JSON: {"variations": ["...", "..."]}.'
-                ),
-            },
-            {"role": "user", "content": original},
-        ],
-        "temperature": max(float(plan.config.get("temperature", 0.2)), 0.7),
-        "max_tokens": plan.max_tokens,
-        "response_format": SCHEMA,
-    }
-    call = budget.Call(tenant_id, None, "texts", plan.model, assist.estimated_tokens(body), plan.max_tokens)
-    answer = assist.ask_model(rt, plan, call, body, price_table(rt.settings))
+    system = (
+        f"Rewrite the chat message of a kitchen and furniture studio's assistant in {PER_TEXT} different "
+        f"ways, in the language '{language}', {tone} in tone, with the same meaning and about the same "
+        "length. Keep every placeholder in braces exactly as it is. Add no facts, figures, prices, "
+        'dates, links or names. Answer as JSON: {"variations": ["...", "..."]}.'
+    )
+    temperature = max(float(plan.config.get("temperature", 0.2)), 0.7)
+    answer = assist.write(
+        rt, plan, (tenant_id, None, "texts"), system, original, temperature=temperature, response_format=SCHEMA
+    )
     forbidden = plan.config.get("forbidden_topics") or []
     return [t.strip() for t in _listed(answer) if acceptable(original, t, language, forbidden)][:PER_TEXT]
 
