@@ -113,9 +113,10 @@ def signed(payload: str, secret: str = WEBHOOK_SECRET, at: int | None = None) ->
     return {"Stripe-Signature": f"t={t},v1={v1}", "Content-Type": "application/json"}
 
 
-def event(event_id: str, kind: str, obj: dict[str, Any]) -> str:
-    """Return a Stripe event's JSON text (what Stripe posts)."""
-    body = {"id": event_id, "object": "event", "type": kind, "created": int(time.time()), "data": {"object": obj}}
+def event(event_id: str, kind: str, obj: dict[str, Any], created: int | None = None) -> str:
+    """Return a Stripe event's JSON text (what Stripe posts), made now unless ``created`` says when."""
+    when = int(time.time()) if created is None else created
+    body = {"id": event_id, "object": "event", "type": kind, "created": when, "data": {"object": obj}}
     return json.dumps(body)
 
 

@@ -58,6 +58,24 @@ def test_it_links_a_new_subscription_to_its_store_and_sets_plan_and_state(
     assert entry["details"]["after"] == {"billing_status": "trialing", "plan": "elite"}
 
 
+def test_an_older_event_arriving_late_does_not_undo_a_newer_one(
+    client: FlaskClient, rt: Runtime, cast: Cast, stripe_fake: FakeStripe
+) -> None:
+    subscribe(client, cast)  # made now
+    now = int(time.time())
+    newer = event(
+        "evt_new", "customer.subscription.updated", subscription(CUSTOMER, "active", "price_base_m"), now + 60
+    )
+    older = event(
+        "evt_old", "customer.subscription.updated", subscription(CUSTOMER, "past_due", "price_elite_m"), now + 30
+    )
+    assert deliver(client, newer)[1]["result"] == "handled"
+    assert deliver(client, older)[1] == {"received": True, "result": "stale"}
+    tenant = store(rt, cast.tenant_a.id)
+    assert (tenant.plan, tenant.billing_status) == ("base", "active")
+    assert len(audits(rt, "billing.changed")) == 2  # the subscription and the newer update, not the stale one
+
+
 def test_it_moves_through_updated_failed_paid_and_deleted(
     client: FlaskClient, rt: Runtime, cast: Cast, stripe_fake: FakeStripe
 ) -> None:

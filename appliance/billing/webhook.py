@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import stripe
 import structlog
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,7 +78,7 @@ def _signed_at(signature: str) -> int:
 def _handle(rt: Runtime, db: Session, event: dict[str, Any]) -> dict[str, Any]:
     if db.get(StripeEvent, event["id"]) is not None:
         return {"tenant": None, "result": "duplicate"}
-    row = StripeEvent(id=event["id"], type=event["type"][:64])
+    row = StripeEvent(id=event["id"], type=event["type"][:64], created_at=_created(event))
     db.add(row)
     db.flush()  # a racing delivery of the same id fails here, before anything changes
     obj = (event.get("data") or {}).get("object") or {}
@@ -85,9 +86,17 @@ def _handle(rt: Runtime, db: Session, event: dict[str, Any]) -> dict[str, Any]:
     tenant = _tenant_of(db, change, obj) if change else None
     if change is None or tenant is None:
         return {"tenant": None, "result": "ignored"}
+    newest = db.scalar(select(func.max(StripeEvent.created_at)).where(StripeEvent.tenant_id == tenant.id))
     row.tenant_id = tenant.id
+    if row.created_at is not None and newest is not None and row.created_at < newest:
+        return {"tenant": None, "result": "stale"}  # a newer event already set the store's state
     apply_change(db, tenant, change, event["type"])
     return {"tenant": tenant, "result": "handled"}
+
+
+def _created(event: dict[str, Any]) -> datetime | None:
+    created = event.get("created")
+    return datetime.fromtimestamp(created, UTC) if isinstance(created, int) and created > 0 else None
 
 
 def _tenant_of(db: Session, change: BillingChange, obj: dict[str, Any]) -> Tenant | None:

@@ -34,3 +34,6 @@ class StripeEvent(Base):
     # Which store it concerned, when one was found (no foreign key: a purged store keeps the trace).
     tenant_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When Stripe says the event happened: deliveries may arrive out of order, and an older one
+    # must not undo a newer one.
+    created_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=64), nullable=False),
         sa.Column("tenant_id", sa.String(length=32), nullable=True),
         sa.Column("received_at", STAMP, nullable=False),
+        sa.Column("created_at", STAMP, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stripe_events")),
     )
     with op.batch_alter_table("tenants", schema=None) as batch_op:
