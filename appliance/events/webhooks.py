@@ -114,7 +114,11 @@ def replay_delivery(rt: Runtime, tenant_id: str, webhook_id: str, delivery_id: s
             raise Conflict("This delivery is still being sent.", code="delivery_in_progress")
         log = [*row["log"], {"at": now.isoformat(), "replay": True}]
         values = {"status": "pending", "attempts": 0, "next_attempt_at": now, "log": log, "updated_at": now}
-        conn.execute(update(_DELIVERIES).where(_DELIVERIES.c.id == delivery_id).values(**values))
+        conn.execute(
+            update(_DELIVERIES)
+            .where(_DELIVERIES.c.id == delivery_id, _DELIVERIES.c.tenant_id == tenant_id)
+            .values(**values)
+        )
         record(conn, "webhook.replayed", tenant_id=tenant_id, target_type="webhook_delivery", target_id=delivery_id)
     rt.queue.enqueue("deliver_webhook", delivery_id, tenant_id)
     with rt.transaction() as db:

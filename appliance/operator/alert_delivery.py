@@ -78,6 +78,6 @@ def _to_mail(rt: Runtime, alert: Alert, link: str) -> bool:
     try:
         send_mail(rt.settings, to, subject, text)
     except MailError as exc:
-        log.warning("alert_channel_failed", channel="email", error=str(exc))
+        log.warning("alert_channel_failed", channel="email", permanent=exc.permanent, code=exc.code)
         return False
     return True
