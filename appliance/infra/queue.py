@@ -13,6 +13,7 @@ replayed without the task anyway).
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -25,6 +26,7 @@ from huey.api import TaskWrapper
 
 from appliance.infra.private import create_private_file, make_private_folder
 from appliance.infra.settings import Settings
+from appliance.infra.store_scope import store_scope
 from appliance.infra.task_failures import watch_failures
 from appliance.jobs.registry import TaskFunction
 
@@ -76,9 +78,25 @@ class TaskQueue:
 
 
 def _in_app(app: Flask, fn: TaskFunction, runtime: Callable[[], Any]) -> TaskFunction:
+    # A task that carries a ``tenant_id`` works for that store alone, and row-level security holds
+    # it to it (appliance.infra.store_scope); any other task spans stores, as the scheduler's do.
+    # Either way it never inherits the store of a request that ran it at once (immediate mode).
+    signature = inspect.signature(fn)
+    takes_store = "tenant_id" in signature.parameters
+
     def run(*args: Any, **kwargs: Any) -> Any:
-        with app.app_context():
+        store = _task_store(signature, args, kwargs) if takes_store else None
+        with app.app_context(), store_scope(store):
             return fn(runtime(), *args, **kwargs)
 
     run.__name__ = fn.__name__
     return run
+
+
+def _task_store(signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+    try:
+        bound = signature.bind_partial(None, *args, **kwargs)  # None stands for the runtime
+    except TypeError:
+        return None  # the call itself will say what is wrong with its arguments
+    store = bound.arguments.get("tenant_id")
+    return store if isinstance(store, str) and store else None

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from appliance.infra.cache import Cache, make_cache
 from appliance.infra.crypto import KeyRing, install_keyring, keyring_from_settings
 from appliance.infra.db.connection import make_engine, make_session_factory
+from appliance.infra.db.row_security import install_row_security
 from appliance.infra.queue import TaskQueue, make_huey
 from appliance.infra.settings import Settings
 from appliance.infra.storage import Storage, make_storage
+from appliance.infra.store_scope import forget_store
 from appliance.jobs.registry import TaskFunction
 
 EXTENSION = "ebanista"
@@ -46,6 +48,10 @@ def init_runtime(app: Flask, settings: Settings, tasks: Mapping[str, TaskFunctio
     keyring = keyring_from_settings(settings)
     install_keyring(keyring)
     engine = make_engine(settings)
+    # Row-level security: a request or task that works for one store says so in each transaction,
+    # and stops at the end of its app context (appliance.infra.store_scope).
+    install_row_security(engine)
+    app.teardown_appcontext(forget_store)
     rt = Runtime(
         settings=settings,
         engine=engine,

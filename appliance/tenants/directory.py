@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from appliance.configs.newest import latest_config
 from appliance.infra.db import Tenant
 from appliance.infra.runtime import Runtime
+from appliance.infra.store_scope import store_scope
 
 TTL_SECONDS = 30
 
@@ -74,7 +75,9 @@ def _cached(rt: Runtime, key: str, where: Any) -> TenantInfo | None:
     hit = rt.cache.get(key)
     if hit is not None:
         return TenantInfo(**json.loads(hit)) if hit != "null" else None
-    with rt.transaction() as db:
+    # The copy is shared by every store's requests, so it is read as every store sees it: inside a
+    # store's request, row-level security would hide another store's row and cache "none" for it.
+    with store_scope(None), rt.transaction() as db:
         row = db.scalar(select(Tenant).where(where))
         info = TenantInfo.of(row) if row else None
     rt.cache.set(key, json.dumps(asdict(info)) if info else "null", TTL_SECONDS)
@@ -94,7 +97,8 @@ def all_origin_patterns(rt: Runtime) -> list[str]:
     hit = rt.cache.get("origins:all")
     if hit is not None:
         return json.loads(hit)
-    with rt.transaction() as db:
+    # Every store's patterns, whichever request fills the copy (see _cached).
+    with store_scope(None), rt.transaction() as db:
         lists = db.scalars(select(Tenant.allowed_origins).where(Tenant.status == "active"))
         patterns = sorted({p for origins in lists for p in origins})
     rt.cache.set("origins:all", json.dumps(patterns), TTL_SECONDS)

@@ -19,6 +19,7 @@ from appliance.errors import Invalid, NotFound, problems_from_validation
 from appliance.infra import audit
 from appliance.infra.db import Tenant, WhatsAppChannel
 from appliance.infra.runtime import Runtime
+from appliance.infra.store_scope import store_scope
 
 CATEGORIES = ("service", "utility", "marketing", "authentication")
 TEMPLATE_USES = ("reminder_24h", "reminder_2h", "follow_up")
@@ -92,13 +93,11 @@ def parse_spec(payload: Any) -> ChannelSpec:
 def save_channel(rt: Runtime, tenant_id: str, payload: Any) -> dict[str, Any]:
     """Save (or rotate) the store's WhatsApp settings and return them as staff see them."""
     spec = parse_spec(payload)
+    taken = _number_user(rt, spec.phone_number_id)
+    if taken is not None and taken != tenant_id:
+        raise Invalid([{"path": "phone_number_id", "message": "another store uses this number"}])
     with rt.transaction() as db:
         row = db.scalar(select(WhatsAppChannel).where(WhatsAppChannel.tenant_id == tenant_id).with_for_update())
-        taken = db.scalar(
-            select(WhatsAppChannel.tenant_id).where(WhatsAppChannel.phone_number_id == spec.phone_number_id)
-        )
-        if taken is not None and taken != tenant_id:
-            raise Invalid([{"path": "phone_number_id", "message": "another store uses this number"}])
         if row is None:
             tenant = db.get(Tenant, tenant_id)
             if tenant is not None:
@@ -117,6 +116,13 @@ def save_channel(rt: Runtime, tenant_id: str, payload: Any) -> dict[str, Any]:
             details={"rotated": rotated},
         )
         return public_view(row)
+
+
+def _number_user(rt: Runtime, phone_number_id: str) -> str | None:
+    # Which store uses the number is a question about every store: asked outside the caller's store,
+    # which row-level security would hold it to (the unique index still has the last word).
+    with store_scope(None), rt.transaction() as db:
+        return db.scalar(select(WhatsAppChannel.tenant_id).where(WhatsAppChannel.phone_number_id == phone_number_id))
 
 
 def _new_row(tenant_id: str, spec: ChannelSpec) -> WhatsAppChannel:

@@ -27,6 +27,7 @@ from appliance.accounts.presence import Seat, presence
 from appliance.errors import Forbidden
 from appliance.infra.audit import Actor
 from appliance.infra.runtime import current_runtime
+from appliance.infra.store_scope import work_for_store
 from appliance.security.impersonation import LIFETIME_SECONDS as IMPERSONATION_SECONDS
 from appliance.security.permissions import allowed
 from webui.ui.i18n import SESSION_KEY as LANGUAGE_KEY
@@ -292,6 +293,10 @@ def check_access(permission: str | None, *, login: str, store: bool) -> Response
         return _go_to(url_for("panel.stores", next=_here()))
     if permission is not None and not principal.can(permission):
         raise Forbidden("Your role does not allow this page.", code="forbidden")
+    if store and principal.tenant_id is not None:
+        # A page of one store works for it alone (row-level security on PostgreSQL). Pages that
+        # need no store (the store picker, the account, /admin) span the person's stores or none.
+        work_for_store(principal.tenant_id)
     return None
 
 

@@ -10,6 +10,7 @@ from structlog.contextvars import bind_contextvars
 from appliance.errors import Forbidden, NotFound, Unauthorized
 from appliance.infra.audit import Actor
 from appliance.infra.runtime import current_runtime
+from appliance.infra.store_scope import work_for_store
 from appliance.operator.impersonation import note_impersonated_request
 from appliance.security.impersonation import looks_like_impersonation, read_impersonation_token
 from appliance.security.permissions import allowed
@@ -71,6 +72,8 @@ def current_visitor(session_id: str | None = None) -> VisitorClaims:
         # Another conversation is not disclosed, not even as forbidden.
         raise NotFound("This conversation does not exist.")
     bind_contextvars(tenant_id=claims.tenant_id, session_id=claims.session_id)
+    # From here on the request works for the token's store alone (row-level security on PostgreSQL).
+    work_for_store(claims.tenant_id)
     return claims
 
 
@@ -91,6 +94,7 @@ def current_staff(permission: str | None = None) -> Staff:
         raise Forbidden(f"Your role ({staff.role.lower()}) may not do this.")
     g.staff = staff
     bind_contextvars(tenant_id=staff.tenant_id)
+    work_for_store(staff.tenant_id)
     return staff
 
 
