@@ -10,7 +10,7 @@ store's rows only, and write none for the other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask, jsonify
@@ -26,23 +26,42 @@ from appliance.infra.queue import TaskQueue
 from appliance.infra.runtime import Runtime, current_runtime, runtime_of
 from appliance.infra.store_scope import current_store, store_scope
 from appliance.tenants.directory import tenant_info
-from appliance.web.api.auth import current_staff
+from appliance.web.api.auth import current_staff, current_visitor
 from tests.backends import PLATFORM, scratch_database, settings_for
 from tests.conftest import Cast
 from tests.leads_factory import allow_visitors, chat_until
+from tests.visitors import Visitor
+from webui.ui.auth import require
 
 pytestmark = pytest.mark.skipif(not PLATFORM, reason="row-level security is PostgreSQL's; SQLite holds one store")
 
 ROLE = "ebanista_rls_test"
 FORGETFUL = "/v1/test-only/forgetful-leads"
+FORGETFUL_VISITOR = "/v1/chat/test-only/forgetful-conversations"
+FORGETFUL_PAGE = "/panel/test-only/forgetful-leads"
+
+
+def _every_store_seen(model: type[Base]) -> object:
+    with current_runtime().transaction() as db:
+        return jsonify({"stores": list(db.scalars(select(model.tenant_id)))})
 
 
 def _forgetful_leads() -> object:
-    """A handler that authenticates its caller as every handler does, then forgets the filter."""
+    """An API handler that authenticates its caller as every handler does, then forgets the filter."""
     current_staff("leads.read")
-    with current_runtime().transaction() as db:
-        rows = db.execute(select(Lead.id, Lead.tenant_id)).all()
-    return jsonify({"leads": [{"id": r.id, "tenant_id": r.tenant_id} for r in rows]})
+    return _every_store_seen(Lead)
+
+
+def _forgetful_conversations() -> object:
+    """The same behind a visitor's token: which stores' conversations a forgetful query finds."""
+    current_visitor()
+    return _every_store_seen(ChatSession)
+
+
+@require("leads.read")
+def _forgetful_page() -> object:
+    """The same behind a panel page that needs a store."""
+    return _every_store_seen(Lead)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +70,8 @@ def _migrated_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with scratch_database(tmp_path_factory.mktemp("rls-db"), role=ROLE) as url:
         app = create_app(settings_for(url, tmp_path_factory.mktemp("rls-data")) | {"rate_limits": "off"})
         app.add_url_rule(FORGETFUL, "forgetful_leads", _forgetful_leads)
+        app.add_url_rule(FORGETFUL_VISITOR, "forgetful_conversations", _forgetful_conversations)
+        app.add_url_rule(FORGETFUL_PAGE, "forgetful_page", _forgetful_page)
         upgrade(runtime_of(app).engine)
         yield app
         runtime_of(app).engine.dispose()
@@ -141,16 +162,29 @@ def test_a_row_for_another_store_is_refused(rt: Runtime, two_stores: Cast) -> No
 
 
 def test_a_request_for_one_store_sees_its_rows_through_a_forgetful_query(
-    client: FlaskClient, rt: Runtime, two_stores: Cast
+    client: FlaskClient, rt: Runtime, two_stores: Cast, panel_login: Callable[..., FlaskClient]
 ) -> None:
     a, b = two_stores.tenant_a.id, two_stores.tenant_b.id
     for token, store, count in ((two_stores.alice_token, a, 2), (two_stores.charlie_token, b, 1)):
         response = client.get(FORGETFUL, headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200, response.get_json()
-        assert [lead["tenant_id"] for lead in response.get_json()["leads"]] == [store] * count
+        assert response.get_json()["stores"] == [store] * count
     # The request's store ended with it: the test (like the next request on the thread) has none.
     assert current_store() is None
     assert _stores_of(rt, Lead) == sorted([a, a, b])
+
+    # A visitor's token: their store's conversations only.
+    visitor = Visitor(client, two_stores.tenant_b.widget_key)
+    visitor.open(lang="es")
+    response = client.get(FORGETFUL_VISITOR, headers=visitor.headers())
+    assert response.status_code == 200, response.get_json()
+    assert set(response.get_json()["stores"]) == {b}
+
+    # A panel page of store A, signed in with the staff's cookie.
+    page = panel_login("alice@example.com").get(FORGETFUL_PAGE)
+    assert page.status_code == 200
+    assert page.get_json()["stores"] == [a, a]
+    assert current_store() is None
 
 
 def test_with_no_store_set_the_operator_sees_every_store(

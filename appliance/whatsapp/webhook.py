@@ -21,6 +21,7 @@ from appliance.core.ids import new_id
 from appliance.errors import Forbidden, Unauthorized
 from appliance.infra.db import WhatsAppEvent, WhatsAppInbound, utcnow
 from appliance.infra.runtime import Runtime
+from appliance.infra.store_scope import store_scope
 from appliance.jobs.registry import task
 from appliance.operator.alerts import raise_alert
 from appliance.whatsapp.config import credentials_by_number
@@ -75,7 +76,9 @@ def accept_event(rt: Runtime, raw: bytes, signature: str | None) -> str | None:
     if not hmac.compare_digest(signature_of(creds.app_secret, raw), signature):
         raise Unauthorized("The event's signature does not match.", code="signature_invalid")
     event_id = new_id("wev")
-    with rt.transaction() as db:
+    # Signed by the store's secret, the event is that store's: stored working for it alone (its
+    # processing, a task that carries the store, is too; appliance.infra.store_scope).
+    with store_scope(creds.tenant_id), rt.transaction() as db:
         db.execute(
             insert(_EVENTS).values(
                 id=event_id,
