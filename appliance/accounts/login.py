@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Literal
 
 from sqlalchemy import select
@@ -26,8 +27,13 @@ from appliance.security.passwords import hash_password, verify_password
 # The first lock of an e-mail from an address; further locks of the same pair last longer.
 LOCK_MINUTES = LOCK_STEPS_MINUTES[0]
 
-# Verified against when the e-mail is unknown, to spend the same time as a real check.
-_DUMMY_HASH = hash_password("not a real password, only a timing twin")
+
+@cache
+def _dummy_hash() -> str:
+    """The hash verified against when the e-mail is unknown, to spend the same time as a real check
+    (made on first use: hashing is slow on purpose, and would slow every start of the program)."""
+    return hash_password("not a real password, only a timing twin")
+
 
 Status = Literal["ok", "second_factor", "setup_second_factor", "locked", "invalid"]
 
@@ -75,7 +81,7 @@ def check_password(
 def refuse_in_equal_time(password: str) -> None:
     """Spend the time a real password check takes, for a refusal decided without one (so timing
     never tells which e-mails have accounts)."""
-    verify_password(_DUMMY_HASH, password)
+    verify_password(_dummy_hash(), password)
 
 
 def check_second_factor(

@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, bindparam, insert, update
 
 from appliance.conversations.persistence import Conversation
 from appliance.core.ids import new_id
@@ -16,6 +16,10 @@ from appliance.events.record import CONVERSATION_COMPLETED, LEAD_CREATED, LEAD_U
 from appliance.infra.db import Lead, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.tenants.directory import tenant_config
+
+# Built once (the hot path: see docs/performance.md).
+_UPDATE = update(Lead).where(Lead.id == bindparam("b_id"), Lead.tenant_id == bindparam("b_tenant_id"))
+_INSERT = insert(Lead)
 
 
 def lead_values(variables: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -43,14 +47,14 @@ def sync_lead(db: Connection, rt: Runtime, chat: Conversation, before: dict[str,
     previous = lead_values(before)[0]
     changed = sorted(k for k in {*fields, *previous} if fields.get(k) != previous.get(k))
     if brief:
-        db.execute(update(Lead).where(Lead.id == brief["id"], Lead.tenant_id == chat.tenant_id).values(**values))
+        db.execute(_UPDATE, values | {"b_id": brief["id"], "b_tenant_id": chat.tenant_id})
         lead_id = brief["id"]
         data = {"changed": changed, "previous_temperature": brief.get("temperature")}
         _emit_lead(db, chat, LEAD_UPDATED, lead_id, values, data)
     else:
         lead_id = new_id("l")
         row = {"id": lead_id, "tenant_id": chat.tenant_id, "session_id": chat.id, "channel": chat.channel}
-        db.execute(insert(Lead).values(**row, status="new", created_at=values["updated_at"], **values))
+        db.execute(_INSERT, row | values | {"status": "new", "created_at": values["updated_at"]})
         events.append({"name": "lead_created", "data": {}})
         _emit_lead(db, chat, LEAD_CREATED, lead_id, values, {})
     events.append({"name": "lead_updated", "data": {"fields": changed, "score": values["score"]}})

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from appliance.errors import NotFound
 from appliance.infra.db import ChatSession
@@ -30,7 +30,14 @@ _COLUMNS = (
     "origin",
     "expires_at",
 )
-_READ = select(*(_TABLE.c[name] for name in _COLUMNS))
+# Built once with bound parameters: building and keying a statement on every turn cost more than
+# running it on SQLite.
+_LOCK = (
+    select(*(_TABLE.c[name] for name in _COLUMNS))
+    .where(_TABLE.c.id == bindparam("session_id"), _TABLE.c.tenant_id == bindparam("tenant_id"))
+    .with_for_update()
+)
+_SAVE = update(_TABLE).where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.tenant_id == bindparam("b_tenant_id"))
 
 
 @dataclass
@@ -54,8 +61,7 @@ class Conversation:
 
 def lock_conversation(conn: Connection, tenant_id: str, session_id: str) -> Conversation:
     """Return the conversation for update (one turn at a time per conversation), or 404."""
-    query = _READ.where(_TABLE.c.id == session_id, _TABLE.c.tenant_id == tenant_id).with_for_update()
-    row = conn.execute(query).mappings().one_or_none()
+    row = conn.execute(_LOCK, {"session_id": session_id, "tenant_id": tenant_id}).mappings().one_or_none()
     if row is None:
         raise NotFound("This conversation does not exist.")
     return Conversation(**row)
@@ -64,16 +70,17 @@ def lock_conversation(conn: Connection, tenant_id: str, session_id: str) -> Conv
 def save_conversation(conn: Connection, chat: Conversation, now: datetime) -> None:
     """Write back what a turn changed."""
     conn.execute(
-        update(_TABLE)
-        .where(_TABLE.c.id == chat.id, _TABLE.c.tenant_id == chat.tenant_id)
-        .values(
-            language=chat.language,
-            status=chat.status,
-            current_block=chat.current_block,
-            state=chat.state,
-            variables=chat.variables,
-            expires_at=chat.expires_at,
-            last_activity_at=now,
-            updated_at=now,
-        )
+        _SAVE,
+        {
+            "b_id": chat.id,
+            "b_tenant_id": chat.tenant_id,
+            "language": chat.language,
+            "status": chat.status,
+            "current_block": chat.current_block,
+            "state": chat.state,
+            "variables": chat.variables,
+            "expires_at": chat.expires_at,
+            "last_activity_at": now,
+            "updated_at": now,
+        },
     )

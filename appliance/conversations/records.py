@@ -25,6 +25,9 @@ MESSAGE_FIELDS = ("id", "role", "text", "block_id", "created_at")
 # Which block each bot message asked and each visitor message answered is in the transcript
 # (messages carry their block_id), so these engine events are not stored a second time.
 IN_MESSAGES = frozenset({"block_entered", "answered"})
+# The hot path's statements are built once (see docs/performance.md).
+_INSERT_EVENTS = insert(AnalyticsEvent)
+_INSERT_CONSENTS = insert(Consent)
 
 
 def messages(
@@ -115,10 +118,10 @@ def record(db: Connection, chat: Conversation, events: list[dict[str, Any]], now
         if event["name"] not in IN_MESSAGES
     ]
     if rows:
-        db.execute(insert(AnalyticsEvent), rows)
+        db.execute(_INSERT_EVENTS, rows)
     consents = [_consent(chat, lead_id, event, now) for event in events if event["name"] == "consent"]
     if consents:
-        db.execute(insert(Consent), consents)
+        db.execute(_INSERT_CONSENTS, consents)
 
 
 def _safe(data: dict[str, Any]) -> dict[str, Any]:

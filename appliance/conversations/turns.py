@@ -40,6 +40,7 @@ from appliance.tenants.directory import TenantInfo, tenant_info
 
 # What free text may fill at any block: the project, and the contact details a message states.
 FACT_KEYS = (*PROJECT_FIELDS, "email", "phone", "name")
+_INSERT_MESSAGES = insert(Message)
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def _turn(
     now = utcnow()
     rows = messages(setting.flow, chat, turn, visitor, now, from_model)
     if rows:
-        db.execute(insert(Message), rows)
+        db.execute(_INSERT_MESSAGES, rows)
     before = state["vars"]
     _save_state(rt, chat, turn, now)
     # A preview makes no lead and records nothing: it has no events.

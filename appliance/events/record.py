@@ -34,13 +34,17 @@ EVENT_NAMES = (
 LEAD_BRIEF_KEYS = ("id", "status", "score", "temperature", "project_type", "language", "channel")
 
 
+# Built once: a chat turn emits an event most turns, and building the statement cost more than running it.
+_INSERT = insert(DomainEvent.__table__)
+
+
 def emit(db: Connection | Session, tenant_id: str, name: str, subject_id: str | None, data: dict[str, Any]) -> str:
     """Add the event ``name`` about ``subject_id`` to ``db``'s transaction; return its id."""
     if name not in EVENT_NAMES:
         raise ValueError(f"unknown event {name!r}")
     event_id = new_id(DomainEvent.id_prefix)
     row = {"id": event_id, "tenant_id": tenant_id, "name": name, "subject_id": subject_id, "data": data}
-    db.execute(insert(DomainEvent.__table__).values(**row, created_at=utcnow(), dispatched_at=None))
+    db.execute(_INSERT, row | {"created_at": utcnow(), "dispatched_at": None})
     return event_id
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -24,6 +24,24 @@ from appliance.jobs.registry import task
 WINDOW = timedelta(hours=24)
 _TABLE = IdempotencyKey.__table__
 MAX_KEY_LENGTH = 255
+# Every chat turn runs both statements: they are built once, with bound parameters.
+_FIND = select(_TABLE.c.id, _TABLE.c.request_hash, _TABLE.c.status_code, _TABLE.c.response, _TABLE.c.expires_at).where(
+    _TABLE.c.tenant_id == bindparam("tenant_id"), _TABLE.c.scope == bindparam("scope"), _TABLE.c.key == bindparam("key")
+)
+
+
+def _upsert(dialect_insert: Any) -> Any:
+    # A key whose window has passed is taken over in place (its new created_at is "now").
+    statement = dialect_insert(_TABLE)
+    taken_over = ("request_hash", "status_code", "response", "created_at", "expires_at")
+    return statement.on_conflict_do_update(
+        index_elements=["tenant_id", "scope", "key"],
+        set_={name: statement.excluded[name] for name in taken_over},
+        where=_TABLE.c.expires_at <= statement.excluded.created_at,
+    ).returning(_TABLE.c.id)  # RETURNING, not rowcount: psycopg reports no rowcount for this statement.
+
+
+_REMEMBER = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
 
 
 @dataclass(frozen=True)
@@ -49,11 +67,7 @@ def check_key(key: str | None) -> str | None:
 
 def replay(conn: Connection, tenant_id: str, scope: str, key: str, request_hash: str) -> Stored | None:
     """Return the stored answer for this key, None if it is new; 409 if it came with another body."""
-    found = conn.execute(
-        select(_TABLE.c.id, _TABLE.c.request_hash, _TABLE.c.status_code, _TABLE.c.response, _TABLE.c.expires_at).where(
-            _TABLE.c.tenant_id == tenant_id, _TABLE.c.scope == scope, _TABLE.c.key == key
-        )
-    ).one_or_none()
+    found = conn.execute(_FIND, {"tenant_id": tenant_id, "scope": scope, "key": key}).one_or_none()
     if found is None:
         return None
     if found.expires_at <= utcnow():
@@ -74,6 +88,7 @@ def remember(conn: Connection, tenant_id: str, scope: str, key: str, request_has
     """
     now = utcnow()
     values = {
+        "id": new_id("ik"),
         "tenant_id": tenant_id,
         "scope": scope,
         "key": key,
@@ -83,12 +98,7 @@ def remember(conn: Connection, tenant_id: str, scope: str, key: str, request_has
         "created_at": now,
         "expires_at": now + WINDOW,
     }
-    upsert = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(_TABLE)
-    statement = upsert.values(id=new_id("ik"), **values).on_conflict_do_update(
-        index_elements=["tenant_id", "scope", "key"], set_=values, where=_TABLE.c.expires_at <= now
-    )
-    # RETURNING, not rowcount: psycopg reports no rowcount for this statement.
-    return conn.execute(statement.returning(_TABLE.c.id)).scalar_one_or_none() is not None
+    return conn.execute(_REMEMBER[conn.dialect.name], values).scalar_one_or_none() is not None
 
 
 class _AlreadyAnswered(Exception):
