@@ -12,8 +12,11 @@ of it before answering, up to a bound, or else closes the connection after the a
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
@@ -152,12 +155,13 @@ class Background:
         log.info("background_stopped")
 
 
-def _stop_on_signals() -> None:
-    def handler(signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(128 + signum)
+def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGINT, handler)
+
+def _stop_on_signals() -> None:
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGINT, _exit_on_signal)
 
 
 def serve(app: Flask, host: str, port: int, *, with_worker: bool) -> None:
@@ -182,6 +186,72 @@ def serve(app: Flask, host: str, port: int, *, with_worker: bool) -> None:
         server.stop()
         if background:
             background.stop()
+
+
+def serve_processes(make_app: Callable[[], Flask], host: str, port: int, processes: int) -> None:
+    """Serve web only with ``processes`` processes on one port (platform web nodes, Linux).
+
+    One process is held to one core by Python's lock, however many threads it has; a platform web
+    node keeps nothing in memory between requests, so it runs several whole processes instead
+    (docs/performance.md has the curve). Each binds the port with SO_REUSEPORT and the kernel
+    spreads new connections across them. A process that dies is started again; SIGTERM or
+    Ctrl-C stops them all.
+    """
+    with socket.socket() as probe:
+        # Another server (or a forgotten node) on the port would silently share its connections.
+        if probe.connect_ex((host, port)) == 0:
+            raise OSError(f"port {port} on {host} is already in use")
+    children: dict[int, int] = {}
+    stopping = False
+
+    def start(slot: int) -> None:
+        pid = os.fork()
+        if pid == 0:
+            # Until it serves, a new process simply dies on SIGTERM (not the node's handler below).
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the node, which stops us
+            code = 0
+            try:
+                _serve_one(make_app(), host, port)
+            except BaseException:
+                log.exception("web_process_failed", slot=slot)
+                code = 1
+            os._exit(code)
+        children[pid] = slot
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in children:
+            os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for slot in range(processes):
+        start(slot)
+    log.info("serving", host=host, port=port, processes=processes)
+    while children:
+        pid, status = os.wait()
+        slot = children.pop(pid, None)
+        if slot is not None and not stopping:
+            log.warning("web_process_restarted", slot=slot, status=status)
+            time.sleep(1)  # a process that cannot start must not spin the node
+            start(slot)
+
+
+def _serve_one(app: Flask, host: str, port: int) -> None:
+    """Serve ``app`` in this process, beside the node's others on the same port."""
+    warm_up()
+    server = make_server(app, host, port, runtime_of(app).settings.threads)
+    server.reuse_port = True
+    server.prepare()
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        server.serve()
+    except SystemExit:
+        pass
+    finally:
+        server.stop()
 
 
 def work(app: Flask) -> None:

@@ -56,12 +56,22 @@ class Client:
     """A keep-alive HTTP connection, like a browser's."""
 
     def __init__(self, port: int) -> None:
+        self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def post(self, path: str, body: dict, headers: dict | None = None) -> tuple[float, dict]:
         started = time.perf_counter()
-        self.conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json", **(headers or {})})
-        response = self.conn.getresponse()
+        payload, headers = json.dumps(body), {"Content-Type": "application/json", **(headers or {})}
+        try:
+            self.conn.request("POST", path, payload, headers)
+            response = self.conn.getresponse()
+        except (ConnectionError, http.client.RemoteDisconnected):
+            # The server closed a kept-alive connection between two requests (as a browser would,
+            # open another one and send again; every request here is safe to repeat).
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.conn.request("POST", path, payload, headers)
+            response = self.conn.getresponse()
         data = json.loads(response.read() or b"{}")
         if response.status >= 400:
             raise RuntimeError(f"{path} answered {response.status}: {data}")

@@ -126,3 +126,54 @@ def test_the_appliance_refuses_no_worker(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "--no-worker" in result.stderr
+
+
+def children_of(pid: int) -> list[int]:
+    """Return the pids of ``pid``'s child processes (Linux's /proc)."""
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in found]
+
+
+def test_a_platform_node_serves_from_several_processes_and_restarts_one_that_dies(tmp_path: Path) -> None:
+    if not PLATFORM:
+        pytest.skip("several web processes are for platform nodes")
+    with scratch_database(tmp_path) as url:
+        env = environ_for(settings_for(url, tmp_path / "data")) | {"EBANISTA_TASKS_IMMEDIATE": "false"}
+        subprocess.run([*EBANISTA, "migrate"], env={**os.environ, **env}, check=True, capture_output=True)
+        port = free_port()
+        node = start(["serve", "--no-worker", "--processes", "2", "--port", str(port)], env)
+        try:
+            wait_for_health(port, node)
+            first = children_of(node.pid)
+            os.kill(first[0], signal.SIGKILL)  # a web process dies; its place is taken again
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and (len(children_of(node.pid)) < 2 or first[0] in children_of(node.pid)):
+                time.sleep(0.1)
+            again = children_of(node.pid)
+            answers = [wait_for_health(port, node)["status"] for _ in range(20)]
+        finally:
+            code, output = stop(node)
+    assert len(first) == 2
+    assert len(again) == 2
+    assert first[0] not in again
+    assert first[1] in again
+    assert answers == ["ok"] * 20
+    assert code == 0, output
+    assert '"event": "web_process_restarted"' in output
+
+
+def test_several_processes_are_refused_where_the_worker_lives_in_the_process(tmp_path: Path) -> None:
+    env = {"EBANISTA_DATA_DIR": str(tmp_path)}
+    if PLATFORM:
+        with scratch_database(tmp_path) as url:
+            env = environ_for(settings_for(url, tmp_path / "data"))
+    result = subprocess.run(
+        [*EBANISTA, "serve", "--processes", "2", "--port", str(free_port())],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "--processes" in result.stderr

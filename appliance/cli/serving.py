@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -18,18 +19,35 @@ from appliance.version import __version__
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--no-worker", is_flag=True, help="Web only (platform nodes, beside `ebanista worker`).")
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Web processes on the port (platform nodes with --no-worker, Linux).",
+)
 @reports_errors
-def serve(host: str, port: int, no_worker: bool) -> None:
+def serve(host: str, port: int, no_worker: bool, processes: int) -> None:
     """Serve the API, widget and panels (with the task worker and scheduler unless --no-worker)."""
     from appliance.infra.db.migrate import status, upgrade
     from appliance.server import serve as run_server
+    from appliance.server import serve_processes
 
     app = make_app()
     rt = runtime_of(app)
     if no_worker and not rt.settings.is_platform:
         raise ConfigError("--no-worker: the appliance runs its worker in the same process; use platform mode")
+    if processes > 1 and not (no_worker and sys.platform.startswith("linux")):
+        raise ConfigError(
+            "--processes: several web processes are for platform nodes on Linux, with --no-worker "
+            "(the appliance's cache, worker and scheduler live in its one process)"
+        )
     _ensure_schema(rt, status, upgrade)
-    run_server(app, host, port, with_worker=not no_worker)
+    if processes == 1:
+        run_server(app, host, port, with_worker=not no_worker)
+        return
+    rt.engine.dispose()  # each process opens its own connections; none may be shared across a fork
+    serve_processes(make_app, host, port, processes)
 
 
 def _ensure_schema(rt: Runtime, status: Callable[..., Any], upgrade: Callable[..., Any]) -> None:
