@@ -12,6 +12,7 @@ of it before answering, up to a bound, or else closes the connection after the a
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -155,6 +156,14 @@ class Background:
         log.info("background_stopped")
 
 
+def _warm_up() -> None:
+    """Load the language models, then pin what start-up made out of the collector's way and
+    switch the collector back on (the `ebanista` command starts with it off)."""
+    warm_up()
+    gc.freeze()
+    gc.enable()
+
+
 def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
@@ -167,15 +176,15 @@ def _stop_on_signals() -> None:
 def serve(app: Flask, host: str, port: int, *, with_worker: bool) -> None:
     """Serve ``app`` until SIGTERM or Ctrl-C, with the background beside it if asked."""
     rt = runtime_of(app)
-    # Load the language models before the first visitor arrives (and before gc.freeze() in there
-    # pins what is alive, which should be start-up objects only).
-    warm_up()
     background = Background(app) if with_worker else None
     server = make_server(app, host, port, rt.settings.threads)
     server.prepare()  # binds now, so a port in use fails before anything else starts
     _stop_on_signals()
     if background:
         background.start()
+    # The language models load while the server already answers (a first free-text message waits
+    # for them); this halves the time from start to the first answer.
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     log.info("serving", host=host, port=port, mode=rt.settings.mode, worker=with_worker)
     try:
         server.serve()
@@ -241,7 +250,7 @@ def serve_processes(make_app: Callable[[], Flask], host: str, port: int, process
 
 def _serve_one(app: Flask, host: str, port: int) -> None:
     """Serve ``app`` in this process, beside the node's others on the same port."""
-    warm_up()
+    _warm_up()
     server = make_server(app, host, port, runtime_of(app).settings.threads)
     server.reuse_port = True
     server.prepare()

@@ -13,7 +13,6 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import stripe
 import structlog
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -53,6 +52,8 @@ def receive(rt: Runtime, payload: bytes, signature: str | None) -> dict[str, Any
 
 def verified_event(payload: bytes, signature: str | None, secret: str) -> dict[str, Any]:
     """Return the event if ``signature`` (the Stripe-Signature header) is valid and recent; else raise 400."""
+    import stripe  # see appliance.billing.checkout
+
     try:
         stripe.WebhookSignature.verify_header(payload, signature, secret, TOLERANCE_SECONDS)
     except stripe.SignatureVerificationError:

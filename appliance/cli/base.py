@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -45,5 +46,8 @@ def make_app() -> Flask:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ebanista")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Ebanista: the assistant that answers your studio's visitors, qualifies leads and books visits."""
+    if ctx.invoked_subcommand != "serve":  # serve switches the collector on once it is warm
+        gc.enable()
