@@ -72,7 +72,7 @@ def test_a_booking_turn_reads_the_store_configuration_once(
     client: FlaskClient, cast: Cast, rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     v = visitor_at_the_slots(client, cast, rt, None)
-    cache, read = rt.cache, []
+    cache, read = rt.near_cache, []  # where a store's settings are read from
 
     class Counting:
         def __getattr__(self, name: str) -> Any:
@@ -87,7 +87,7 @@ def test_a_booking_turn_reads_the_store_configuration_once(
             enqueued.append(task)  # the invitation's own reads are another story: it is not sent here
 
     enqueued: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(rt, "cache", Counting())
+    monkeypatch.setattr(rt, "near_cache", Counting())
     monkeypatch.setattr(rt, "queue", Queue())
     answer = v.send(value=v.last["input"]["slots"][0]["start"])
     assert answer["messages"][0]["text"].startswith("Reservat!")

@@ -219,3 +219,41 @@ class RedisCache:
 def make_cache(settings: Settings) -> Cache:
     """Return the cache of this mode."""
     return RedisCache(settings.redis_url) if settings.redis_url else MemoryCache()
+
+
+class NearCache:
+    """A shared cache read through a copy in this process kept for a few seconds.
+
+    For what nearly every request reads and seldom changes (a store's settings): the chat turn
+    otherwise asks Redis five times. A change made through this process applies at once here
+    (delete and set reach both); other processes see it within ``seconds``.
+    """
+
+    def __init__(self, shared: Cache, seconds: int, max_entries: int = 5_000) -> None:
+        self.shared = shared
+        self.seconds = seconds
+        self.local = MemoryCache(max_entries)
+
+    def get(self, key: str) -> str | None:
+        """Return the value of ``key``, from this process's copy while it is fresh."""
+        hit = self.local.get(key)
+        if hit is None:
+            hit = self.shared.get(key)
+            if hit is not None:
+                self.local.set(key, hit, self.seconds)
+        return hit
+
+    def set(self, key: str, value: str, ttl: int) -> None:
+        """Store ``value`` in the shared cache and this process's copy."""
+        self.shared.set(key, value, ttl)
+        self.local.set(key, value, min(ttl, self.seconds))
+
+    def delete(self, key: str) -> None:
+        """Drop ``key`` here and in the shared cache."""
+        self.local.delete(key)
+        self.shared.delete(key)
+
+
+def near(cache: Cache, seconds: int = 2) -> Cache | NearCache:
+    """Return ``cache`` read through a short-lived copy in this process (itself, if in-process already)."""
+    return cache if isinstance(cache, MemoryCache) else NearCache(cache, seconds)

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from appliance.infra.cache import Cache, make_cache
+from appliance.infra.cache import Cache, NearCache, make_cache, near
 from appliance.infra.crypto import KeyRing, install_keyring, keyring_from_settings
 from appliance.infra.db.connection import make_engine, make_session_factory
 from appliance.infra.db.row_security import install_row_security
@@ -35,6 +35,8 @@ class Runtime:
     storage: Storage
     keyring: KeyRing
     queue: TaskQueue
+    # The cache read through a copy in this process, for a store's settings (appliance.tenants.directory).
+    near_cache: Cache | NearCache
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -52,14 +54,16 @@ def init_runtime(app: Flask, settings: Settings, tasks: Mapping[str, TaskFunctio
     # and stops at the end of its app context (appliance.infra.store_scope).
     install_row_security(engine)
     app.teardown_appcontext(forget_store)
+    cache = make_cache(settings)
     rt = Runtime(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
-        cache=make_cache(settings),
+        cache=cache,
         storage=make_storage(settings),
         keyring=keyring,
         queue=TaskQueue(app, make_huey(settings), tasks, lambda: runtime_of(app)),
+        near_cache=near(cache),
     )
     app.extensions[EXTENSION] = rt
     return rt

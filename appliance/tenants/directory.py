@@ -2,6 +2,8 @@
 
 Each chat request would otherwise read the tenant row; the cache keeps a small copy (no personal
 data) for a few seconds. Changes that must apply at once (key rotation, pausing) call forget().
+On the platform the copy is Redis's, read through each process's own for two seconds (a chat
+turn reads it five times): a change reaches the other web processes within those two seconds.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def tenant_by_widget_key(rt: Runtime, widget_key: str) -> TenantInfo | None:
 
 
 def _cached(rt: Runtime, key: str, where: Any) -> TenantInfo | None:
-    hit = rt.cache.get(key)
+    hit = rt.near_cache.get(key)
     if hit is not None:
         return TenantInfo(**json.loads(hit)) if hit != "null" else None
     # The copy is shared by every store's requests, so it is read as every store sees it: inside a
@@ -80,28 +82,28 @@ def _cached(rt: Runtime, key: str, where: Any) -> TenantInfo | None:
     with store_scope(None), rt.transaction() as db:
         row = db.scalar(select(Tenant).where(where))
         info = TenantInfo.of(row) if row else None
-    rt.cache.set(key, json.dumps(asdict(info)) if info else "null", TTL_SECONDS)
+    rt.near_cache.set(key, json.dumps(asdict(info)) if info else "null", TTL_SECONDS)
     return info
 
 
 def forget(rt: Runtime, tenant: Tenant | TenantInfo, *old_widget_keys: str) -> None:
     """Drop a tenant's cached copies so a change applies to the next request."""
-    rt.cache.delete(f"tenant:{tenant.id}")
+    rt.near_cache.delete(f"tenant:{tenant.id}")
     for key in (tenant.widget_key, *old_widget_keys):
-        rt.cache.delete(f"widget-key:{key}")
-    rt.cache.delete("origins:all")
+        rt.near_cache.delete(f"widget-key:{key}")
+    rt.near_cache.delete("origins:all")
 
 
 def all_origin_patterns(rt: Runtime) -> list[str]:
     """Return every allowed-origin pattern of every active tenant (to answer CORS preflights)."""
-    hit = rt.cache.get("origins:all")
+    hit = rt.near_cache.get("origins:all")
     if hit is not None:
         return json.loads(hit)
     # Every store's patterns, whichever request fills the copy (see _cached).
     with store_scope(None), rt.transaction() as db:
         lists = db.scalars(select(Tenant.allowed_origins).where(Tenant.status == "active"))
         patterns = sorted({p for origins in lists for p in origins})
-    rt.cache.set("origins:all", json.dumps(patterns), TTL_SECONDS)
+    rt.near_cache.set("origins:all", json.dumps(patterns), TTL_SECONDS)
     return patterns
 
 
@@ -111,14 +113,14 @@ def tenant_config(rt: Runtime, db: Session | Connection, tenant_id: str, kind: s
     Saving a config must call forget_config() so the change applies to the next turn.
     """
     key = f"config:{tenant_id}:{kind}"
-    hit = rt.cache.get(key)
+    hit = rt.near_cache.get(key)
     if hit is not None:
         return json.loads(hit)
     payload = latest_config(db, tenant_id, kind) or {}
-    rt.cache.set(key, json.dumps(payload), TTL_SECONDS)
+    rt.near_cache.set(key, json.dumps(payload), TTL_SECONDS)
     return payload
 
 
 def forget_config(rt: Runtime, tenant_id: str, kind: str) -> None:
     """Drop a tenant's cached config of ``kind``."""
-    rt.cache.delete(f"config:{tenant_id}:{kind}")
+    rt.near_cache.delete(f"config:{tenant_id}:{kind}")
