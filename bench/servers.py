@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -110,6 +111,43 @@ def started(cmd: list[str], env: dict[str, str], port: int | None = None):
             proc.wait()
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_program(server_group: int) -> dict[str, float]:
+    """CPU seconds used so far by the server's processes, PostgreSQL's and Redis's (Linux /proc)."""
+    used = {"web": 0.0, "postgresql": 0.0, "redis": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / TICK
+        if int(fields[2]) == server_group:
+            used["web"] += seconds
+        elif name == "postgres":
+            used["postgresql"] += seconds
+        elif name == "redis-server":
+            used["redis"] += seconds
+    return used
+
+
+def measured(loop, port: int, key: str, visitors: int, seconds: float, group: int) -> tuple[dict, dict[str, float]]:
+    """Run ``measure`` and return its figures with the cores each program used meanwhile."""
+    before, children = cpu_by_program(group), resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    figures = measure(loop, port, key, visitors, seconds)
+    took = time.perf_counter() - started
+    after, load = cpu_by_program(group), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cores = {name: (after[name] - before[name]) / took for name in after}
+    cores["load"] = (load.ru_utime + load.ru_stime - children.ru_utime - children.ru_stime) / took
+    return figures, cores
+
+
 def seed(env: dict[str, str]) -> str:
     out = subprocess.run(
         [sys.executable, str(BENCH / "_app.py"), "seed"],
@@ -146,13 +184,14 @@ def main() -> None:
                 for kind in kinds:
                     for n in counts:
                         port = free_port()
-                        with started(command(kind, port, n), env, port):
-                            ceiling = measure(insert_loop, port, key, args.visitors, args.seconds)
-                            chat = measure(visitor_loop, port, key, args.visitors, args.seconds)
+                        with started(command(kind, port, n), env, port) as proc:
+                            ceiling, _ = measured(insert_loop, port, key, args.visitors, args.seconds, proc.pid)
+                            chat, cores = measured(visitor_loop, port, key, args.visitors, args.seconds, proc.pid)
+                        used = "  ".join(f"{part} {share:.2f}" for part, share in cores.items())
                         print(
                             f"{name:<11}{kind:<9}{n:>5}{ceiling['rate']:>11.0f}{ceiling['p95']:>8.1f}"
                             f"{chat['rate']:>10.0f}{chat['p50']:>8.1f}{chat['p95']:>8.1f}{chat['p99']:>8.1f}"
-                            f"{chat['rate'] / ceiling['rate']:>7.2f}",
+                            f"{chat['rate'] / ceiling['rate']:>7.2f}   cores during turns: {used}",
                             flush=True,
                         )
 
