@@ -128,13 +128,19 @@ def lead_transcript(db: Session, tenant_id: str, lead_id: str) -> list[dict[str,
 
 def lead_sessions(db: Session, tenant_id: str, lead: Lead) -> dict[str, str]:
     """Return the lead's conversations and the channel of each: its own, and its WhatsApp one."""
-    continued = select(WhatsAppContact.session_id).where(
-        WhatsAppContact.tenant_id == tenant_id, WhatsAppContact.lead_id == lead.id
-    )
+    continued = db.scalars(
+        select(WhatsAppContact.session_id).where(
+            WhatsAppContact.tenant_id == tenant_id, WhatsAppContact.lead_id == lead.id
+        )
+    ).all()
+    # A list of ids, not "= its own OR IN (subquery)": the OR kept PostgreSQL off the primary key, and
+    # it read every session of the store (EXPLAIN in bench/platform_scale.py).
+    wanted = [session_id for session_id in (lead.session_id, *continued) if session_id]
+    if not wanted:
+        return {}
     found = db.execute(
         select(ChatSession.id, ChatSession.channel).where(
-            ChatSession.tenant_id == tenant_id,
-            (ChatSession.id == lead.session_id) | ChatSession.id.in_(continued),
+            ChatSession.tenant_id == tenant_id, ChatSession.id.in_(wanted)
         )
     ).all()
     return {row.id: row.channel for row in found}

@@ -40,6 +40,7 @@ class Appointment(IdMixin, TenantScoped, Timestamps, Base):
 
     __table_args__ = (
         Index(None, "tenant_id", "start_at"),
+        Index(None, "tenant_id", "created_at"),  # the KPIs' appointments booked in a period (0013i)
         Index(None, "tenant_id", "service", "blocked_start_at"),
         Index(None, "tenant_id", "lead_id"),
         Index(None, "status", "start_at"),

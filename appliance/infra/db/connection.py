@@ -20,7 +20,13 @@ def make_engine(settings: Settings) -> Engine:
     url = str(settings.database_url)
     if settings.is_sqlite:
         return _sqlite_engine(url)
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
+    # No server-side prepared statements: psycopg prepares a query from its fifth run, and PostgreSQL
+    # then settles on a generic plan that assumes every store holds an average share of the rows. For
+    # a large store that plan reads tens of thousands of leads where the store's own plan reads fifty
+    # (bench/platform_scale.py, "score 40-69": 0.3 ms planned for the store, 220 ms generic). Planning
+    # each statement costs a fraction of a millisecond.
+    args = {"prepare_threshold": None}
+    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800, connect_args=args)
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -47,6 +47,7 @@ class ChatSession(IdMixin, TenantScoped, Timestamps, Base):
 
     __table_args__ = (
         Index(None, "tenant_id", "status", "last_activity_at"),
+        Index(None, "tenant_id", "created_at"),  # the KPIs' conversations of a period (0013i)
         Index(None, "tenant_id", "channel", "channel_user_hash"),
         Index(None, "expires_at"),
         CheckConstraint(f"channel IN {CHANNELS}", name="channel"),

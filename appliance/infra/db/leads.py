@@ -44,11 +44,12 @@ class Lead(IdMixin, TenantScoped, Timestamps, Base):
     # Set when the person was erased (GDPR art. 17): the anonymous fields stay for the aggregates.
     erased_at: Mapped[datetime | None]
 
+    # The list pages by (created_at, id) and (score, id); see migration 0013i for what EXPLAIN showed.
     __table_args__ = (
-        Index(None, "tenant_id", "created_at"),
+        Index(None, "tenant_id", "created_at", "id"),
         Index(None, "tenant_id", "temperature", "created_at"),
         Index(None, "tenant_id", "status", "created_at"),
-        Index(None, "tenant_id", "score"),
+        Index(None, "tenant_id", "score", "id"),
         Index(None, "tenant_id", "email_hash"),
         Index(None, "tenant_id", "phone_hash"),
         CheckConstraint(f"status IN {LEAD_STATUSES}", name="status"),
