@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -47,6 +48,26 @@ def wait_for_health(port: int, proc: subprocess.Popen[str]) -> dict:
         except OSError:
             time.sleep(0.1)
     pytest.fail("server did not answer within 20 s")
+
+
+def wait_for_output(proc: subprocess.Popen[str], text: str, seconds: float = 30) -> str:
+    """Read ``proc``'s output until a line holds ``text``; return what was read (for stop() to add to)."""
+    read: list[str] = []
+    finder = threading.Thread(target=lambda: read.extend(_lines_until(proc, text)), daemon=True)
+    finder.start()
+    finder.join(seconds)
+    if finder.is_alive() or not any(text in line for line in read):
+        pytest.fail(f"{text!r} not seen within {seconds} s:\n{''.join(read)}")
+    return "".join(read)
+
+
+def _lines_until(proc: subprocess.Popen[str], text: str) -> list[str]:
+    lines = []
+    for line in proc.stdout or []:
+        lines.append(line)
+        if text in line:
+            break
+    return lines
 
 
 def stop(proc: subprocess.Popen[str]) -> tuple[int, str]:
@@ -99,12 +120,15 @@ def test_platform_runs_web_and_worker_as_separate_processes(tmp_path: Path) -> N
         port = free_port()
         web = start(["serve", "--no-worker", "--port", str(port)], env)
         worker = start(["worker"], env)
+        started = ""
         try:
             health = wait_for_health(port, web)
-            time.sleep(0.5)
+            # Stopped before it has started, a worker dies of the signal instead of stopping cleanly.
+            started = wait_for_output(worker, "background_started")
         finally:
             web_code, web_output = stop(web)
             worker_code, worker_output = stop(worker)
+            worker_output = started + worker_output
     assert health["status"] == "ok"
     assert web_code == 0
     assert "background_started" not in web_output
