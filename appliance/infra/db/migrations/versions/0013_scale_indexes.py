@@ -6,7 +6,9 @@
   read in order straight from it, and the KPIs' "leads with an appointment" count joins the
   period's leads from the index alone (it read ~7 k leads from the heap for 30 days);
 - the KPIs' drop-off counts the period's conversations by ``sessions.created_at``, which no index
-  led with: it read every session of every store (a sequential scan of 1 M rows, 300-400 ms);
+  led with: it read every session of every store (a sequential scan of 1 M rows, 300-400 ms); with
+  the index alone it still read a year's sessions from the table (190 ms), so on PostgreSQL the
+  index includes the columns the drop-off reads (57 ms, index only);
 - the KPIs' appointments by status filter on ``appointments.created_at``: it read every
   appointment of the store.
 
@@ -34,6 +36,9 @@ ADDED = [
     ("sessions", ["tenant_id", "created_at"]),
     ("appointments", ["tenant_id", "created_at"]),
 ]
+# On PostgreSQL the sessions index also carries what the drop-off reads (INCLUDE; SQLite has no such
+# thing and ignores it), so a year of a large store is counted from the index alone.
+INCLUDED = {"sessions": ["status", "current_block", "last_activity_at", "origin"]}
 # The narrower indexes the first two make redundant (their leading columns are the same).
 REPLACED = [
     ("leads", ["tenant_id", "created_at"]),
@@ -47,7 +52,9 @@ def _name(table: str, columns: list[str]) -> str:
 
 def upgrade() -> None:
     for table, columns in ADDED:
-        op.create_index(op.f(_name(table, columns)), table, columns, unique=False)
+        op.create_index(
+            op.f(_name(table, columns)), table, columns, unique=False, postgresql_include=INCLUDED.get(table, [])
+        )
     for table, columns in REPLACED:
         op.drop_index(op.f(_name(table, columns)), table_name=table)
 
