@@ -114,9 +114,9 @@ def started(cmd: list[str], env: dict[str, str], port: int | None = None):
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_by_program(server_group: int) -> dict[str, float]:
-    """CPU seconds used so far by the server's processes, PostgreSQL's and Redis's (Linux /proc)."""
-    used = {"web": 0.0, "postgresql": 0.0, "redis": 0.0}
+def cpu_by_process(server_group: int) -> dict[tuple[str, int], float]:
+    """CPU seconds used so far by each process of the server, PostgreSQL and Redis (Linux /proc)."""
+    used = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -126,25 +126,32 @@ def cpu_by_program(server_group: int) -> dict[str, float]:
             continue
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
-        seconds = (int(fields[11]) + int(fields[12])) / TICK
-        if int(fields[2]) == server_group:
-            used["web"] += seconds
-        elif name == "postgres":
-            used["postgresql"] += seconds
-        elif name == "redis-server":
-            used["redis"] += seconds
+        program = (
+            "web" if int(fields[2]) == server_group else {"postgres": "postgresql", "redis-server": "redis"}.get(name)
+        )
+        if program:
+            used[(program, int(entry.name))] = (int(fields[11]) + int(fields[12])) / TICK
     return used
+
+
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy (every core, /proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / TICK
 
 
 def measured(loop, port: int, key: str, visitors: int, seconds: float, group: int) -> tuple[dict, dict[str, float]]:
     """Run ``measure`` and return its figures with the cores each program used meanwhile."""
-    before, children = cpu_by_program(group), resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, busy, children = cpu_by_process(group), machine_cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     figures = measure(loop, port, key, visitors, seconds)
     took = time.perf_counter() - started
-    after, load = cpu_by_program(group), resource.getrusage(resource.RUSAGE_CHILDREN)
-    cores = {name: (after[name] - before[name]) / took for name in after}
+    after, busy, load = cpu_by_process(group), machine_cpu() - busy, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cores = dict.fromkeys(("web", "postgresql", "redis"), 0.0)
+    for (program, pid), seconds_used in after.items():  # a process gone meanwhile is not counted
+        cores[program] += (seconds_used - before.get((program, pid), 0.0)) / took
     cores["load"] = (load.ru_utime + load.ru_stime - children.ru_utime - children.ru_stime) / took
+    cores["other"] = busy / took - sum(cores.values())
     return figures, cores
 
 
