@@ -36,6 +36,10 @@ from appliance.jobs.scheduler import make_scheduler
 log = structlog.get_logger("ebanista.server")
 
 DRAIN_BYTES = 64 * 1024  # what is worth reading to keep a connection; a bigger rest closes it
+# A web process of a node that dies within this many seconds of its start died young; this many
+# young deaths in a row stop the node (appliance.server.serve_processes).
+QUICK_DEATH_SECONDS = 10
+MAX_QUICK_DEATHS = 5
 
 
 class _ChunkedBody:
@@ -211,7 +215,9 @@ def serve_processes(make_app: Callable[[], Flask], host: str, port: int, process
         if probe.connect_ex((host, port)) == 0:
             raise OSError(f"port {port} on {host} is already in use")
     children: dict[int, int] = {}
-    stopping = False
+    born: dict[int, float] = {}
+    stopping = failed = False
+    quick_deaths = 0
 
     def start(slot: int) -> None:
         pid = os.fork()
@@ -227,6 +233,7 @@ def serve_processes(make_app: Callable[[], Flask], host: str, port: int, process
                 code = 1
             os._exit(code)
         children[pid] = slot
+        born[slot] = time.monotonic()
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
@@ -242,10 +249,22 @@ def serve_processes(make_app: Callable[[], Flask], host: str, port: int, process
     while children:
         pid, status = os.wait()
         slot = children.pop(pid, None)
-        if slot is not None and not stopping:
-            log.warning("web_process_restarted", slot=slot, status=status)
-            time.sleep(1)  # a process that cannot start must not spin the node
+        if slot is None or stopping:
+            continue
+        # A process that keeps dying young cannot start (a bad setting, the port taken by another
+        # program): after a few such deaths in a row the node stops, as one process would.
+        quick_deaths = quick_deaths + 1 if time.monotonic() - born[slot] < QUICK_DEATH_SECONDS else 0
+        if quick_deaths >= MAX_QUICK_DEATHS:
+            log.error("web_processes_keep_failing", deaths=quick_deaths)
+            stop(signal.SIGTERM, None)
+            failed = True
+            continue
+        log.warning("web_process_restarted", slot=slot, status=status)
+        time.sleep(1)  # a process that cannot start must not spin the node
+        if not stopping:
             start(slot)
+    if failed:
+        raise SystemExit(1)
 
 
 def _serve_one(app: Flask, host: str, port: int) -> None:

@@ -153,8 +153,11 @@ def test_the_appliance_refuses_no_worker(tmp_path: Path) -> None:
 
 
 def children_of(pid: int) -> list[int]:
-    """Return the pids of ``pid``'s child processes (Linux's /proc)."""
-    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    """Return the pids of ``pid``'s child processes (Linux's /proc; none once it has exited)."""
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return []
     return [int(child) for child in found]
 
 
@@ -184,6 +187,30 @@ def test_a_platform_node_serves_from_several_processes_and_restarts_one_that_die
     assert answers == ["ok"] * 20
     assert code == 0, output
     assert '"event": "web_process_restarted"' in output
+
+
+def test_a_platform_node_stops_when_its_processes_keep_dying_young(tmp_path: Path) -> None:
+    if not PLATFORM:
+        pytest.skip("several web processes are for platform nodes")
+    with scratch_database(tmp_path) as url:
+        env = environ_for(settings_for(url, tmp_path / "data")) | {"EBANISTA_TASKS_IMMEDIATE": "false"}
+        subprocess.run([*EBANISTA, "migrate"], env={**os.environ, **env}, check=True, capture_output=True)
+        node = start(["serve", "--no-worker", "--processes", "2", "--port", str(free_port())], env)
+        killed: set[int] = set()
+        deadline = time.monotonic() + 60
+        try:
+            while node.poll() is None and time.monotonic() < deadline:
+                for child in set(children_of(node.pid)) - killed:
+                    os.kill(child, signal.SIGKILL)  # each dies as soon as it is born
+                    killed.add(child)
+                time.sleep(0.05)
+        finally:
+            if node.poll() is None:
+                node.kill()
+            output = node.communicate(timeout=20)[0]
+    assert node.returncode == 1, output
+    assert '"event": "web_processes_keep_failing"' in output
+    assert len(killed) >= 5
 
 
 def test_several_processes_are_refused_where_the_worker_lives_in_the_process(tmp_path: Path) -> None:
