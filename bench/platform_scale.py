@@ -666,7 +666,10 @@ def measure(app: Any, rt: Runtime, runs: int, explain: bool) -> list[Result]:
         note = ""
         if q.export and status == 200:
             tracemalloc.start()
-            client.get(path, headers=extra).close()
+            response = client.get(path, headers=extra, buffered=False)
+            for _chunk in response.response:  # a streamed body is written while it is read: read it all
+                pass
+            response.close()
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             note = f"peak {peak / 1e6:.0f} MB Python memory, {size / 1e6:.1f} MB body"
