@@ -30,10 +30,13 @@ run: $(VENV)/.installed
 
 # The suite runs twice: the appliance on SQLite, then platform mode on this machine's PostgreSQL
 # and Redis (EBANISTA_TEST_DATABASE_URL, EBANISTA_TEST_REDIS_URL). Without them the platform run
-# is skipped loudly, or fails when CI=true.
+# is skipped loudly, or fails when CI=true. The platform's databases belong to an ordinary role the
+# app connects as, so row-level security holds every test as it holds production (a superuser
+# would pass through it); EBANISTA_TEST_DATABASE_ROLE= (empty) runs them as the URL's user.
+TEST_DATABASE_ROLE ?= ebanista_test_owner
 test: $(VENV)/.installed-test lint browser binary
 	EBANISTA_TEST_BACKEND=sqlite $(BIN)/pytest
-	EBANISTA_TEST_BACKEND=platform $(BIN)/pytest
+	EBANISTA_TEST_BACKEND=platform EBANISTA_TEST_DATABASE_ROLE=$${EBANISTA_TEST_DATABASE_ROLE-$(TEST_DATABASE_ROLE)} $(BIN)/pytest
 
 # The single binary (PyInstaller): rebuilt only when a packaged file changed. tests/test_binary.py
 # runs it. The build host's glibc is the oldest the binary runs on (docs/deploy.md).
