@@ -11,6 +11,8 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,6 +72,22 @@ def _lines_until(proc: subprocess.Popen[str], text: str) -> list[str]:
     return lines
 
 
+def refused(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``ebanista ARGS`` that should refuse to start; return how it ended."""
+    return subprocess.run(
+        [*EBANISTA, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=30, check=False
+    )
+
+
+@contextmanager
+def migrated_platform(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Yield the environment of a platform on a new, migrated database (its tasks queued, not run)."""
+    with scratch_database(tmp_path) as url:
+        env = environ_for(settings_for(url, tmp_path / "data")) | {"EBANISTA_TASKS_IMMEDIATE": "false"}
+        subprocess.run([*EBANISTA, "migrate"], env={**os.environ, **env}, check=True, capture_output=True)
+        yield env
+
+
 def stop(proc: subprocess.Popen[str]) -> tuple[int, str]:
     proc.send_signal(signal.SIGTERM)
     output, _ = proc.communicate(timeout=20)
@@ -99,14 +117,7 @@ def test_platform_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
         pytest.skip("the appliance migrates itself; only the platform asks the operator to")
     with scratch_database(tmp_path) as url:
         env = environ_for(settings_for(url, tmp_path / "data"))
-        result = subprocess.run(
-            [*EBANISTA, "serve", "--no-worker", "--port", str(free_port())],
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
+        result = refused(["serve", "--no-worker", "--port", str(free_port())], env)
     assert result.returncode == 2
     assert "ebanista migrate" in result.stderr
 
@@ -114,9 +125,7 @@ def test_platform_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
 def test_platform_runs_web_and_worker_as_separate_processes(tmp_path: Path) -> None:
     if not PLATFORM:
         pytest.skip("--no-worker and `ebanista worker` are for platform nodes")
-    with scratch_database(tmp_path) as url:
-        env = environ_for(settings_for(url, tmp_path / "data")) | {"EBANISTA_TASKS_IMMEDIATE": "false"}
-        subprocess.run([*EBANISTA, "migrate"], env={**os.environ, **env}, check=True, capture_output=True)
+    with migrated_platform(tmp_path) as env:
         port = free_port()
         web = start(["serve", "--no-worker", "--port", str(port)], env)
         worker = start(["worker"], env)
@@ -139,15 +148,7 @@ def test_platform_runs_web_and_worker_as_separate_processes(tmp_path: Path) -> N
 def test_the_appliance_refuses_no_worker(tmp_path: Path) -> None:
     if PLATFORM:
         pytest.skip("appliance only")
-    env = {"EBANISTA_DATA_DIR": str(tmp_path)}
-    result = subprocess.run(
-        [*EBANISTA, "serve", "--no-worker"],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = refused(["serve", "--no-worker"], {"EBANISTA_DATA_DIR": str(tmp_path)})
     assert result.returncode == 2
     assert "--no-worker" in result.stderr
 
@@ -164,9 +165,7 @@ def children_of(pid: int) -> list[int]:
 def test_a_platform_node_serves_from_several_processes_and_restarts_one_that_dies(tmp_path: Path) -> None:
     if not PLATFORM:
         pytest.skip("several web processes are for platform nodes")
-    with scratch_database(tmp_path) as url:
-        env = environ_for(settings_for(url, tmp_path / "data")) | {"EBANISTA_TASKS_IMMEDIATE": "false"}
-        subprocess.run([*EBANISTA, "migrate"], env={**os.environ, **env}, check=True, capture_output=True)
+    with migrated_platform(tmp_path) as env:
         port = free_port()
         node = start(["serve", "--no-worker", "--processes", "2", "--port", str(port)], env)
         try:
@@ -192,9 +191,7 @@ def test_a_platform_node_serves_from_several_processes_and_restarts_one_that_die
 def test_a_platform_node_stops_when_its_processes_keep_dying_young(tmp_path: Path) -> None:
     if not PLATFORM:
         pytest.skip("several web processes are for platform nodes")
-    with scratch_database(tmp_path) as url:
-        env = environ_for(settings_for(url, tmp_path / "data")) | {"EBANISTA_TASKS_IMMEDIATE": "false"}
-        subprocess.run([*EBANISTA, "migrate"], env={**os.environ, **env}, check=True, capture_output=True)
+    with migrated_platform(tmp_path) as env:
         node = start(["serve", "--no-worker", "--processes", "2", "--port", str(free_port())], env)
         killed: set[int] = set()
         deadline = time.monotonic() + 60
@@ -218,13 +215,6 @@ def test_several_processes_are_refused_where_the_worker_lives_in_the_process(tmp
     if PLATFORM:
         with scratch_database(tmp_path) as url:
             env = environ_for(settings_for(url, tmp_path / "data"))
-    result = subprocess.run(
-        [*EBANISTA, "serve", "--processes", "2", "--port", str(free_port())],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = refused(["serve", "--processes", "2", "--port", str(free_port())], env)
     assert result.returncode == 2
     assert "--processes" in result.stderr
