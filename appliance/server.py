@@ -163,9 +163,11 @@ class Background:
 def _warm_up() -> None:
     """Load the language models, then pin what start-up made out of the collector's way and
     switch the collector back on (the `ebanista` command starts with it off)."""
-    warm_up()
-    gc.freeze()
-    gc.enable()
+    try:
+        warm_up()
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
