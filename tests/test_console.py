@@ -3,11 +3,13 @@ first, audited by the server), and the API's errors shown as messages, never a t
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask.testing import FlaskClient
 from textual.pilot import Pilot
 
-from appliance.infra.db import Tenant
+from appliance.infra.db import Tenant, utcnow
 from appliance.infra.runtime import Runtime
 from appliance.jobs.scheduler import make_scheduler
 from appliance.operator.telemetry import Failure, record_failure
@@ -177,8 +179,12 @@ def test_the_jobs_screen_shows_when_each_job_runs_next(site: Site, rt: Runtime) 
 
 
 def test_the_errors_screen_shows_recent_errors_and_narrows_to_one_store(site: Site, rt: Runtime) -> None:
-    record_failure(rt, Failure(500, "internal", "boom", "GET", "/v1/leads", tenant_id=demo(rt).id))
-    record_failure(rt, Failure(503, "unavailable", "down", "GET", "/v1/health"))
+    # Times of their own: two failures recorded in the same instant would be listed in either order.
+    now = utcnow()
+    record_failure(
+        rt, Failure(500, "internal", "boom", "GET", "/v1/leads", tenant_id=demo(rt).id), now - timedelta(minutes=2)
+    )
+    record_failure(rt, Failure(503, "unavailable", "down", "GET", "/v1/health"), now - timedelta(minutes=1))
 
     async def script(pilot: Pilot[None]) -> None:
         await press(pilot, "e")
