@@ -302,6 +302,29 @@ def test_the_live_stream_sends_new_leads_that_match_the_filters(
     assert old not in events[0]["data"]
 
 
+def test_the_live_stream_polls_for_its_store_alone(
+    alice: FlaskClient, app: Flask, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each poll runs after the view returned: it must still say the store, for row-level security.
+    import webui.panel.live as live
+    from appliance.infra.store_scope import current_store
+
+    monkeypatch.setitem(app.config, "PANEL_LIVE_SECONDS", 0.2)
+    monkeypatch.setitem(app.config, "PANEL_LIVE_POLL", 0.05)
+    polled: list[str | None] = []
+
+    def newest(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        polled.append(current_store())
+        return real(*args, **kwargs)
+
+    real = live.newest_leads
+    monkeypatch.setattr(live, "newest_leads", newest)
+    alice.get("/panel/leads/live").get_data(as_text=True)
+    assert len(polled) >= 2
+    assert set(polled) == {cast.tenant_a.id}
+    assert current_store() is None  # and the test's own thread is not left working for it
+
+
 def test_live_streams_are_bounded(alice: FlaskClient, app: Flask, cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 

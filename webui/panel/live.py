@@ -23,6 +23,7 @@ from flask import Flask, Response, current_app, render_template, request, stream
 
 from appliance.core.moments import utcnow
 from appliance.infra.runtime import current_runtime
+from appliance.infra.store_scope import store_scope
 from appliance.leads.query import LeadFilters, newest_leads
 
 STREAM_SECONDS = 55
@@ -93,7 +94,9 @@ def _stream(
 
 def _newer(tenant_id: str, filters: LeadFilters, since: tuple[datetime, str]) -> list[dict[str, Any]]:
     """Return the leads after ``since`` matching ``filters``, oldest first."""
-    items = newest_leads(current_runtime(), tenant_id, filters, BATCH)
+    # Between polls the stream runs outside the view: the store is said again for row-level security.
+    with store_scope(tenant_id):
+        items = newest_leads(current_runtime(), tenant_id, filters, BATCH)
     fresh = [lead for lead in items if (datetime.fromisoformat(lead["created_at"]), lead["id"]) > since]
     return list(reversed(fresh))
 
