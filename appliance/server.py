@@ -12,6 +12,7 @@ of it before answering, up to a bound, or else closes the connection after the a
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -240,8 +241,9 @@ def serve_processes(make_app: Callable[[], Flask], host: str, port: int, process
     def stop(_signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
-        for pid in children:
-            os.kill(pid, signal.SIGTERM)
+        for pid in list(children):
+            with contextlib.suppress(ProcessLookupError):  # reaped just now, not yet forgotten
+                os.kill(pid, signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
