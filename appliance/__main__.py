@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from appliance.cli import main
+from appliance.launch import run
 
-main(prog_name="ebanista")
+run()

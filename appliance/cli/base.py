@@ -49,5 +49,6 @@ def make_app() -> Flask:
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Ebanista: the assistant that answers your studio's visitors, qualifies leads and books visits."""
-    if ctx.invoked_subcommand != "serve":  # serve switches the collector on once it is warm
+    # The command starts with the collector off (appliance.launch); serve switches it on once warm.
+    if ctx.invoked_subcommand != "serve":
         gc.enable()

@@ -1,6 +1,6 @@
 """The single binary's entry point: the same `ebanista` command that pip installs."""
 
-from appliance.cli import main
+from appliance.launch import run
 
 if __name__ == "__main__":
-    main()
+    run()
