@@ -16,7 +16,7 @@ from appliance.conversations.attachments import DEFAULT_NAMES
 from appliance.core.kinds import LEAD_STATUSES
 from appliance.core.scoring import ScoringConfig
 from appliance.errors import Conflict, Invalid, NotFound
-from appliance.events.record import LEAD_UPDATED, emit, lead_brief
+from appliance.events.record import LEAD_BRIEF_KEYS, LEAD_UPDATED, emit, lead_brief
 from appliance.infra.audit import record
 from appliance.infra.db import Appointment, ChatSession, File, Lead, Membership, Message, WhatsAppContact
 from appliance.infra.runtime import Runtime
@@ -70,8 +70,7 @@ def update_lead(db: Session, tenant_id: str, lead_id: str, changes: dict[str, An
         details: dict[str, Any] = {"changed": changed}
         details |= {k: changes[k] for k in ("status", "assignee_id") if k in changed}
         record(db, "lead.updated", tenant_id=tenant_id, target_type="lead", target_id=lead.id, details=details)
-        brief = lead_brief({key: getattr(lead, key) for key in ("id", "status", "score", "temperature")})
-        brief |= {"project_type": lead.project_type, "language": lead.language, "channel": lead.channel}
+        brief = lead_brief({key: getattr(lead, key) for key in LEAD_BRIEF_KEYS})
         data = {"lead": brief, "changed": changed, "previous_temperature": lead.temperature}
         emit(db, tenant_id, LEAD_UPDATED, lead.id, data)
     return lead_json(lead, ZoneInfo(store_of(db, tenant_id).timezone))
