@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,14 +19,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from chat_turn import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 IDLE_SECONDS = 5
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:

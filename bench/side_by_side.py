@@ -30,7 +30,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,7 +41,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from chat_turn import FIRST_TEXT, backend, measure, server, visitor_loop
+from chat_turn import FIRST_TEXT, backend, free_port, measure, server, visitor_loop
 
 RASA_VERSION = "3.6.21"
 RASA_PYTHON = "/root/.pyenv/versions/3.10.13/bin/python"
@@ -261,12 +260,6 @@ def project_files() -> dict[str, str]:
         "data/rules.yml": RULES,
         "data/stories.yml": STORIES,
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def tail(path: Path, lines: int = 25) -> str:
