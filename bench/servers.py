@@ -21,7 +21,7 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from chat_turn import backend, free_port, insert_loop, measure, visitor_loop
@@ -187,7 +187,7 @@ def main() -> None:
         with backend(name) as env:
             key = seed(env)
             worker = [str(BIN / "ebanista"), "worker"] if name == "postgresql" else None
-            with started(worker, env) if worker else contextmanager(lambda: iter([None]))():
+            with started(worker, env) if worker else nullcontext():
                 for kind in kinds:
                     for n in counts:
                         port = free_port()
